@@ -1,0 +1,1 @@
+"""Credentials: API tokens for the REST and GraphQL APIs."""

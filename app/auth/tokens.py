@@ -1,0 +1,91 @@
+"""API tokens: 40 lowercase hex characters, stored only as a SHA-256 hash.
+
+The token has 160 random bits, so an unsalted hash is enough: nothing can be guessed from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.errors import InvalidField, NotFound, Unauthorized
+from app.pagination import Page, PageRequest, keyset_page
+from models import ApiToken
+
+TOKEN_RE = re.compile(r"[0-9a-f]{40}")
+PREFIX_LENGTH = 4
+MAX_DESCRIPTION = 255
+# Writing last_used_at on every request would turn reads into writes; once a minute is plenty.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    record: ApiToken
+    token: str
+
+
+def generate_token() -> str:
+    return secrets.token_hex(20)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def masked(prefix: str) -> str:
+    return f"{prefix}...****"
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer …` header, or Unauthorized saying what is wrong."""
+    if not authorization:
+        raise Unauthorized("missing Authorization: Bearer <token> header")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def validate_description(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidField("description", "must be a string")
+    if len(value) > MAX_DESCRIPTION:
+        raise InvalidField("description", f"must be at most {MAX_DESCRIPTION} characters")
+    return value.strip()
+
+
+async def create_token(description: object = None) -> NewToken:
+    text = validate_description(description)
+    token = generate_token()
+    record = await ApiToken.create(
+        token_hash=hash_token(token), prefix=token[:PREFIX_LENGTH], description=text
+    )
+    return NewToken(record=record, token=token)
+
+
+async def list_tokens(page: PageRequest) -> Page[ApiToken]:
+    return await keyset_page(ApiToken.all(), ("id",), page, descending=False)
+
+
+async def delete_token(token_id: int) -> None:
+    if not await ApiToken.filter(id=token_id).delete():
+        raise NotFound(f"token {token_id} not found")
+
+
+async def authenticate(token: str) -> ApiToken:
+    if not TOKEN_RE.fullmatch(token):
+        raise Unauthorized("invalid API token")
+    record = await ApiToken.get_or_none(token_hash=hash_token(token))
+    if record is None:
+        raise Unauthorized("invalid API token")
+    now = datetime.now(UTC)
+    if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        await ApiToken.filter(id=record.id).update(last_used_at=now)
+    return record

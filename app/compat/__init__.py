@@ -1,0 +1,1 @@
+"""Compatibility surfaces: the documented REST shapes of other error trackers."""

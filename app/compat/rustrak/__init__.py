@@ -1,0 +1,1 @@
+"""The Rustrak REST API (projects, issues, events, tokens, health), shape for shape."""

@@ -1,0 +1,187 @@
+"""Rustrak REST routes: parse the request, call one service function, render the shape.
+
+Every `/api/…` route here needs `Authorization: Bearer <token>`; `/health` routes do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from app import database
+from app.auth import tokens
+from app.compat.rustrak.serializers import (
+    event_json,
+    event_summary_json,
+    history_json,
+    issue_json,
+    project_json,
+    token_json,
+)
+from app.events import service as events
+from app.http import SETTINGS, Handler, json_response, read_json_object
+from app.issues import service as issues
+from app.issues.states import parse_state
+from app.pagination import Page, parse_page
+from app.projects import service as projects
+
+T = TypeVar("T")
+
+api = web.RouteTableDef()
+health = web.RouteTableDef()
+
+
+def _id(request: web.Request, name: str) -> int:
+    return int(request.match_info[name])  # routes only match digits
+
+
+def _base_url(request: web.Request) -> str:
+    return request.app[SETTINGS].base_url
+
+
+def _listing(page: Page[T], render: Callable[[T], dict[str, Any]]) -> web.Response:
+    return json_response(
+        {"data": [render(item) for item in page.items], "next_cursor": page.next_cursor}
+    )
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+@api.get("/api/projects")
+async def list_projects(request: web.Request) -> web.Response:
+    page = await projects.list_projects(parse_page(request.query))
+    base = _base_url(request)
+    return _listing(page, lambda p: project_json(p, base))
+
+
+@api.post("/api/projects")
+async def create_project(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    project = await projects.create_project(body.get("name"))
+    return json_response(project_json(project, _base_url(request)), status=201)
+
+
+@api.get(r"/api/projects/{project_id:\d+}")
+async def get_project(request: web.Request) -> web.Response:
+    project = await projects.get_project(_id(request, "project_id"))
+    return json_response(project_json(project, _base_url(request)))
+
+
+@api.patch(r"/api/projects/{project_id:\d+}")
+async def update_project(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    project = await projects.update_project(_id(request, "project_id"), body)
+    return json_response(project_json(project, _base_url(request)))
+
+
+@api.delete(r"/api/projects/{project_id:\d+}")
+async def delete_project(request: web.Request) -> web.Response:
+    await projects.delete_project(_id(request, "project_id"))
+    return web.Response(status=204)
+
+
+# --- issues ---------------------------------------------------------------------------------
+
+
+@api.get(r"/api/projects/{project_id:\d+}/issues")
+async def list_issues(request: web.Request) -> web.Response:
+    project = await projects.get_project(_id(request, "project_id"))
+    raw_state = request.query.get("state")
+    state = parse_state(raw_state) if raw_state is not None else None
+    page = await issues.list_issues(project, parse_page(request.query), state)
+    return _listing(page, lambda issue: issue_json(issue, project.slug))
+
+
+@api.get(r"/api/issues/{issue_id:\d+}")
+async def get_issue(request: web.Request) -> web.Response:
+    issue = await issues.get_issue(_id(request, "issue_id"))
+    return json_response(issue_json(issue, issue.project.slug, detail=True))
+
+
+@api.patch(r"/api/issues/{issue_id:\d+}")
+async def update_issue(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    issue = await issues.update_issue(_id(request, "issue_id"), body)
+    return json_response(issue_json(issue, issue.project.slug, detail=True))
+
+
+@api.delete(r"/api/issues/{issue_id:\d+}")
+async def delete_issue(request: web.Request) -> web.Response:
+    await issues.delete_issue(_id(request, "issue_id"))
+    return web.Response(status=204)
+
+
+@api.get(r"/api/issues/{issue_id:\d+}/history")
+async def issue_history(request: web.Request) -> web.Response:
+    page = await issues.list_history(_id(request, "issue_id"), parse_page(request.query))
+    return _listing(page, history_json)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+@api.get(r"/api/issues/{issue_id:\d+}/events")
+async def list_events(request: web.Request) -> web.Response:
+    page = await events.list_events(_id(request, "issue_id"), parse_page(request.query))
+    return _listing(page, event_summary_json)
+
+
+@api.get("/api/events/{event_id}")
+async def get_event(request: web.Request) -> web.Response:
+    event = await events.get_event(request.match_info["event_id"])
+    return json_response(event_json(event))
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+@api.get("/api/tokens")
+async def list_tokens(request: web.Request) -> web.Response:
+    page = await tokens.list_tokens(parse_page(request.query))
+    return _listing(page, token_json)
+
+
+@api.post("/api/tokens")
+async def create_token(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    new = await tokens.create_token(body.get("description"))
+    return json_response(token_json(new.record, new.token), status=201)
+
+
+@api.delete(r"/api/tokens/{token_id:\d+}")
+async def delete_token(request: web.Request) -> web.Response:
+    await tokens.delete_token(_id(request, "token_id"))
+    return web.Response(status=204)
+
+
+# --- health ---------------------------------------------------------------------------------
+
+
+@health.get("/health")
+async def health_check(request: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+@health.get("/health/ready")
+async def readiness(request: web.Request) -> web.Response:
+    if await database.ping():
+        return json_response({"status": "ok", "database": "connected"})
+    return json_response({"status": "unavailable", "database": "disconnected"}, status=503)
+
+
+def require_token(handler: Handler) -> Handler:
+    async def authenticated(request: web.Request) -> web.StreamResponse:
+        await tokens.authenticate(tokens.bearer_token(request.headers.get("Authorization")))
+        return await handler(request)
+
+    return authenticated
+
+
+def setup(app: web.Application) -> None:
+    for route in api:
+        assert isinstance(route, web.RouteDef)
+        app.router.add_route(route.method, route.path, require_token(route.handler))
+    app.router.add_routes(health)

@@ -1,0 +1,94 @@
+"""Settings: one frozen value built from the environment; CLI flags override single fields."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
+MIB = 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value Faultline cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Base of the DSNs handed out; derived from host and port when not set.
+    public_url: str | None = None
+    db_pool_size: int = 20
+    # Events per minute per project; None = unlimited unless a project sets its own.
+    rate_limit_per_minute: int | None = None
+    max_compressed_body_bytes: int = 20 * MIB
+    max_body_bytes: int = 100 * MIB
+    max_event_bytes: int = 1 * MIB
+    log_level: str = "INFO"
+    access_log: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        d = cls()  # the defaults
+        settings = cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            host=env.get("FAULTLINE_HOST") or d.host,
+            port=_int(env, "FAULTLINE_PORT", d.port),
+            public_url=env.get("FAULTLINE_PUBLIC_URL") or None,
+            db_pool_size=_int(env, "FAULTLINE_DB_POOL_SIZE", d.db_pool_size),
+            rate_limit_per_minute=_optional_int(env, "FAULTLINE_RATE_LIMIT_PER_MINUTE"),
+            max_compressed_body_bytes=_int(
+                env, "FAULTLINE_MAX_COMPRESSED_BODY_BYTES", d.max_compressed_body_bytes
+            ),
+            max_body_bytes=_int(env, "FAULTLINE_MAX_BODY_BYTES", d.max_body_bytes),
+            max_event_bytes=_int(env, "FAULTLINE_MAX_EVENT_BYTES", d.max_event_bytes),
+            log_level=(env.get("FAULTLINE_LOG_LEVEL") or d.log_level).upper(),
+            access_log=env.get("FAULTLINE_ACCESS_LOG", "").lower() in ("1", "true", "yes"),
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    def sqlite_path(self) -> Path | None:
+        """The database file of a sqlite:// URL (None for PostgreSQL or :memory:)."""
+        if self.is_postgres:
+            return None
+        path = self.database_url.removeprefix("sqlite://")
+        if path == ":memory:":
+            return None
+        return Path(path.split("?", 1)[0])
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _optional_int(env, name)
+    return default if value is None else value
+
+
+def _optional_int(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value

@@ -1,0 +1,139 @@
+"""Database lifecycle: Tortoise configuration from a URL, startup migrations, readiness probe.
+
+Migrations are aerich files, one set per dialect (`migrations/postgres`, `migrations/sqlite`),
+both generated from `models`. On PostgreSQL the upgrade runs under an advisory lock so that
+several processes starting at once apply each migration exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+import migrations
+
+log = logging.getLogger(__name__)
+
+MODELS_MODULE = "models"
+# Any constant works; it only has to be the same for every Faultline process.
+MIGRATION_LOCK_KEY = 0x6661756C74  # "fault"
+READY_TIMEOUT_S = 2.0
+
+
+def tortoise_url(database_url: str, pool_size: int = 20) -> str:
+    """Tortoise-compatible URL: `postgresql://` accepted, pool size set unless given."""
+    if database_url.startswith("postgresql://"):
+        database_url = "postgres://" + database_url.removeprefix("postgresql://")
+    if not database_url.startswith("postgres://"):
+        return database_url
+    parts = urlsplit(database_url)
+    query = dict(parse_qsl(parts.query))
+    if "maxsize" not in query and "max_size" not in query:
+        query["maxsize"] = str(pool_size)
+    query.setdefault("minsize", "1")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The same URL for plain asyncpg, which rejects tortoise's pool parameters."""
+    parts = urlsplit(tortoise_url(database_url))
+    query = {
+        k: v
+        for k, v in parse_qsl(parts.query)
+        if k not in ("maxsize", "max_size", "minsize", "min_size")
+    }
+    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
+
+
+def tortoise_config(database_url: str, pool_size: int = 20) -> dict[str, Any]:
+    return {
+        "connections": {"default": tortoise_url(database_url, pool_size)},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE, "aerich.models"],
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def dialect(database_url: str) -> str:
+    return "postgres" if tortoise_url(database_url).startswith("postgres://") else "sqlite"
+
+
+def migrations_location(database_url: str) -> Path:
+    return Path(migrations.__file__).parent / dialect(database_url)
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    """Create the folder of a SQLite file so the zero-config default works on first use."""
+    if dialect(database_url) != "sqlite":
+        return
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def init(database_url: str, pool_size: int = 20) -> None:
+    ensure_sqlite_directory(database_url)
+    # The executor cache is keyed by table, not dialect: a process that switches backends
+    # (the test suite) would reuse SQL with the other dialect's placeholders.
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url, pool_size))
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply pending migrations; returns the names applied. Safe to run from many processes."""
+    ensure_sqlite_directory(database_url)
+    if dialect(database_url) == "postgres":
+        import asyncpg
+
+        lock_conn = await asyncpg.connect(asyncpg_dsn(database_url))
+        try:
+            await lock_conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            return await _upgrade(database_url)
+        finally:
+            await lock_conn.close()  # closing the session releases the lock
+    return await _upgrade(database_url)
+
+
+async def _upgrade(database_url: str) -> list[str]:
+    from aerich import Command
+    from tortoise.context import TortoiseContext
+
+    EXECUTOR_CACHE.clear()  # see init()
+    # aerich inits and closes Tortoise itself: give it a context of its own so the
+    # application's connections (if any) are left alone.
+    with TortoiseContext():
+        async with Command(
+            tortoise_config=tortoise_config(database_url, pool_size=2),
+            app="models",
+            location=str(migrations_location(database_url)),
+        ) as command:
+            applied = await command.upgrade(run_in_transaction=True)
+    for name in applied:
+        log.info("applied migration %s", name)
+    return applied
+
+
+async def ping() -> bool:
+    """True when the database answers a trivial query within READY_TIMEOUT_S."""
+    try:
+        conn = connections.get("default")
+        await asyncio.wait_for(conn.execute_query("SELECT 1"), READY_TIMEOUT_S)
+    except Exception:  # any failure means "not ready"; the reason is logged at debug level
+        log.debug("database ping failed", exc_info=True)
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Events: reads of stored events (writes belong to ingestion)."""

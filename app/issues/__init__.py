@@ -1,0 +1,1 @@
+"""Issues: states and transitions (pure) and the service that changes them."""

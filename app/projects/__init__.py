@@ -1,0 +1,1 @@
+"""Projects: names, slugs, DSN keys and per-project settings."""

@@ -1,0 +1,58 @@
+"""Pure rules for project names, slugs, Sentry keys and DSNs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+from app.errors import InvalidField
+
+MAX_NAME = 200
+MAX_SLUG = 100
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def validate_name(value: object) -> str:
+    if value is None:
+        raise InvalidField("name", "is required")
+    if not isinstance(value, str):
+        raise InvalidField("name", "must be a string")
+    name = value.strip()
+    if not name:
+        raise InvalidField("name", "must not be empty")
+    if len(name) > MAX_NAME:
+        raise InvalidField("name", f"must be at most {MAX_NAME} characters")
+    return name
+
+
+def slugify(name: str) -> str:
+    """`My App!` → `my-app`; names without letters or digits become `project`."""
+    slug = _NON_SLUG.sub("-", name.lower()).strip("-")
+    return slug[: MAX_SLUG - 8].rstrip("-") or "project"
+
+
+def slug_candidates(base: str) -> list[str]:
+    """`base`, then `base-2`, `base-3`, … to find a free slug."""
+    return [base] + [f"{base}-{n}" for n in range(2, 1000)]
+
+
+def new_sentry_key() -> str:
+    return uuid.uuid4().hex
+
+
+def dashed_key(key: str) -> str:
+    """The stored 32-hex key in the dashed UUID form the Rustrak API shows."""
+    return str(uuid.UUID(hex=key))
+
+
+def dsn(base_url: str, key: str, project_id: int) -> str:
+    """`http://<32 hex>@host:port[/prefix]/<id>`: the form every Sentry SDK accepts."""
+    parts = urlsplit(base_url)
+    netloc = f"{key}@{parts.netloc.rsplit('@', 1)[-1]}"
+    path = f"{parts.path.rstrip('/')}/{project_id}"
+    return urlunsplit((parts.scheme or "http", netloc, path, "", ""))
+
+
+def short_id(slug: str, counter: int) -> str:
+    return f"{slug.upper()}-{counter}"

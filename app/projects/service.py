@@ -1,0 +1,78 @@
+"""Project writes and reads, shared by the REST API, the CLI and (later) GraphQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.errors import InvalidField, NotFound
+from app.pagination import Page, PageRequest, keyset_page
+from app.projects.naming import new_sentry_key, slug_candidates, slugify, validate_name
+from models import Project
+
+MAX_RATE_LIMIT = 10_000_000
+
+
+async def create_project(name: object) -> Project:
+    clean = validate_name(name)
+    base = slugify(clean)
+    taken: set[str] = {
+        str(slug)
+        for slug in await Project.filter(slug__startswith=base).values_list("slug", flat=True)
+    }
+    for slug in slug_candidates(base):
+        if slug in taken:
+            continue
+        try:
+            # A savepoint, so a lost race on the slug does not abort an outer transaction.
+            async with in_transaction():
+                return await Project.create(name=clean, slug=slug, sentry_key=new_sentry_key())
+        except IntegrityError:
+            taken.add(slug)
+    raise InvalidField("name", "too many projects share this name")
+
+
+async def get_project(project_id: int) -> Project:
+    project = await Project.get_or_none(id=project_id)
+    if project is None:
+        raise NotFound(f"project {project_id} not found")
+    return project
+
+
+async def list_projects(page: PageRequest) -> Page[Project]:
+    return await keyset_page(Project.all(), ("id",), page, descending=False)
+
+
+async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
+    """Apply a PATCH: `name` and/or `rate_limit_per_minute` (null returns to the default)."""
+    updates: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "name":
+            updates["name"] = validate_name(value)
+        elif field == "rate_limit_per_minute":
+            updates[field] = validate_rate_limit(value)
+        else:
+            raise InvalidField(field, "is not a field that can be changed")
+    project = await get_project(project_id)
+    if updates:
+        await Project.filter(id=project_id).update(**updates)
+        project.update_from_dict(updates)
+    return project
+
+
+async def delete_project(project_id: int) -> None:
+    # Issues, events and history go with it (ON DELETE CASCADE).
+    if not await Project.filter(id=project_id).delete():
+        raise NotFound(f"project {project_id} not found")
+
+
+def validate_rate_limit(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField("rate_limit_per_minute", "must be a non-negative integer or null")
+    if not 0 <= value <= MAX_RATE_LIMIT:
+        raise InvalidField("rate_limit_per_minute", f"must be between 0 and {MAX_RATE_LIMIT}")
+    return value

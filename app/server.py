@@ -1,0 +1,34 @@
+"""create_app(settings): lifecycle, middleware and route tables, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from app import database
+from app.compat.rustrak import routes as rustrak
+from app.config import Settings
+from app.http import SETTINGS, error_middleware
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
+    app = web.Application(
+        middlewares=[error_middleware],
+        # Ingestion decodes Content-Encoding itself so that size limits apply to the
+        # decompressed bytes and every error is ours (aiohttp would inflate blindly).
+        handler_args={"auto_decompress": False},
+        client_max_size=settings.max_compressed_body_bytes,
+    )
+    app[SETTINGS] = settings
+
+    async def database_lifecycle(app: web.Application) -> AsyncIterator[None]:
+        if migrate:
+            await database.migrate(settings.database_url)
+        await database.init(settings.database_url, settings.db_pool_size)
+        yield
+        await database.close()
+
+    app.cleanup_ctx.append(database_lifecycle)
+    rustrak.setup(app)
+    return app

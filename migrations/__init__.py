@@ -1,0 +1,1 @@
+"""aerich migrations, one set per SQL dialect, both generated from `models` (`make migrations`)."""

@@ -1,0 +1,11 @@
+"""Tortoise models, one module per table. `MODELS_MODULE` is what the ORM and aerich load."""
+
+from __future__ import annotations
+
+from models.api_token import ApiToken
+from models.event import Event
+from models.issue import Issue, IssueState
+from models.issue_history import IssueHistory
+from models.project import Project
+
+__all__ = ["ApiToken", "Event", "Issue", "IssueHistory", "IssueState", "Project"]

@@ -1,0 +1,40 @@
+"""A stored event: the SDK's payload, normalised, plus the columns the APIs filter and sort on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.issue import Issue
+    from models.project import Project
+
+
+class Event(Model):
+    id = fields.BigIntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="events", on_delete=fields.CASCADE, db_index=False
+    )
+    project_id: int
+    issue: fields.ForeignKeyRelation[Issue] = fields.ForeignKeyField(
+        "models.Issue", related_name="events", on_delete=fields.CASCADE, db_index=False
+    )
+    issue_id: int
+    # The SDK's event id, 32 lowercase hex; unique per project so retries are stored once.
+    event_id = fields.CharField(max_length=32, db_index=True)
+    timestamp = fields.DatetimeField()
+    received_at = fields.DatetimeField()
+    level = fields.CharField(max_length=16, default="error")
+    platform = fields.CharField(max_length=32, default="other")
+    environment = fields.CharField(max_length=255, null=True)
+    release = fields.CharField(max_length=255, null=True)
+    user: fields.JSONField[Any] = fields.JSONField(null=True)
+    tags: fields.JSONField[Any] = fields.JSONField(default=dict)
+    payload: fields.JSONField[Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "event"
+        unique_together = (("project", "event_id"),)
+        indexes = (("issue", "timestamp", "id"),)

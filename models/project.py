@@ -1,0 +1,22 @@
+"""A project: the unit that owns a DSN key, issues and events."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Project(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=100, unique=True)
+    # The Sentry public key, stored as 32 lowercase hex (DSNs carry it in that form).
+    sentry_key = fields.CharField(max_length=32, unique=True)
+    # Last short-id number handed out; issues take `issue_counter + 1` when they open.
+    issue_counter = fields.IntField(default=0)
+    # Events per minute; NULL means the server default applies.
+    rate_limit_per_minute = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "project"

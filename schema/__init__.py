@@ -1,0 +1,1 @@
+"""The GraphQL schema served at /graphql (strawberry): types, queries, mutations, subscriptions."""

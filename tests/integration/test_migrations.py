@@ -1,0 +1,124 @@
+"""Migrations: each dialect's aerich set builds exactly the models' schema; concurrent starts."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+
+from app import database
+from tests.conftest import recreate_pg_database
+from tests.integration.processes import REPO, faultline_env
+
+MIGRATION_FILES = sorted(p.name for p in (REPO / "migrations" / "postgres" / "models").glob("*.py"))
+
+
+def sqlite_schema(path: Path) -> dict[str, object]:
+    with sqlite3.connect(path) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name != 'aerich'"
+            )
+        ]
+        schema: dict[str, object] = {}
+        for table in sorted(tables):
+            columns = conn.execute(f"PRAGMA table_info('{table}')").fetchall()
+            indexes = []
+            for _, name, unique, origin, _partial in conn.execute(f"PRAGMA index_list('{table}')"):
+                cols = [r[2] for r in conn.execute(f"PRAGMA index_info('{name}')")]
+                indexes.append((cols, unique, origin))
+            fks = conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall()
+            schema[table] = {
+                "columns": columns,
+                "indexes": sorted(indexes),
+                "fks": sorted(f[2:] for f in fks),
+            }
+        return schema
+
+
+async def pg_schema(url: str) -> dict[str, object]:
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        columns = await conn.fetch(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length "
+            "FROM information_schema.columns WHERE table_schema='public' AND table_name != 'aerich' "
+            "ORDER BY table_name, ordinal_position"
+        )
+        indexes = await conn.fetch(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname='public' AND tablename != 'aerich' ORDER BY 1, 2"
+        )
+        constraints = await conn.fetch(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace='public'::regnamespace AND conrelid::regclass::text != 'aerich' ORDER BY 1, 2"
+        )
+    finally:
+        await conn.close()
+    return {
+        "columns": [tuple(r) for r in columns],
+        "indexes": [tuple(r) for r in indexes],
+        "constraints": [tuple(r) for r in constraints],
+    }
+
+
+async def generate_from_models(url: str) -> None:
+    with TortoiseContext():
+        await Tortoise.init(config=database.tortoise_config(url, pool_size=1))
+        try:
+            await Tortoise.generate_schemas(safe=False)
+        finally:
+            await Tortoise.close_connections()
+
+
+async def test_sqlite_migrations_build_the_models_schema(tmp_path):
+    migrated, generated = tmp_path / "migrated.sqlite3", tmp_path / "generated.sqlite3"
+    assert await database.migrate(f"sqlite://{migrated}") == MIGRATION_FILES
+    assert await database.migrate(f"sqlite://{migrated}") == []
+    await generate_from_models(f"sqlite://{generated}")
+    assert sqlite_schema(migrated) == sqlite_schema(generated)
+
+
+async def test_postgres_migrations_build_the_models_schema():
+    migrated = await recreate_pg_database("faultline_migrated")
+    generated = await recreate_pg_database("faultline_generated")
+    assert await database.migrate(migrated) == MIGRATION_FILES
+    assert await database.migrate(migrated) == []
+    await generate_from_models(generated)
+    assert await pg_schema(migrated) == await pg_schema(generated)
+
+
+@pytest.mark.parametrize("processes", [4])
+async def test_concurrent_starts_on_one_postgres_apply_each_migration_once(processes):
+    url = await recreate_pg_database("faultline_race")
+    env = faultline_env(url)
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app",
+            "migrate",
+            env=env,
+            cwd=REPO,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(processes)
+    ]
+    results = await asyncio.gather(*(p.communicate() for p in procs))
+    assert [p.returncode for p in procs] == [0] * processes, [r[1].decode() for r in results]
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        versions = [r[0] for r in await conn.fetch("SELECT version FROM aerich ORDER BY id")]
+        tables = {
+            r[0]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+        }
+    finally:
+        await conn.close()
+    assert versions == MIGRATION_FILES
+    assert tables == {"aerich", "api_token", "event", "issue", "issue_history", "project"}
