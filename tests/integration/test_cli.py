@@ -102,10 +102,13 @@ async def test_a_token_from_the_cli_opens_the_api_of_a_served_database(tmp_path)
     port = free_port()
     proc = await start_server(port, env, tmp_path)
     try:
-        async with aiohttp.ClientSession() as http, http.get(
-            f"http://127.0.0.1:{port}/api/projects",
-            headers={"Authorization": f"Bearer {token}"},
-        ) as resp:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                f"http://127.0.0.1:{port}/api/projects",
+                headers={"Authorization": f"Bearer {token}"},
+            ) as resp,
+        ):
             assert resp.status == 200
             body = await resp.json()
     finally:
