@@ -1,0 +1,1 @@
+"""Ingestion: accepting, validating and normalising what SDKs send."""
