@@ -10,7 +10,10 @@ import argparse
 import asyncio
 import json
 import logging
+import multiprocessing
+import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -47,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url",
         help="base URL of the DSNs handed out (env FAULTLINE_PUBLIC_URL; default from host/port)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes sharing the port (env FAULTLINE_WORKERS; default 1; "
+        "more than 1 needs PostgreSQL)",
+    )
 
     commands.add_parser("migrate", help="apply pending migrations and exit")
 
@@ -82,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
             public_url=getattr(args, "public_url", None),
+            workers=getattr(args, "workers", None),
         )
     except ConfigError as exc:
         print(f"faultline: {exc}", file=sys.stderr)
@@ -100,16 +110,73 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(settings: Settings) -> int:
-    app = create_app(settings)
-    log.info("Faultline listening on http://%s:%s", settings.host, settings.port)
+    if settings.workers < 1:
+        print("faultline: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if settings.workers == 1:
+        log.info("Faultline listening on http://%s:%s", settings.host, settings.port)
+        _serve_process(settings, migrate=True, reuse_port=False)
+        return 0
+    if not settings.is_postgres:
+        print("faultline: --workers above 1 needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
+        return 2
+    asyncio.run(database.migrate(settings.database_url))
+    return _supervise(settings)
+
+
+def _serve_process(settings: Settings, *, migrate: bool, reuse_port: bool) -> None:
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     web.run_app(
-        app,
+        create_app(settings, migrate=migrate),
         host=settings.host,
         port=settings.port,
+        reuse_port=reuse_port or None,
         access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
         print=None,
     )
-    return 0
+
+
+def _worker(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    _serve_process(settings, migrate=False, reuse_port=True)
+
+
+def _supervise(settings: Settings) -> int:
+    """Run `settings.workers` processes on one port (SO_REUSEPORT); stop them all together."""
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_worker, args=(settings,), name=f"faultline-worker-{n}")
+        for n in range(settings.workers)
+    ]
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()  # SIGTERM: each worker drains its pending events, then exits
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for worker in workers:
+        worker.start()
+    log.info(
+        "Faultline listening on http://%s:%s with %d workers",
+        settings.host,
+        settings.port,
+        settings.workers,
+    )
+    while not stopping and all(worker.is_alive() for worker in workers):
+        time.sleep(0.2)
+    if not stopping:
+        log.error("a worker exited; stopping the others")
+        stop(signal.SIGTERM, None)
+    for worker in workers:
+        worker.join()
+    return 0 if all(worker.exitcode in (0, -signal.SIGTERM) for worker in workers) else 1
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,6 +29,7 @@ class Settings:
     max_compressed_body_bytes: int = 20 * MIB
     max_body_bytes: int = 100 * MIB
     max_event_bytes: int = 1 * MIB
+    workers: int = 1
     log_level: str = "INFO"
     access_log: bool = False
 
@@ -48,6 +49,7 @@ class Settings:
             ),
             max_body_bytes=_int(env, "FAULTLINE_MAX_BODY_BYTES", d.max_body_bytes),
             max_event_bytes=_int(env, "FAULTLINE_MAX_EVENT_BYTES", d.max_event_bytes),
+            workers=_int(env, "FAULTLINE_WORKERS", d.workers),
             log_level=(env.get("FAULTLINE_LOG_LEVEL") or d.log_level).upper(),
             access_log=env.get("FAULTLINE_ACCESS_LOG", "").lower() in ("1", "true", "yes"),
         )

@@ -10,6 +10,11 @@ from app import database
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
+from app.ingest import routes as sentry
+from app.ingest.pipeline import Ingestor
+from app.ingest.projects import ProjectCache
+from app.ingest.storage import current_dialect
+from app.ingest.writer import EventWriter
 
 
 def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
@@ -22,13 +27,21 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     )
     app[SETTINGS] = settings
 
-    async def database_lifecycle(app: web.Application) -> AsyncIterator[None]:
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         if migrate:
             await database.migrate(settings.database_url)
         await database.init(settings.database_url, settings.db_pool_size)
+        dialect = current_dialect()
+        # SQLite has one connection: a second flusher would only queue behind the first.
+        writer = EventWriter(dialect, flushers=2 if dialect.postgres else 1)
+        app[sentry.INGESTOR] = Ingestor(
+            settings, ProjectCache(settings.rate_limit_per_minute), writer
+        )
         yield
+        await writer.close()
         await database.close()
 
-    app.cleanup_ctx.append(database_lifecycle)
+    app.cleanup_ctx.append(lifecycle)
+    sentry.setup(app)
     rustrak.setup(app)
     return app

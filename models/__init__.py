@@ -7,5 +7,6 @@ from models.event import Event
 from models.issue import Issue, IssueState
 from models.issue_history import IssueHistory
 from models.project import Project
+from models.rate_window import RateWindow
 
-__all__ = ["ApiToken", "Event", "Issue", "IssueHistory", "IssueState", "Project"]
+__all__ = ["ApiToken", "Event", "Issue", "IssueHistory", "IssueState", "Project", "RateWindow"]

@@ -8,6 +8,7 @@ migrated schema drifts from the models.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 
 from aerich import Command
@@ -36,11 +37,16 @@ async def generate(url: str, name: str) -> None:
         print(f"{location}: {created or 'no changes'}")
 
 
-async def main() -> None:
+def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "update"
-    for url in URLS.values():
-        await generate(url, name)
+    if len(sys.argv) > 2:  # one dialect, in a process of its own
+        asyncio.run(generate(URLS[sys.argv[2]], name))
+        return
+    # aerich keeps the operations it has generated in class attributes, so a second dialect
+    # in the same process would inherit the first one's SQL: one process per dialect.
+    for dialect in URLS:
+        subprocess.run([sys.executable, __file__, name, dialect], check=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -121,4 +121,12 @@ async def test_concurrent_starts_on_one_postgres_apply_each_migration_once(proce
     finally:
         await conn.close()
     assert versions == MIGRATION_FILES
-    assert tables == {"aerich", "api_token", "event", "issue", "issue_history", "project"}
+    assert tables == {
+        "aerich",
+        "api_token",
+        "event",
+        "issue",
+        "issue_history",
+        "project",
+        "rate_window",
+    }

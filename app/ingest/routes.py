@@ -1,0 +1,81 @@
+"""Sentry ingestion endpoints: /api/{project_id}/envelope/ and the legacy /store/, with CORS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from app.errors import FaultlineError, PayloadTooLarge, RateLimited
+from app.http import surface
+from app.ingest.pipeline import Ingestor, SentryRequest
+from app.ingest.ratelimit import sentry_headers
+
+INGESTOR = web.AppKey("ingestor", Ingestor)
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "x-sentry-error, x-sentry-rate-limits, retry-after",
+}
+PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "x-sentry-auth, x-requested-with, x-forwarded-for, origin, referer, accept, "
+        "content-type, authentication, authorization, content-encoding, transfer-encoding, "
+        "sentry-trace, baggage"
+    ),
+    "Access-Control-Max-Age": "3600",
+}
+
+
+def render_ingest_error(error: FaultlineError) -> web.Response:
+    """Relay's `detail` beside our `error`, CORS, and the back-off headers SDKs obey."""
+    headers = dict(CORS_HEADERS)
+    headers["X-Sentry-Error"] = error.message
+    if isinstance(error, RateLimited):
+        headers.update(sentry_headers(error.retry_after_s))
+    body: dict[str, Any] = {"error": error.message, "detail": error.message}
+    response = web.json_response(body, status=error.status, headers=headers)
+    if isinstance(error, PayloadTooLarge):
+        # Don't let aiohttp drain the rest of an oversized body: close the connection.
+        response.force_close()
+    return response
+
+
+@surface(render_ingest_error)
+async def envelope(request: web.Request) -> web.Response:
+    return await _ingest(request, store_endpoint=False)
+
+
+@surface(render_ingest_error)
+async def store(request: web.Request) -> web.Response:
+    return await _ingest(request, store_endpoint=True)
+
+
+@surface(render_ingest_error)
+async def preflight(request: web.Request) -> web.Response:
+    return web.Response(status=200, headers=PREFLIGHT_HEADERS)
+
+
+async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response:
+    event_id = await request.app[INGESTOR].ingest(
+        SentryRequest(
+            project_id=int(request.match_info["project_id"]),
+            headers=request.headers,
+            query=request.query,
+            body=request.content,
+            client_ip=request.remote,
+            store_endpoint=store_endpoint,
+        )
+    )
+    body = {"id": event_id} if event_id else {}
+    return web.json_response(body, headers=CORS_HEADERS)
+
+
+def setup(app: web.Application) -> None:
+    for endpoint, handler in (("envelope", envelope), ("store", store)):
+        for slash in ("/", ""):
+            path = rf"/api/{{project_id:\d+}}/{endpoint}{slash}"
+            app.router.add_post(path, handler)
+            app.router.add_route("OPTIONS", path, preflight)

@@ -1,0 +1,108 @@
+"""Group commit: concurrent requests hand their events to a writer that stores them in batches.
+
+A request awaits its event's outcome, which is known only after the batch's transaction has
+committed, so every 200 is for an event that is durable. While one batch commits, the next
+one gathers; under load a single commit carries dozens of events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from app.http import DATABASE_DOWN
+from app.ingest.records import EventRecord, Outcome, sanitized
+from app.ingest.storage import Dialect, store_batch
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 200
+DEADLOCK_RETRIES = 3
+
+_Pending = tuple[EventRecord, "asyncio.Future[Outcome]"]
+
+
+class EventWriter:
+    def __init__(self, dialect: Dialect, *, flushers: int = 1, max_batch: int = MAX_BATCH) -> None:
+        self._dialect = dialect
+        self._max_batch = max_batch
+        self._pending: list[_Pending] = []
+        self._wake = asyncio.Event()
+        self._tasks = [asyncio.create_task(self._run()) for _ in range(flushers)]
+        self._closing = False
+
+    async def submit(self, record: EventRecord) -> Outcome:
+        if self._closing:
+            raise RuntimeError("the event writer is shut down")
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._pending.append((record, future))
+        self._wake.set()
+        # Shielded: a client that hangs up must not cancel the write of an event it sent.
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        """Store what is pending, then stop."""
+        self._closing = True
+        while self._pending:
+            self._wake.set()
+            await asyncio.sleep(0.01)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            if not self._pending:
+                self._wake.clear()
+                continue
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            await self._flush(batch)
+
+    async def _flush(self, batch: Sequence[_Pending]) -> None:
+        try:
+            outcomes = await self._store([record for record, _ in batch])
+        except DATABASE_DOWN as exc:
+            for _, future in batch:
+                _fail(future, exc)
+            return
+        except Exception as exc:
+            if len(batch) == 1:
+                await self._store_sanitized(batch[0], exc)
+                return
+            # One bad event must not take its batch down: store them one by one.
+            log.warning("batch of %d failed (%s); storing events one by one", len(batch), exc)
+            for item in batch:
+                await self._flush([item])
+            return
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.done():
+                future.set_result(outcome)
+
+    async def _store_sanitized(self, item: _Pending, error: Exception) -> None:
+        record, future = item
+        try:
+            (outcome,) = await self._store([sanitized(record)])
+        except Exception as exc:
+            log.error("could not store event %s: %s", record.event_id, error)
+            _fail(future, exc)
+            return
+        if not future.done():
+            future.set_result(outcome)
+
+    async def _store(self, records: list[EventRecord]) -> list[Outcome]:
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                return await store_batch(records, self._dialect)
+            except Exception as exc:
+                if "deadlock" not in str(exc).lower() or attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                log.info("deadlock storing a batch, retrying")
+        raise AssertionError("unreachable")
+
+
+def _fail(future: asyncio.Future[Outcome], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
