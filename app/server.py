@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -34,10 +35,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
         dialect = current_dialect()
         # SQLite has one connection: a second flusher would only queue behind the first.
         writer = EventWriter(dialect, flushers=2 if dialect.postgres else 1)
-        app[sentry.INGESTOR] = Ingestor(
-            settings, ProjectCache(settings.rate_limit_per_minute), writer
-        )
+        ingestor = Ingestor(settings, ProjectCache(settings.rate_limit_per_minute), writer)
+        app[sentry.INGESTOR] = ingestor
+        reporter = asyncio.create_task(ingestor.report_dropped_items())
         yield
+        reporter.cancel()
         await writer.close()
         await database.close()
 

@@ -12,6 +12,7 @@ digest                  EventWriter stores it in the next group commit; the answ
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -59,6 +60,15 @@ class Ingestor:
         # project id → (window end, limit it was reached under): refuse early until then.
         self._exhausted: dict[int, tuple[float, int]] = {}
         self.dropped_items: Counter[str] = Counter()
+
+    async def report_dropped_items(self, every_s: float = 60) -> None:
+        """Log, once a period, the item types accepted but not stored (sessions, spans, …)."""
+        while True:
+            await asyncio.sleep(every_s)
+            if self.dropped_items:
+                counts = ", ".join(f"{t}={n}" for t, n in sorted(self.dropped_items.items()))
+                log.info("accepted without storing in the last %.0f s: %s", every_s, counts)
+                self.dropped_items.clear()
 
     async def ingest(self, request: SentryRequest) -> str | None:
         """Store the request's event; returns its id (None when the request carries none)."""
