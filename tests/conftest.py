@@ -12,7 +12,6 @@ import os
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 import asyncpg
@@ -25,8 +24,6 @@ from app.server import create_app
 from models import ApiToken, Event, Issue, IssueHistory, Project
 
 PG_ADMIN_URL = os.environ.get("FAULTLINE_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = SHARED / "samples"
 
 
 def pg_url(database: str) -> str:

@@ -52,59 +52,43 @@ async def post_event(
         return resp.status
 
 
-async def test_two_processes_on_one_postgres_make_one_issue_of_a_burst(tmp_path):
-    url = await recreate_pg_database("faultline_multi")
+async def burst_through_two_servers(url: str, tmp_path: Path, functions: list[str]) -> list[int]:
+    """One event per entry of `functions`, all at once, alternately to two server processes."""
     env = faultline_env(url)
     project = create_project(env, tmp_path)
+    key = uuid.UUID(project["sentry_key"]).hex
     ports = [free_port(), free_port()]
     procs = [await start_server(port, env, tmp_path) for port in ports]
     try:
-        key = uuid.UUID(project["sentry_key"]).hex
         async with aiohttp.ClientSession() as http:
-            statuses = await asyncio.gather(
+            return await asyncio.gather(
                 *(
                     post_event(
                         http,
                         f"http://127.0.0.1:{ports[i % 2]}/api/{project['id']}/envelope/",
                         key,
                         uuid.uuid4().hex,
+                        function,
                     )
-                    for i in range(200)
+                    for i, function in enumerate(functions)
                 )
             )
     finally:
         for proc in procs:
             assert await stop(proc) == 0
-    assert statuses == [200] * 200
+
+
+async def test_two_processes_on_one_postgres_make_one_issue_of_a_burst(tmp_path):
+    url = await recreate_pg_database("faultline_multi")
+    assert await burst_through_two_servers(url, tmp_path, ["burst"] * 200) == [200] * 200
     assert await count(url, tmp_path, "SELECT counter, event_count FROM issue") == [(1, 200)]
     assert await count(url, tmp_path, "SELECT count(*) FROM event") == [(200,)]
 
 
 async def test_new_issues_opened_concurrently_by_two_processes_are_numbered_without_gaps(tmp_path):
     url = await recreate_pg_database("faultline_numbers")
-    env = faultline_env(url)
-    project = create_project(env, tmp_path)
-    ports = [free_port(), free_port()]
-    procs = [await start_server(port, env, tmp_path) for port in ports]
-    try:
-        key = uuid.UUID(project["sentry_key"]).hex
-        async with aiohttp.ClientSession() as http:
-            statuses = await asyncio.gather(
-                *(
-                    post_event(
-                        http,
-                        f"http://127.0.0.1:{ports[i % 2]}/api/{project['id']}/envelope/",
-                        key,
-                        uuid.uuid4().hex,
-                        f"f{i % 25}",
-                    )
-                    for i in range(300)
-                )
-            )
-    finally:
-        for proc in procs:
-            assert await stop(proc) == 0
-    assert statuses == [200] * 300
+    functions = [f"f{i % 25}" for i in range(300)]
+    assert await burst_through_two_servers(url, tmp_path, functions) == [200] * 300
     rows = await count(url, tmp_path, "SELECT counter, event_count FROM issue ORDER BY counter")
     assert [r[0] for r in rows] == list(range(1, 26))
     assert [r[1] for r in rows] == [12] * 25

@@ -14,11 +14,8 @@ import pytest
 import zstandard
 
 from models import Event, Issue
-from tests.conftest import SAMPLES
 from tests.integration.sentry import event_envelope, exception_event, new_project
-
-SENTRY_SAMPLES = SAMPLES / "sentry-python-2.75.0"
-SAMPLE_KEY = "abcdef0123456789abcdef0123456789"
+from tests.samples import SENTRY_SAMPLES
 
 
 def sample(name: str) -> bytes:

@@ -12,7 +12,6 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import brotli
@@ -36,8 +35,8 @@ from app.ingest.decoding import (
     read_body,
 )
 from app.ingest.envelope import parse_envelope
+from tests.samples import SENTRY_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "sentry-python-2.75.0"
 MIB = 1024 * 1024
 
 # ~400 KB of text and noise: spans several 64 KiB chunks, zstd blocks and brotli meta-blocks.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from pathlib import Path
 from typing import Any
 
 import brotli
@@ -13,8 +12,7 @@ import pytest
 
 from app.errors import BadRequest, PayloadTooLarge
 from app.ingest.envelope import Envelope, EnvelopeItem, parse_envelope, parse_event_json
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "sentry-python-2.75.0"
+from tests.samples import SENTRY_SAMPLES as SAMPLES
 
 
 def _items(envelope: Envelope) -> list[tuple[str, bytes]]:

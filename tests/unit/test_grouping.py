@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.grouping import GROUPING_VERSION, Grouping, compute_grouping, parameterize_message
 from app.ingest.normalize import normalize_event
+from tests.samples import RECEIVED, sample_event
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "sentry-python-2.75.0"
-RECEIVED = datetime(2026, 11, 22, 4, 17, 20, tzinfo=UTC).timestamp()
 MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e"
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    """The payload of the `event` item of a captured envelope (header line, then item pairs)."""
-    lines = (SAMPLES / name).read_bytes().split(b"\n")
-    for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-        if json.loads(header).get("type") == "event":
-            event: dict[str, Any] = json.loads(payload)
-            return event
-    raise AssertionError(f"no event item in {name}")
 
 
 def group(payload: dict[str, Any]) -> Grouping:

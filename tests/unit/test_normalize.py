@@ -5,17 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.errors import BadRequest
 from app.ingest.normalize import normalize_event
+from tests.samples import RECEIVED, sample_event
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "sentry-python-2.75.0"
-RECEIVED = datetime(2026, 11, 22, 4, 17, 20, tzinfo=UTC).timestamp()  # 1795321040.0
 DAY = 86400.0
 
 
@@ -23,16 +20,6 @@ def normalize(payload: object, **kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("event_id", None)
     kwargs.setdefault("received_at", RECEIVED)
     return normalize_event(payload, **kwargs)
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    """The payload of the `event` item of a captured envelope (header line, then item pairs)."""
-    lines = (SAMPLES / name).read_bytes().split(b"\n")
-    for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-        if json.loads(header).get("type") == "event":
-            event: dict[str, Any] = json.loads(payload)
-            return event
-    raise AssertionError(f"no event item in {name}")
 
 
 # --- payload and event_id -------------------------------------------------------------------

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.grouping import IssueSummary, summarize
 from app.ingest.normalize import normalize_event
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "sentry-python-2.75.0"
-RECEIVED = datetime(2026, 11, 22, 4, 17, 20, tzinfo=UTC).timestamp()
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    """The payload of the `event` item of a captured envelope (header line, then item pairs)."""
-    lines = (SAMPLES / name).read_bytes().split(b"\n")
-    for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-        if json.loads(header).get("type") == "event":
-            event: dict[str, Any] = json.loads(payload)
-            return event
-    raise AssertionError(f"no event item in {name}")
+from tests.samples import RECEIVED, sample_event
 
 
 def summary(payload: dict[str, Any]) -> IssueSummary:
