@@ -28,6 +28,11 @@ from app.errors import BadRequest, PayloadTooLarge
 _LEADING_WHITESPACE = re.compile(rb"[ \t\r\n]*")
 
 
+# Relay caps each kind (100 sessions, 30 attachments, …); no SDK sends anywhere near this many
+# items, and tiny items cost microseconds each to parse.
+MAX_ITEMS = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class EnvelopeItem:
     headers: dict[str, Any]
@@ -45,11 +50,17 @@ class Envelope:
     items: tuple[EnvelopeItem, ...]
 
 
-def parse_envelope(body: bytes, *, max_item_bytes: Mapping[str, int] | None = None) -> Envelope:
+def parse_envelope(
+    body: bytes,
+    *,
+    max_item_bytes: Mapping[str, int] | None = None,
+    max_items: int = MAX_ITEMS,
+) -> Envelope:
     """Split an (already decompressed) envelope into its header and items.
 
     `max_item_bytes` maps an item type to the largest payload allowed for it; a larger item
-    raises PayloadTooLarge before its payload is copied. Malformed framing raises BadRequest.
+    raises PayloadTooLarge before its payload is copied, and so does an item beyond
+    `max_items`. Malformed framing raises BadRequest.
     """
     size = len(body)
     pos = _skip_whitespace(body, 0)
@@ -62,6 +73,8 @@ def parse_envelope(body: bytes, *, max_item_bytes: Mapping[str, int] | None = No
         pos = _skip_whitespace(body, pos)
         if pos >= size:
             break
+        if len(items) == max_items:
+            raise PayloadTooLarge(f"envelope has more than {max_items} items")
         item_headers, payload_start = _read_header(body, pos, "item header")
         item_type = item_headers.get("type", "")
         if not isinstance(item_type, str):
