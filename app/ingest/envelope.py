@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,29 +188,8 @@ def _json_error(exc: BaseException) -> str:
     return str(exc)
 
 
-def _json_loads(payload: bytes) -> Any:
-    # Decode explicitly: json.loads(bytes) would also guess UTF-16/32, which no SDK sends.
-    return json.loads(payload.decode("utf-8"))
-
-
-def _load_fast_json() -> Callable[[bytes], Any] | None:
-    try:
-        import orjson
-    except ImportError:
-        return None
-    loads: Callable[[bytes], Any] = orjson.loads
-    return loads
-
-
-_fast_loads = _load_fast_json()
-
-
 def _loads(payload: bytes) -> Any:
-    if _fast_loads is not None:
-        try:
-            return _fast_loads(payload)
-        except ValueError:
-            # orjson rejects NaN/Infinity and integers beyond 64 bits, which json accepts; json
-            # also produces the error message when the payload really is broken.
-            pass
-    return _json_loads(payload)
+    # The standard parser, not orjson: orjson turns integers beyond 64 bits into floats and
+    # rejects NaN, both of which SDKs send. Decode explicitly: json.loads(bytes) would guess
+    # UTF-16/32, which no SDK sends.
+    return json.loads(payload.decode("utf-8"))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from aiohttp import StreamReader
 
 from app.config import Settings
@@ -212,4 +213,7 @@ def _column(value: object) -> str | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # lone surrogates: json writes them, storage sanitises what it refuses
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
