@@ -1,0 +1,90 @@
+"""The ceiling: a bare aiohttp server on Faultline's envelope route, doing no work at all.
+
+`python -m bench.ceiling --port Q [--workers N]` answers POST /api/{project_id}/envelope/ by
+reading the (still compressed) body and returning `{"id": "<32 hex>"}`: no decompression, no
+parsing, no database. Driven by the same load generator as Faultline, its requests/s is what
+aiohttp plus the load generator can do on this machine, the upper bound for Faultline's figure.
+With --workers N it runs N processes on one port (SO_REUSEPORT), like `faultline serve`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import signal
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+
+from aiohttp import web
+
+
+async def envelope(request: web.Request) -> web.Response:
+    await request.read()
+    return web.json_response({"id": uuid.uuid4().hex})
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app() -> web.Application:
+    app = web.Application(client_max_size=20 * 1024 * 1024)
+    app.router.add_post(r"/api/{project_id:\d+}/envelope/", envelope)
+    app.router.add_get("/health", health)
+    return app
+
+
+def serve(host: str, port: int, *, reuse_port: bool) -> None:
+    web.run_app(
+        create_app(),
+        host=host,
+        port=port,
+        reuse_port=reuse_port or None,
+        access_log=None,
+        print=None,
+    )
+
+
+def _worker(host: str, port: int) -> None:
+    serve(host, port, reuse_port=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ceiling", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.workers <= 1:
+        serve(args.host, args.port, reuse_port=False)
+        return 0
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_worker, args=(args.host, args.port), name=f"ceiling-{n}")
+        for n in range(args.workers)
+    ]
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for worker in workers:
+        worker.start()
+    while not stopping and all(worker.is_alive() for worker in workers):
+        time.sleep(0.2)
+    stop(signal.SIGTERM, None)
+    for worker in workers:
+        worker.join()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
