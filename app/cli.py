@@ -128,12 +128,23 @@ def _serve_process(settings: Settings, *, migrate: bool, reuse_port: bool) -> No
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     web.run_app(
         create_app(settings, migrate=migrate),
+        loop=_event_loop(),
         host=settings.host,
         port=settings.port,
         reuse_port=reuse_port or None,
         access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
         print=None,
     )
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed (Linux, macOS): the same server with less CPU per request."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop
 
 
 def _worker(settings: Settings) -> None:

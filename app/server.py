@@ -14,7 +14,7 @@ from app.http import SETTINGS, error_middleware
 from app.ingest import routes as sentry
 from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
-from app.ingest.storage import current_dialect
+from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
 
 
@@ -32,9 +32,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
         if migrate:
             await database.migrate(settings.database_url)
         await database.init(settings.database_url, settings.db_pool_size)
-        dialect = current_dialect()
-        # SQLite has one connection: a second flusher would only queue behind the first.
-        writer = EventWriter(dialect, flushers=2 if dialect.postgres else 1)
+        writer = EventWriter(open_store(settings.database_url))
         ingestor = Ingestor(settings, ProjectCache(settings.rate_limit_per_minute), writer)
         app[sentry.INGESTOR] = ingestor
         reporter = asyncio.create_task(ingestor.report_dropped_items())

@@ -23,7 +23,7 @@ class Event(Model):
     )
     issue_id: int
     # The SDK's event id, 32 lowercase hex; unique per project so retries are stored once.
-    event_id = fields.CharField(max_length=32, db_index=True)
+    event_id = fields.CharField(max_length=32)
     timestamp = fields.DatetimeField()
     received_at = fields.DatetimeField()
     level = fields.CharField(max_length=16, default="error")
@@ -32,9 +32,12 @@ class Event(Model):
     release = fields.CharField(max_length=255, null=True)
     user: fields.JSONField[Any] = fields.JSONField(null=True)
     tags: fields.JSONField[Any] = fields.JSONField(default=dict)
-    payload: fields.JSONField[Any] = fields.JSONField(default=dict)
+    # The normalised event as JSON text: stored and returned whole, never queried into, so
+    # the database neither parses it (jsonb) nor checks it twice.
+    payload = fields.TextField()
 
     class Meta:
         table = "event"
-        unique_together = (("project", "event_id"),)
+        # event_id first: the same index serves lookups by event id alone.
+        unique_together = (("event_id", "project"),)
         indexes = (("issue", "timestamp", "id"),)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import Enum
@@ -19,8 +18,8 @@ class EventRecord:
     platform: str
     environment: str | None
     release: str | None
-    user: dict[str, Any] | None
-    tags: dict[str, str]
+    user_json: str | None
+    tags_json: str
     payload_json: str  # the normalised event, serialised once
     fingerprint: str
     grouping_version: str
@@ -32,19 +31,53 @@ class EventRecord:
     # Events per minute in force for the project when the event arrived (None: unlimited).
     rate_limit_per_minute: int | None
 
+    def issue_columns(self, counter: int) -> list[Any]:
+        """project_id … last_seen of a new issue opened by this event (event_count is 0)."""
+        return [
+            self.project_id,
+            self.fingerprint,
+            self.grouping_version,
+            self.grouping_json,
+            counter,
+            "open",
+            self.level,
+            self.type[:128],
+            self.message,
+            self.title[:255],
+            self.culprit[:200],
+            self.platform[:32],
+            self.timestamp,
+            self.timestamp,
+        ]
+
+    def event_columns(self, issue_id: int) -> list[Any]:
+        """project_id, issue_id, event_id, timestamp … payload of the event row."""
+        return [
+            self.project_id,
+            issue_id,
+            self.event_id,
+            self.timestamp,
+            self.received_at,
+            self.level,
+            self.platform[:32],
+            self.environment,
+            self.release,
+            self.user_json,
+            self.tags_json,
+            self.payload_json,
+        ]
+
 
 def sanitized(record: EventRecord) -> EventRecord:
     """The record without what databases refuse in text: NUL characters and lone surrogates.
 
     Rare in practice, so it is applied only after a record failed to store as it came.
     """
-    changes: dict[str, Any] = {}
-    for field in fields(record):
-        value = getattr(record, field.name)
-        if isinstance(value, str):
-            changes[field.name] = _clean_text(value)
-        elif isinstance(value, dict):
-            changes[field.name] = json.loads(_clean_text(json.dumps(value, ensure_ascii=False)))
+    changes: dict[str, Any] = {
+        field.name: _clean_text(value)
+        for field in fields(record)
+        if isinstance(value := getattr(record, field.name), str)
+    }
     return replace(record, **changes)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from app.http import DATABASE_DOWN
 from app.ingest.records import EventRecord, Outcome, sanitized
-from app.ingest.storage import Dialect, store_batch
+from app.ingest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +24,13 @@ _Pending = tuple[EventRecord, "asyncio.Future[Outcome]"]
 
 
 class EventWriter:
-    def __init__(self, dialect: Dialect, *, flushers: int = 1, max_batch: int = MAX_BATCH) -> None:
-        self._dialect = dialect
+    def __init__(self, store: Store, *, max_batch: int = MAX_BATCH) -> None:
+        self._backend = store
         self._max_batch = max_batch
         self._pending: list[_Pending] = []
         self._wake = asyncio.Event()
-        self._tasks = [asyncio.create_task(self._run()) for _ in range(flushers)]
+        # One flusher: while its transaction commits, the next batch gathers.
+        self._task = asyncio.create_task(self._run())
         self._closing = False
 
     async def submit(self, record: EventRecord) -> Outcome:
@@ -47,9 +48,9 @@ class EventWriter:
         while self._pending:
             self._wake.set()
             await asyncio.sleep(0.01)
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        await self._backend.close()
 
     async def _run(self) -> None:
         while True:
@@ -95,7 +96,7 @@ class EventWriter:
     async def _store(self, records: list[EventRecord]) -> list[Outcome]:
         for attempt in range(DEADLOCK_RETRIES):
             try:
-                return await store_batch(records, self._dialect)
+                return await self._backend.store_batch(records)
             except Exception as exc:
                 if "deadlock" not in str(exc).lower() or attempt == DEADLOCK_RETRIES - 1:
                     raise

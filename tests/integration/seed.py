@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,9 +41,13 @@ async def event(issue: Issue, minute: int, **fields: Any) -> Event:
         "release": "1.0.0",
         "user": {"id": "123", "email": "user@example.com"},
         "tags": {"browser": "Firefox"},
-        "payload": {},
+        "payload": "{}",
     }
     values.update(fields)
+    if not isinstance(values["payload"], str):
+        values["payload"] = json.dumps(values["payload"])
+    if not isinstance(values["payload"], str):
+        values["payload"] = json.dumps(values["payload"])
     await Issue.filter(id=issue.id).update(event_count=issue.event_count + 1)
     issue.event_count += 1
     return await Event.create(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 
@@ -106,8 +107,9 @@ async def test_logging_errors_group_by_their_template(server):
     assert (issue.title, issue.event_count) == ("payment failed for order A-1", 2)
     event = await Event.filter(issue_id=issue.id).order_by("id").first()
     assert event is not None
-    assert event.payload["logentry"]["message"] == "payment failed for order %s"
-    assert event.payload["logger"] == "shop.checkout"
+    payload = json.loads(event.payload)
+    assert payload["logentry"]["message"] == "payment failed for order %s"
+    assert payload["logger"] == "shop.checkout"
 
 
 async def test_tags_user_release_and_breadcrumbs_are_kept(http, server, auth):

@@ -1,11 +1,10 @@
-"""Pure parts of digestion: rate-limit arithmetic and headers, SQL placeholders."""
+"""Pure parts of digestion: rate-limit arithmetic and the headers SDKs back off by."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.ingest.ratelimit import retry_after_s, sentry_headers, window_end_s
-from app.ingest.storage import Dialect
 
 
 @pytest.mark.parametrize(
@@ -24,11 +23,3 @@ def test_sentry_headers_use_integer_seconds():
         "Retry-After": "17",
         "X-Sentry-Rate-Limits": "17:error;default;security:project:rate_limit",
     }
-
-
-@pytest.mark.parametrize(
-    ("postgres", "sql"),
-    [(True, "SELECT $1, $2 FROM t WHERE a = $3"), (False, "SELECT ?, ? FROM t WHERE a = ?")],
-)
-def test_placeholders_per_dialect(postgres, sql):
-    assert Dialect(postgres=postgres).sql("SELECT ?, ? FROM t WHERE a = ?") == sql

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -79,7 +80,7 @@ _RENAMED = frozenset({"event_id", "timestamp", "received", "environment", "relea
 
 def event_json(event: Event) -> dict[str, Any]:
     """The full event: the normalised payload with ids and times in API form."""
-    payload: dict[str, Any] = event.payload or {}
+    payload: dict[str, Any] = json.loads(event.payload) if event.payload else {}
     logentry = payload.get("logentry") or {}
     body: dict[str, Any] = {
         **event_summary_json(event),

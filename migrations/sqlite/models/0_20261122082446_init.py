@@ -55,12 +55,11 @@ CREATE TABLE IF NOT EXISTS "event" (
     "release" VARCHAR(255),
     "user" JSON,
     "tags" JSON NOT NULL,
-    "payload" JSON NOT NULL,
+    "payload" TEXT NOT NULL,
     "issue_id" BIGINT NOT NULL REFERENCES "issue" ("id") ON DELETE CASCADE,
     "project_id" INT NOT NULL REFERENCES "project" ("id") ON DELETE CASCADE,
-    CONSTRAINT "uid_event_project_2f7498" UNIQUE ("project_id", "event_id")
+    CONSTRAINT "uid_event_event_i_7a3428" UNIQUE ("event_id", "project_id")
 );
-CREATE INDEX IF NOT EXISTS "idx_event_event_i_a6f399" ON "event" ("event_id");
 CREATE INDEX IF NOT EXISTS "idx_event_issue_i_f865c6" ON "event" ("issue_id", "timestamp", "id");
 CREATE TABLE IF NOT EXISTS "issue_history" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -71,6 +70,13 @@ CREATE TABLE IF NOT EXISTS "issue_history" (
     "issue_id" BIGINT NOT NULL REFERENCES "issue" ("id") ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS "idx_issue_histo_issue_i_1633e8" ON "issue_history" ("issue_id", "at", "id");
+CREATE TABLE IF NOT EXISTS "rate_window" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "minute" BIGINT NOT NULL,
+    "count" INT NOT NULL,
+    "project_id" INT NOT NULL REFERENCES "project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_rate_window_project_7b21c5" UNIQUE ("project_id", "minute")
+);
 CREATE TABLE IF NOT EXISTS "aerich" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "version" VARCHAR(255) NOT NULL,
@@ -85,38 +91,40 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztnFtzmzgUgP+Kh6fuTLdjOzdvZ2dnnNRts03sTuLtdnoZRsGyrQ1IVIg0nm7++0rCgL"
-    "gWHExslqfE0jkgvgPSuQh+aBaZQdN5MbTRlNxCrL3s/NAwsCD/J9H3vKMB2w57RAMDN6YU"
-    "BjbSWSB24zAKDMY75sB0IG+aQcegyGaIiJNg1zRFIzG4IMKLsMnF6JsL+aEWkC0h5R2fv/"
-    "JmhGfwHjr+T/tWnyNoziLjRTNxbtmus5Ut284xey0FxdludIOYroVDYXvFlgQH0ggz0bqA"
-    "GFLAoDg8o64Yvhjd+lL9K/JGGop4Q1R0ZnAOXJMpl3ujh22aro8nU/16NNV1rQQgg2ABlw"
-    "/VkVe/EEP4td87PDkcHBwfDriIHGbQcvLgnToE4ylKPOOp9iD7AQOehGQcQpU21ZfAWSbh"
-    "ni0BTacb1YpR5sOPU/aZ7i5mC9zrJsQLtuQ/jw9zmH4YXp29HV49Oz78RZyQ8AfBe0TG65"
-    "6+7BLYQ8w2hXN0XwZxqFENXr8h5Bs+urUDHhTgO8jEO4jTVcdUAnFMrT7OmlYL5f7RUQHO"
-    "XCqTtOyLsjYoFDR0wJKoX/EehiyYjjuqGaM9W6u+8P/Zx3ucX+Bsgs3VevLKgT89vxxdT4"
-    "eX78XpLMf5Zkp+w+lI9PRl6yrW+uw4ZqfgIJ2/z6dvO+Jn59NkPJJ4icMWVJ4xlJt+0sSY"
-    "gMuIjsl3HcyUedZv9alFrG4Ch+mus5Hd47oVWH495F0x/J4Y2meSsLRwuea3in8gGm6Acf"
-    "sd0Jme6CF9kiWb7LL6VrwFYLCQRhI0xTjXnujoDmKW5qJ6Hbn+KQxEKvVNP/N1mPwDDXlo"
-    "eQ6de5ZfYy7rZw05jitvXHEDOwxYtvjhixZ2Z0/R4v/i0f7W7x8cnPS7B8eDo8OTk6NBN3"
-    "Btk115Pu7p+Rvh5kYemJ/7vYEtS/gLqs62nIWnc3oP+gWchYN+pq8guqKuQuRZKLNiRBQb"
-    "6Cjs+3qhGplCA6K7jRyDmGpr6J02tMmnP7PMdBko1BhYQUoJrSe66h0XmC97cYuF86Xoii"
-    "UJTMDmhFql0gSKTo2ciXSQ9nRdgvgOUYKttcdYePmPqm1Ee8cClxryBRSaEDiwDGhFpYVc"
-    "CDKPrmmS8J/Xk3E6YV8+vuQig3X+7ZjISUQVu485h6oAEVlmfZjPLocf45zPLian8fVTHO"
-    "A07t2ChVOGuS//KOabzda/z11sCJ6dGxeZDGHnhTjtH9uawOs2hQ1WJgEpsVy2NRSV1iCV"
-    "G0SmQ1Kj69wMh6L18zzHHrj/daY61FqTzFil4s9kH1VqEv1HlU4TmdEE5iTj14RCtMDv4E"
-    "qiPueDAthIc2fW6c334ZH2DPGDfxv5raFbQMH3IOkZu7s4AX7dkHlu4PD6bPhqpCXnjwrI"
-    "nvvHaShXdcZMp/o0mXyPe0omPzBIdiY/sP0WM/lzLg2pTQVZfiGRPoO4mHGdZJJfEZI1LQ"
-    "d622FEmj92EH5jMpgq2NYDdrIeoN4RCTNkh6oxtQZu1ah+L8yCEtfmA9DvIHVKbtlI023c"
-    "vo3qM14+tjIRkqrThkiVh0j+MlPcRVc0Wv88Je4J1tzkZDLCrpVwGSNwA+U6k+i25xaUgK"
-    "tN3o/GLztC8wu+Gl1PLj6MXr3s8PuMmHdw9gVf/jUVDZYrxrrB3FN9VaOtG22bsARUArAv"
-    "37iFs9cvsrGUS2XD7Sc2l1rQcXiUkwQ8hfcZM7Wi0gDGeUXs0cdp/soY1LAvJuM3vnh8uY"
-    "xvG2FmufvZV2gA7Dp28LomD1hKhTmKSvMYd7tFGHe72YxFX1vKf5JSvtySJz3jctmTmGJ9"
-    "DnV3u950zbWGOaJKfqvM5q+oZrv3a7f3foENrRxRbI2800Zu64Zt3XDH6ltF6obZFa6Ym5"
-    "CyW+d0rff63RXk3ld6Qjn+EkpDWEee/SVyGKGrxxGSxb234ZGaAmrrlVKfWVbBVGH6k7qp"
-    "rhhyq2/pK688ebv329rm7tY2KbH0nOx4hoMe0WpgZXMLiVhSHrOq00IuANkAbrnt5IFCA/"
-    "FWn1Ep/xpX+/bWHgR37Y7cmhfknAiw3d1YLPrb1d2Nftyd4q4rIXm2p65kANovae1VWifP"
-    "y5Z/S7glvnwDvZKtlNQc003Zv5bN15dv3NfJeoXo9nLo9lLoQszoSr+FKTmgHMYRrcaRrt"
-    "679pa08nv/EnqNKVhWtv1PXLduIgsx3YZUtxB20yLxTMSZ+huh3rGXY6uG3X4FLht1s74C"
-    "l4hj2npLBfUWOZ8/ElDTwr+t1lmGkCJjqaV9/9jreZ779eNQpg3Y9mvNyg7YNnj96EneOq"
-    "ovbNvGblPxUJUgvBZvIN2thG38jCz1M0bZ73UpKvW/1vU02frKXuAq4QxVv5g9/Acyt4nk"
+    "eJztnGtv2zYUhv+K4U8d0BW2c/OKYYCTum22xi4Sry16gcDItM1FIlWKSmJ0+e8jKUuirp"
+    "UcWZE1fWpD8kjUQ4l8zzmkf3RNMoeG/WJkoRm5gbj7svOji4EJ+X9idc87XWBZQY0oYODa"
+    "kI2BhTTmN7u2GQU64xULYNiQF82hrVNkMUTETbBjGKKQ6LwhwsugyMHouwP5pZaQrSDlFV"
+    "++8WKE5/Ae2t6f1o22QNCYh/qL5uLeslxja0uWnWP2WjYUd7vWdGI4Jg4aW2u2IthvjTAT"
+    "pUuIIQUMissz6ojui95tHtV7IrenQRO3i4rNHC6AYzDlca+1oKyraZPpTLsazzStWwCQTr"
+    "CAy7tqy6dfii78OugfnhwOD44Ph7yJ7KZfcvLg3joA4xpKPJNZ90HWAwbcFpJxAFWOqbYC"
+    "9ioO92wFaDLdsFWEMu9+lLLHtL6YTXCvGRAv2Yr/eXyYwfTD6PLs7ejy2fHhL+KGhH8I7i"
+    "cy2dQMZJXAHmC2KFyg+yKIA4ty8HoFAd/g060c8DAH32Eq3mGUrtqnAogjZtVx7nYroTw4"
+    "OsrBmbdKJS3rwqx1CgUNDbA46le8hiETJuMOW0ZozzemL7z/7OM7zh9wPsXGejN5ZcCfnV"
+    "+Mr2aji/fidqZtfzckv9FsLGoGsnQdKX12HBkn/yKdj+eztx3xZ+fzdDKWeInNllTeMWg3"
+    "+9wVfQIOIxomdxqYK/OsV+pRC426AWymOfZW4x61LWHkN12uy8DvyUB7TGIjLSTX4kbRB6"
+    "LgGug3d4DOtVgNGZC0tvEqc2BGSwAGSzlIgqbo50aJjm8hZkkS1a3I1KfQb1KqNv3iXljb"
+    "yElK/oH80t8ikvVLF9m2I19c8QLbDJiW+INbfSskZ0/R8v+iaH8bDA4OTga9g+Ph0eHJyd"
+    "Gw50vbeFWWxj09fyNkbuiD+bnuVYc1r14IvQrNE2UHgxxq4WCQKhZEVVgrhD6GIktGyLCB"
+    "SmHfFwx1kCnUIbrdShlETNuBrvVAG3z+M4rMl75BhZ4VpJTQatyr/nGO+bIfHbFgvhRVkS"
+    "iBAdiCULNQnECxqZAzkQppT9cliG8RJdjcSMbc63/YbCvaNfNcKggYUGhAYMMioBWTFnIu"
+    "yNy9pnHCf15NJ8mEvfbRJRfprPNvx0B2zK2oP+YMqgJEaJn1YD67GH2Kcj57Nz2Nrp/iAq"
+    "dRdQuWdhHmXvtHMd9utv594WBd8OxcO8hgCNsvxG3/2NUEXvVQWGBtEJDgzM3gfYo7rZg0"
+    "wpfLUprjT7Ns5L7QfDedvPGaR8chjFxGPBId6MwghmL181DGHmCvMpqhppNkICoRfyr7sF"
+    "GT6D8qOxoLfsYwxxm/JhSiJf4LriXqc94pgPUkwbKJYL4PrrRniB+818grDRZ+Cu78uGbk"
+    "7eIE+HND5gq90dXZ6NW4G58/SiB77l2noVzVGTOZ6tME613uCcF6f0DSg/X+2JcdrA99sH"
+    "gJqUUFWf4goTqdOJhxm3gcX2kk01Y2dHe8iEh+5CL8xWQwsWEb8q9lyF99I2LDkO6MRswa"
+    "IRZ3vd1lSYlj8Q5ot5DaBXdlJNk2bmtG+TEtD1sRj1S1ab3S0r1Sb5nJL9EVi1afJ/g9/p"
+    "obn0zG2DFjkjEE1zeuMkxuubKgANzu9P148rIjLL/iy/HV9N2H8auXHf6eEeMWzr/ii79n"
+    "osB0RF+3mHvKz1u0maFdE5aACgD22jdu4ewP8uwd5a3S4Q5i+0dNaNvcyykSPlRMGsC46u"
+    "AhQ8wo9j57Bg2AXcUmXcfgDkshN0cxaR7jXi8P414vnbGoa5P1T5Ksl7vupDIuFj2JGFYn"
+    "qHu7VdMV5xoWiCrxrSLbu8KW7e6ueu/uAluOcsiwHeRaD3KbN2zzhjXLb+XJG6ZnuCIyIW"
+    "E/zunG7vVfl5Crr+SAcvScSUNYh779FbIZoevHEZLJvbfBlZoCaueZUo9ZWsJUYfqTvKmm"
+    "DOROD+Irp5rc/fltbrO+uU1KTC0jOp4i0ENWDcxs7iAQS4pjVm1ayDkg68AptmHcN2gg3v"
+    "IjKsUParXns/bAuWt35Fa8IGd4gO3uxnzeX113N3p+d4JcV1zydKWuRADaH8vaq7BOlsqW"
+    "/xaQJV77BqqSnaTUbMNJ2L+Wztdr37gfIOvnotvPoNtPoAsxo2vtBibEgDIYh6waR7p8de"
+    "0uacX3/sXsGpOwLG37n3huzUAmYpoFqWYi7CR54qmIU+23Ql2z469lw25/6C0ddbN+6C3m"
+    "x7T5lhLyLXI+fySgprl/8dn8jveQ3D0S0yW/0kd5oSax2qV/qxBLcHHDPNO9XGUEy/d0Q4"
+    "ftNkt19MBem42qZTYqTZhljcAjxVjdvuqn2auXsksy+7xR62u0P7HQbpWqoQJ4XupWqV3K"
+    "iRGkSF8lSYlNTaaMAEGbNla+T991lgbY4uT3kxz4ri5ivouDPuKjKkB407yBdHcSMed3ZI"
+    "m/EZl+pF4xqf5E/dNslCjt7HyBOFT5i9nDfyWzhgM="
 )

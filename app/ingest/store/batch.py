@@ -1,0 +1,202 @@
+"""Store a batch of accepted events in ONE transaction.
+
+In a fixed order, so that concurrent writers take row locks alike and never deadlock:
+  1. rate windows of limited projects: one upsert per project and minute; events beyond the
+     limit are refused (RATE_LIMITED) and not stored;
+  2. per project (ascending): find the issues of the batch's fingerprints; open the missing
+     ones under the project row's lock, numbered with the project's next counters (no gaps,
+     no duplicates), then lock the issue rows by fingerprint;
+  3. every event in one INSERT … ON CONFLICT DO NOTHING: a repeated event id is acknowledged
+     (DUPLICATE) but neither stored nor counted twice;
+  4. per issue: event count, first/last seen, and a regression (resolved → open) with its
+     history row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from app.errors import NotFound
+from app.ingest.records import EventRecord, Outcome
+from app.issues.states import Cause, state_after_event
+from models import IssueState
+
+
+@dataclass(slots=True)
+class IssueRef:
+    id: int
+    state: IssueState
+
+
+@dataclass(frozen=True, slots=True)
+class IssueUpdate:
+    id: int
+    new_events: int
+    state: IssueState
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    issue_id: int
+    from_state: IssueState
+    to_state: IssueState
+    cause: Cause
+    at: datetime
+
+
+class Transaction(Protocol):
+    """The statements of a batch, in one dialect, inside one open transaction."""
+
+    async def count_rate_window(self, project_id: int, minute: int, events: int) -> int: ...
+
+    async def prune_rate_windows(self, project_id: int, before_minute: int) -> None: ...
+
+    async def issues(
+        self, project_id: int, fingerprints: Sequence[str], *, lock: bool
+    ) -> dict[str, IssueRef]: ...
+
+    async def lock_issue_counter(self, project_id: int) -> int | None: ...
+
+    async def open_issue(self, record: EventRecord, counter: int) -> int: ...
+
+    async def set_issue_counter(self, project_id: int, counter: int) -> None: ...
+
+    async def insert_events(
+        self, records: Sequence[EventRecord], issue_ids: Sequence[int]
+    ) -> set[tuple[int, str]]: ...
+
+    async def update_issues(self, updates: Sequence[IssueUpdate]) -> None: ...
+
+    async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
+
+
+class Store(Protocol):
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]: ...
+
+    async def close(self) -> None: ...
+
+
+def minute_of(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Outcome]:
+    """One outcome per record, in order; `tx` is committed by the caller."""
+    outcomes: list[Outcome] = [Outcome.DUPLICATE] * len(records)
+    allowed = await _apply_rate_limits(tx, records, outcomes)
+    # One event id may come twice in a batch (an SDK retry racing itself): the first one wins.
+    first: dict[tuple[int, str], int] = {}
+    for i in allowed:
+        first.setdefault((records[i].project_id, records[i].event_id), i)
+    rows = [records[i] for i in first.values()]
+    issues = await _issues_for(tx, rows)
+    inserted = await tx.insert_events(
+        rows, [issues[(r.project_id, r.fingerprint)].id for r in rows]
+    )
+    for key, i in first.items():
+        if key in inserted:
+            outcomes[i] = Outcome.STORED
+    await _count_events(tx, [r for r in rows if (r.project_id, r.event_id) in inserted], issues)
+    return outcomes
+
+
+async def _apply_rate_limits(
+    tx: Transaction, records: Sequence[EventRecord], outcomes: list[Outcome]
+) -> list[int]:
+    """Indexes of the records within their project's limit; the others become RATE_LIMITED."""
+    limited: dict[tuple[int, int], list[int]] = defaultdict(list)
+    allowed: list[int] = []
+    for i, record in enumerate(records):
+        if record.rate_limit_per_minute is None:
+            allowed.append(i)
+        else:
+            limited[(record.project_id, minute_of(record.received_at))].append(i)
+    for (project_id, minute), indexes in sorted(limited.items()):
+        limit = records[indexes[0]].rate_limit_per_minute or 0
+        total = await tx.count_rate_window(project_id, minute, len(indexes))
+        if total == len(indexes):  # the first events of a new minute: forget older minutes
+            await tx.prune_rate_windows(project_id, minute)
+        room = max(0, limit - (total - len(indexes)))
+        allowed.extend(indexes[:room])
+        for i in indexes[room:]:
+            outcomes[i] = Outcome.RATE_LIMITED
+    allowed.sort()
+    return allowed
+
+
+async def _issues_for(
+    tx: Transaction, records: Sequence[EventRecord]
+) -> dict[tuple[int, str], IssueRef]:
+    firsts: dict[tuple[int, str], EventRecord] = {}
+    for record in records:
+        firsts.setdefault((record.project_id, record.fingerprint), record)
+    by_project: dict[int, list[str]] = defaultdict(list)
+    for project_id, fingerprint in sorted(firsts):
+        by_project[project_id].append(fingerprint)
+    issues: dict[tuple[int, str], IssueRef] = {}
+    for project_id, fingerprints in by_project.items():
+        found = await tx.issues(project_id, fingerprints, lock=False)
+        if len(found) < len(fingerprints):
+            found = await _open_missing(tx, project_id, fingerprints, firsts)
+        else:
+            found = await tx.issues(project_id, fingerprints, lock=True)
+        for fingerprint, issue in found.items():
+            issues[(project_id, fingerprint)] = issue
+    return issues
+
+
+async def _open_missing(
+    tx: Transaction,
+    project_id: int,
+    fingerprints: Sequence[str],
+    firsts: dict[tuple[int, str], EventRecord],
+) -> dict[str, IssueRef]:
+    counter = await tx.lock_issue_counter(project_id)
+    if counter is None:
+        raise NotFound(f"project {project_id} does not exist")
+    # Another writer may have opened some of them while we waited for the lock.
+    issues = await tx.issues(project_id, fingerprints, lock=True)
+    for fingerprint in fingerprints:
+        if fingerprint not in issues:
+            counter += 1
+            issue_id = await tx.open_issue(firsts[(project_id, fingerprint)], counter)
+            issues[fingerprint] = IssueRef(issue_id, IssueState.OPEN)
+    await tx.set_issue_counter(project_id, counter)
+    return issues
+
+
+async def _count_events(
+    tx: Transaction,
+    stored: Sequence[EventRecord],
+    issues: dict[tuple[int, str], IssueRef],
+) -> None:
+    groups: dict[tuple[int, str], list[EventRecord]] = defaultdict(list)
+    for record in stored:
+        groups[(record.project_id, record.fingerprint)].append(record)
+    updates: list[IssueUpdate] = []
+    history: list[HistoryRow] = []
+    now = datetime.now(UTC)
+    for key in sorted(groups):
+        group, issue = groups[key], issues[key]
+        new_state = state_after_event(issue.state)
+        if new_state is not None:
+            history.append(HistoryRow(issue.id, issue.state, new_state, Cause.REGRESSION, now))
+            issue.state = new_state
+        updates.append(
+            IssueUpdate(
+                id=issue.id,
+                new_events=len(group),
+                state=issue.state,
+                first_seen=min(r.timestamp for r in group),
+                last_seen=max(r.timestamp for r in group),
+            )
+        )
+    await tx.update_issues(updates)
+    if history:
+        await tx.add_history(history)

@@ -1,0 +1,149 @@
+"""The batch statements for PostgreSQL, on a connection of the writer's own.
+
+A dedicated asyncpg connection (not Tortoise's pool) keeps prepared statements alive and
+skips the pool's reset on every release; every statement has a fixed shape (arrays and
+`unnest` rather than a VALUES row per event), so each is prepared once per connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from app.database import asyncpg_dsn
+from app.ingest.records import EventRecord, Outcome
+from app.ingest.store.batch import HistoryRow, IssueRef, IssueUpdate, store_batch
+from models import IssueState
+
+CONNECT_TIMEOUT_S = 5.0
+
+_SELECT_ISSUES = (
+    "SELECT id, state, fingerprint FROM issue WHERE project_id = $1 "
+    "AND fingerprint = ANY($2::text[]) ORDER BY fingerprint"
+)
+_INSERT_EVENTS = (
+    "INSERT INTO event (project_id, issue_id, event_id, timestamp, received_at, level, "
+    'platform, environment, release, "user", tags, payload) '
+    "SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::timestamptz[], "
+    "$5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], "
+    "$11::jsonb[], $12::text[]) "
+    "ON CONFLICT (event_id, project_id) DO NOTHING RETURNING project_id, event_id"
+)
+_UPDATE_ISSUES = (
+    "UPDATE issue SET event_count = issue.event_count + u.n, state = u.state, "
+    "first_seen = LEAST(issue.first_seen, u.first_seen), "
+    "last_seen = GREATEST(issue.last_seen, u.last_seen) "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[]) "
+    "AS u(id, n, state, first_seen, last_seen) WHERE issue.id = u.id"
+)
+
+
+class PostgresStore:
+    def __init__(self, database_url: str) -> None:
+        self._dsn = asyncpg_dsn(database_url)
+        self._connection: asyncpg.Connection | None = None
+
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
+        connection = await self._connect()
+        try:
+            async with connection.transaction():
+                return await store_batch(PostgresTransaction(connection), records)
+        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+            # The connection is gone or unusable: the next batch opens a new one.
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            connection.terminate()
+
+    async def _connect(self) -> asyncpg.Connection:
+        if self._connection is None or self._connection.is_closed():
+            self._connection = await asyncio.wait_for(asyncpg.connect(self._dsn), CONNECT_TIMEOUT_S)
+        return self._connection
+
+
+class PostgresTransaction:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def count_rate_window(self, project_id: int, minute: int, events: int) -> int:
+        count: int = await self._connection.fetchval(
+            "INSERT INTO rate_window (project_id, minute, count) VALUES ($1, $2, $3) "
+            "ON CONFLICT (project_id, minute) DO UPDATE "
+            "SET count = rate_window.count + excluded.count RETURNING count",
+            project_id,
+            minute,
+            events,
+        )
+        return count
+
+    async def prune_rate_windows(self, project_id: int, before_minute: int) -> None:
+        await self._connection.execute(
+            "DELETE FROM rate_window WHERE project_id = $1 AND minute < $2",
+            project_id,
+            before_minute,
+        )
+
+    async def issues(
+        self, project_id: int, fingerprints: Sequence[str], *, lock: bool
+    ) -> dict[str, IssueRef]:
+        sql = _SELECT_ISSUES + (" FOR UPDATE" if lock else "")
+        rows = await self._connection.fetch(sql, project_id, list(fingerprints))
+        return {r["fingerprint"]: IssueRef(r["id"], IssueState(r["state"])) for r in rows}
+
+    async def lock_issue_counter(self, project_id: int) -> int | None:
+        counter: int | None = await self._connection.fetchval(
+            "SELECT issue_counter FROM project WHERE id = $1 FOR UPDATE", project_id
+        )
+        return counter
+
+    async def open_issue(self, record: EventRecord, counter: int) -> int:
+        issue_id: int = await self._connection.fetchval(
+            "INSERT INTO issue (project_id, fingerprint, grouping_version, grouping, counter, "
+            "state, level, type, message, title, culprit, platform, event_count, first_seen, "
+            "last_seen) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, 0, "
+            "$13, $14) RETURNING id",
+            *record.issue_columns(counter),
+        )
+        return issue_id
+
+    async def set_issue_counter(self, project_id: int, counter: int) -> None:
+        await self._connection.execute(
+            "UPDATE project SET issue_counter = $1 WHERE id = $2", counter, project_id
+        )
+
+    async def insert_events(
+        self, records: Sequence[EventRecord], issue_ids: Sequence[int]
+    ) -> set[tuple[int, str]]:
+        if not records:
+            return set()
+        columns: list[list[Any]] = [[] for _ in range(12)]
+        for record, issue_id in zip(records, issue_ids, strict=True):
+            for column, value in zip(columns, record.event_columns(issue_id), strict=True):
+                column.append(value)
+        rows = await self._connection.fetch(_INSERT_EVENTS, *columns)
+        return {(r["project_id"], r["event_id"]) for r in rows}
+
+    async def update_issues(self, updates: Sequence[IssueUpdate]) -> None:
+        if not updates:
+            return
+        await self._connection.execute(
+            _UPDATE_ISSUES,
+            [u.id for u in updates],
+            [u.new_events for u in updates],
+            [u.state.value for u in updates],
+            [u.first_seen for u in updates],
+            [u.last_seen for u in updates],
+        )
+
+    async def add_history(self, rows: Sequence[HistoryRow]) -> None:
+        await self._connection.executemany(
+            "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            [(r.issue_id, r.from_state.value, r.to_state.value, r.cause.value, r.at) for r in rows],
+        )

@@ -1,0 +1,119 @@
+"""The batch statements for SQLite, on Tortoise's single connection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from app.ingest.records import EventRecord, Outcome
+from app.ingest.store.batch import HistoryRow, IssueRef, IssueUpdate, store_batch
+from models import IssueState
+
+_EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
+
+
+class SqliteStore:
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
+        async with in_transaction() as client:
+            return await store_batch(SqliteTransaction(client), records)
+
+    async def close(self) -> None:
+        """Tortoise owns the connection."""
+
+
+class SqliteTransaction:
+    def __init__(self, client: BaseDBAsyncClient) -> None:
+        self._client = client
+
+    async def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        return await self._client.execute_query_dict(sql, params)
+
+    async def count_rate_window(self, project_id: int, minute: int, events: int) -> int:
+        rows = await self._rows(
+            "INSERT INTO rate_window (project_id, minute, count) VALUES (?, ?, ?) "
+            "ON CONFLICT (project_id, minute) DO UPDATE "
+            "SET count = rate_window.count + excluded.count RETURNING count",
+            [project_id, minute, events],
+        )
+        return int(rows[0]["count"])
+
+    async def prune_rate_windows(self, project_id: int, before_minute: int) -> None:
+        await self._client.execute_query(
+            "DELETE FROM rate_window WHERE project_id = ? AND minute < ?",
+            [project_id, before_minute],
+        )
+
+    async def issues(
+        self, project_id: int, fingerprints: Sequence[str], *, lock: bool
+    ) -> dict[str, IssueRef]:
+        # One connection, one transaction at a time: SQLite needs no row locks.
+        marks = ", ".join(["?"] * len(fingerprints))
+        rows = await self._rows(
+            f"SELECT id, state, fingerprint FROM issue WHERE project_id = ? "
+            f"AND fingerprint IN ({marks})",
+            [project_id, *fingerprints],
+        )
+        return {str(r["fingerprint"]): IssueRef(int(r["id"]), IssueState(r["state"])) for r in rows}
+
+    async def lock_issue_counter(self, project_id: int) -> int | None:
+        rows = await self._rows("SELECT issue_counter FROM project WHERE id = ?", [project_id])
+        return int(rows[0]["issue_counter"]) if rows else None
+
+    async def open_issue(self, record: EventRecord, counter: int) -> int:
+        rows = await self._rows(
+            "INSERT INTO issue (project_id, fingerprint, grouping_version, grouping, counter, "
+            "state, level, type, message, title, culprit, platform, event_count, first_seen, "
+            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+            [*record.issue_columns(counter)],
+        )
+        return int(rows[0]["id"])
+
+    async def set_issue_counter(self, project_id: int, counter: int) -> None:
+        await self._client.execute_query(
+            "UPDATE project SET issue_counter = ? WHERE id = ?", [counter, project_id]
+        )
+
+    async def insert_events(
+        self, records: Sequence[EventRecord], issue_ids: Sequence[int]
+    ) -> set[tuple[int, str]]:
+        if not records:
+            return set()
+        params: list[Any] = []
+        for record, issue_id in zip(records, issue_ids, strict=True):
+            params += record.event_columns(issue_id)
+        rows = await self._rows(
+            "INSERT INTO event (project_id, issue_id, event_id, timestamp, received_at, level, "
+            'platform, environment, release, "user", tags, payload) VALUES '
+            + ", ".join([_EVENT_ROW] * len(records))
+            + " ON CONFLICT (event_id, project_id) DO NOTHING RETURNING project_id, event_id",
+            params,
+        )
+        return {(int(r["project_id"]), str(r["event_id"])) for r in rows}
+
+    async def update_issues(self, updates: Sequence[IssueUpdate]) -> None:
+        for u in updates:
+            await self._client.execute_query(
+                "UPDATE issue SET event_count = event_count + ?, state = ?, "
+                "first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END, "
+                "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?",
+                [
+                    u.new_events,
+                    u.state.value,
+                    u.first_seen,
+                    u.first_seen,
+                    u.last_seen,
+                    u.last_seen,
+                    u.id,
+                ],
+            )
+
+    async def add_history(self, rows: Sequence[HistoryRow]) -> None:
+        for row in rows:
+            await self._client.execute_query(
+                "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [row.issue_id, row.from_state.value, row.to_state.value, row.cause.value, row.at],
+            )
