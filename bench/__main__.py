@@ -85,7 +85,10 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load (20)")
     parser.add_argument("--concurrency", type=int, default=50, help="connections (50)")
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes: faultline serve --workers (1)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes: faultline serve --workers (default: one per core)",
     )
     parser.add_argument("--groups", type=int, default=50, help="distinct issues to make (50)")
     parser.add_argument("--pool", type=int, default=2000, help="distinct event payloads (2000)")
@@ -112,9 +115,10 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--client",
         choices=("aiohttp", "raw"),
-        default="aiohttp",
-        help="load generator's HTTP client: aiohttp (default) or raw, a bare asyncio HTTP/1.1 "
-        "client using about half the CPU (bench/load.py)",
+        default="raw",
+        help="load generator's HTTP client: raw (default), a bare asyncio HTTP/1.1 keep-alive "
+        "client that leaves the shared cores to the server as wrk would, or aiohttp (about "
+        "twice the CPU per request)",
     )
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a target is missed (for CI)"
