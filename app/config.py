@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
@@ -67,15 +66,6 @@ class Settings:
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
-
-    def sqlite_path(self) -> Path | None:
-        """The database file of a sqlite:// URL (None for PostgreSQL or :memory:)."""
-        if self.is_postgres:
-            return None
-        path = self.database_url.removeprefix("sqlite://")
-        if path == ":memory:":
-            return None
-        return Path(path.split("?", 1)[0])
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

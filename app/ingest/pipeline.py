@@ -58,6 +58,7 @@ class Ingestor:
         self._settings = settings
         self._projects = projects
         self._writer = writer
+        self._item_limits = dict.fromkeys(EVENT_SIZED_ITEMS, settings.max_event_bytes)
         # project id → (window end, limit it was reached under): refuse early until then.
         self._exhausted: dict[int, tuple[float, int]] = {}
         self.dropped_items: Counter[str] = Counter()
@@ -95,15 +96,12 @@ class Ingestor:
                 raise Unauthorized("missing sentry_key (X-Sentry-Auth header or query string)")
             payload, header_event_id = self._store_payload(body), None
         else:
-            envelope = parse_envelope(body, max_item_bytes=self._item_limits())
+            envelope = parse_envelope(body, max_item_bytes=self._item_limits)
             self._check_envelope_dsn(envelope, project, request_auth=auth is not None)
             payload, header_event_id = self._envelope_event(envelope)
         if payload is None:
             return None
         return await self._digest(project, payload, header_event_id, request.client_ip)
-
-    def _item_limits(self) -> dict[str, int]:
-        return dict.fromkeys(EVENT_SIZED_ITEMS, self._settings.max_event_bytes)
 
     def _store_payload(self, body: bytes) -> dict[str, Any] | None:
         if len(body) > self._settings.max_event_bytes:
