@@ -178,8 +178,11 @@ def _exception_variant(event: Mapping[str, Any], platform: str) -> _Variant | No
     chain = exceptions(event)
     if not chain:
         return None
-    stacks = [frame_values(stack_frames(exc.get("stacktrace")), platform) for exc in chain]
+    frame_lists = [stack_frames(exc.get("stacktrace")) for exc in chain]
+    stacks = [frame_values(frames, platform, in_app_only=True) for frames in frame_lists]
     app = any(_has_app_frames(frames) for frames in stacks)
+    if not app:  # the system variant decides: every frame counts
+        stacks = [frame_values(frames, platform) for frames in frame_lists]
     values: list[str] = []
     components: list[dict[str, Any]] = []
     for index, (exception, frames) in enumerate(zip(chain, stacks, strict=True)):
@@ -211,8 +214,11 @@ def _exception_variant(event: Mapping[str, Any], platform: str) -> _Variant | No
 
 
 def _stack_variant(stacktrace: object, platform: str, strategy: str) -> _Variant | None:
-    frames = frame_values(stack_frames(stacktrace), platform)
+    raw_frames = stack_frames(stacktrace)
+    frames = frame_values(raw_frames, platform, in_app_only=True)
     app = _has_app_frames(frames)
+    if not app:  # the system variant decides: every frame counts
+        frames = frame_values(raw_frames, platform)
     contributing = _contributing(frames, app=app)
     if not contributing:
         return None

@@ -48,15 +48,25 @@ class FrameValues:
     in_app: bool
 
 
-def frame_values(frames: Sequence[Mapping[str, Any]], platform: str) -> list[FrameValues]:
-    """Grouping values of every frame of one stack trace, oldest call first."""
+def frame_values(
+    frames: Sequence[Mapping[str, Any]], platform: str, *, in_app_only: bool = False
+) -> list[FrameValues]:
+    """Grouping values of every frame of one stack trace, oldest call first.
+
+    With `in_app_only`, frames not marked in-app get no values: when the app variant decides,
+    they cannot contribute, so computing them is wasted work on the ingestion path.
+    """
     result: list[FrameValues] = []
     previous: tuple[object, ...] | None = None
     for frame in frames:
         identity = tuple(map(frame.get, _RECURSION_FIELDS))
+        in_app = frame.get("in_app") is True
         # A frame identical to the one before it is recursion: count the loop once.
-        values = () if identity == previous else _contributing_values(frame, platform)
-        result.append(FrameValues(values=values, in_app=frame.get("in_app") is True))
+        if identity == previous or (in_app_only and not in_app):
+            values: tuple[tuple[str, str], ...] = ()
+        else:
+            values = _contributing_values(frame, platform)
+        result.append(FrameValues(values=values, in_app=in_app))
         previous = identity
     if len(frames) == 1 and result[0].values:
         # A lone JavaScript frame without a function and pointing to a URL is usually a
