@@ -10,10 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
-import multiprocessing
-import signal
 import sys
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -27,6 +24,7 @@ from app.errors import FaultlineError
 from app.pagination import MAX_LIMIT, PageRequest, decode_cursor
 from app.projects import service as projects
 from app.server import create_app
+from app.workers import run_workers
 
 log = logging.getLogger("faultline")
 
@@ -121,7 +119,13 @@ def serve(settings: Settings) -> int:
         print("faultline: --workers above 1 needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 2
     asyncio.run(database.migrate(settings.database_url))
-    return _supervise(settings)
+    log.info(
+        "Faultline listening on http://%s:%s with %d workers",
+        settings.host,
+        settings.port,
+        settings.workers,
+    )
+    return run_workers(_worker, (settings,), settings.workers, "faultline-worker")
 
 
 def _serve_process(settings: Settings, *, migrate: bool, reuse_port: bool) -> None:
@@ -152,42 +156,6 @@ def _worker(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     _serve_process(settings, migrate=False, reuse_port=True)
-
-
-def _supervise(settings: Settings) -> int:
-    """Run `settings.workers` processes on one port (SO_REUSEPORT); stop them all together."""
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(target=_worker, args=(settings,), name=f"faultline-worker-{n}")
-        for n in range(settings.workers)
-    ]
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()  # SIGTERM: each worker drains its pending events, then exits
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for worker in workers:
-        worker.start()
-    log.info(
-        "Faultline listening on http://%s:%s with %d workers",
-        settings.host,
-        settings.port,
-        settings.workers,
-    )
-    while not stopping and all(worker.is_alive() for worker in workers):
-        time.sleep(0.2)
-    if not stopping:
-        log.error("a worker exited; stopping the others")
-        stop(signal.SIGTERM, None)
-    for worker in workers:
-        worker.join()
-    return 0 if all(worker.exitcode in (0, -signal.SIGTERM) for worker in workers) else 1
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,14 +10,13 @@ With --workers N it runs N processes on one port (SO_REUSEPORT), like `faultline
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import signal
 import sys
-import time
 import uuid
 from collections.abc import Sequence
 
 from aiohttp import web
+
+from app.workers import run_workers
 
 
 async def envelope(request: web.Request) -> web.Response:
@@ -60,30 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers <= 1:
         serve(args.host, args.port, reuse_port=False)
         return 0
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(target=_worker, args=(args.host, args.port), name=f"ceiling-{n}")
-        for n in range(args.workers)
-    ]
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for worker in workers:
-        worker.start()
-    while not stopping and all(worker.is_alive() for worker in workers):
-        time.sleep(0.2)
-    stop(signal.SIGTERM, None)
-    for worker in workers:
-        worker.join()
-    return 0
+    return run_workers(_worker, (args.host, args.port), args.workers, "ceiling")
 
 
 if __name__ == "__main__":
