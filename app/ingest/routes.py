@@ -69,8 +69,8 @@ async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response
             store_endpoint=store_endpoint,
         )
     )
-    body = {"id": event_id} if event_id else {}
-    return web.json_response(body, headers=CORS_HEADERS)
+    body = b'{"id":"%s"}' % event_id.encode() if event_id else b"{}"
+    return web.Response(body=body, content_type="application/json", headers=CORS_HEADERS)
 
 
 def setup(app: web.Application) -> None:

@@ -39,8 +39,9 @@ class EventWriter:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._pending.append((record, future))
         self._wake.set()
-        # Shielded: a client that hangs up must not cancel the write of an event it sent.
-        return await asyncio.shield(future)
+        # A client that hangs up cancels only this wait: the record stays in the batch and is
+        # stored all the same (a retry of it is then a duplicate).
+        return await future
 
     async def close(self) -> None:
         """Store what is pending, then stop."""
