@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.grouping.event import text
 
@@ -40,9 +39,11 @@ _JAVA_CODEGEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FrameValues:
-    """The grouping values of one frame; `values` is empty when the frame does not contribute."""
+class FrameValues(NamedTuple):
+    """The grouping values of one frame; `values` is empty when the frame does not contribute.
+
+    A NamedTuple rather than a frozen dataclass: one is made per frame of every event.
+    """
 
     values: tuple[tuple[str, str], ...]  # (field, value) pairs, in hash order
     in_app: bool
@@ -57,17 +58,15 @@ def frame_values(
     they cannot contribute, so computing them is wasted work on the ingestion path.
     """
     result: list[FrameValues] = []
-    previous: tuple[object, ...] | None = None
+    previous: Mapping[str, Any] | None = None
     for frame in frames:
-        identity = tuple(map(frame.get, _RECURSION_FIELDS))
         in_app = frame.get("in_app") is True
-        # A frame identical to the one before it is recursion: count the loop once.
-        if identity == previous or (in_app_only and not in_app):
+        if (in_app_only and not in_app) or _is_recursion(frame, previous):
             values: tuple[tuple[str, str], ...] = ()
         else:
             values = _contributing_values(frame, platform)
-        result.append(FrameValues(values=values, in_app=in_app))
-        previous = identity
+        result.append(FrameValues(values, in_app))
+        previous = frame
     if len(frames) == 1 and result[0].values:
         # A lone JavaScript frame without a function and pointing to a URL is usually a
         # browser-extension or inline-script artefact: too low quality to group by.
@@ -79,6 +78,15 @@ def frame_values(
         ):
             result[0] = FrameValues(values=(), in_app=result[0].in_app)
     return result
+
+
+def _is_recursion(frame: Mapping[str, Any], previous: Mapping[str, Any] | None) -> bool:
+    """A frame identical to the one before it is recursion: the loop counts once."""
+    return (
+        previous is not None
+        and frame.get("function") == previous.get("function")
+        and all(frame.get(field) == previous.get(field) for field in _RECURSION_FIELDS)
+    )
 
 
 def _platform(frame: Mapping[str, Any], event_platform: str) -> str:

@@ -80,13 +80,13 @@ class IdentityDecoder:
 class GzipDecoder:
     """gzip (and its alias x-gzip); when a member ends, the next one starts (RFC 1952 §2.2).
 
-    Input goes to zlib in slices that start small for each member and double up to 64 KiB: zlib
+    Input goes to zlib in slices that start at 8 KiB for each member and double up to 64 KiB: zlib
     copies whatever follows a member's end into `unused_data`, so a body made of thousands of
     tiny members costs a small copy per member instead of a copy of the whole rest each time.
     """
 
     encoding = "gzip"
-    _FIRST_SLICE = 256
+    _FIRST_SLICE = 8 * 1024  # most SDK bodies fit in one slice
     _MAX_SLICE = 64 * 1024
 
     def __init__(self) -> None:

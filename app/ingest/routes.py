@@ -63,7 +63,7 @@ async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response
         SentryRequest(
             project_id=int(request.match_info["project_id"]),
             headers=request.headers,
-            query=request.query,
+            query_string=request.query_string,
             body=request.content,
             client_ip=request.remote,
             store_endpoint=store_endpoint,
