@@ -75,7 +75,7 @@ async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response
 
 def setup(app: web.Application) -> None:
     for endpoint, handler in (("envelope", envelope), ("store", store)):
-        for slash in ("/", ""):
-            path = rf"/api/{{project_id:\d+}}/{endpoint}{slash}"
-            app.router.add_post(path, handler)
-            app.router.add_route("OPTIONS", path, preflight)
+        # Like Relay: any number of slashes between the parts, a trailing one optional.
+        path = rf"/api{{_s1:/+}}{{project_id:\d+}}{{_s2:/+}}{endpoint}{{_s3:/*}}"
+        app.router.add_post(path, handler)
+        app.router.add_route("OPTIONS", path, preflight)

@@ -255,7 +255,9 @@ async def test_malformed_requests_are_400_with_a_reason(
 # --- store endpoint, slashes, CORS ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/api/{id}/store/", "/api/{id}/store", "/api/{id}/envelope"])
+@pytest.mark.parametrize(
+    "path", ["/api/{id}/store/", "/api/{id}/store", "/api/{id}/envelope", "/api//{id}/envelope//"]
+)
 async def test_store_and_slashless_paths(http, server, path):
     project = await new_project(server)
     event = {"event_id": uuid.uuid4().hex, **exception_event()}
