@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -112,19 +113,12 @@ def serve(settings: Settings) -> int:
         print("faultline: --workers must be at least 1", file=sys.stderr)
         return 2
     if settings.workers == 1:
-        log.info("Faultline listening on http://%s:%s", settings.host, settings.port)
         _serve_process(settings, migrate=True, reuse_port=False)
         return 0
     if not settings.is_postgres:
         print("faultline: --workers above 1 needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 2
     asyncio.run(database.migrate(settings.database_url))
-    log.info(
-        "Faultline listening on http://%s:%s with %d workers",
-        settings.host,
-        settings.port,
-        settings.workers,
-    )
     return run_workers(_worker, (settings,), settings.workers, "faultline-worker")
 
 
@@ -137,7 +131,13 @@ def _serve_process(settings: Settings, *, migrate: bool, reuse_port: bool) -> No
         port=settings.port,
         reuse_port=reuse_port or None,
         access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
-        print=None,
+        # Called once the socket listens, after migrations: only then is the server up.
+        print=lambda _: log.info(
+            "Faultline listening on http://%s:%s (pid %d)",
+            settings.host,
+            settings.port,
+            os.getpid(),
+        ),
     )
 
 
