@@ -115,7 +115,7 @@ def serve(settings: Settings) -> int:
     if settings.workers == 1:
         _serve_process(settings, migrate=True, reuse_port=False)
         return 0
-    if not settings.is_postgres:
+    if database.dialect(settings.database_url) != "postgres":
         print("faultline: --workers above 1 needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 2
     asyncio.run(database.migrate(settings.database_url))

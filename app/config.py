@@ -63,10 +63,6 @@ class Settings:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
-    @property
-    def is_postgres(self) -> bool:
-        return self.database_url.startswith(("postgres://", "postgresql://"))
-
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     value = _optional_int(env, name)

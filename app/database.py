@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import DBConnectionError
 
 import migrations
 
@@ -24,6 +26,16 @@ MODELS_MODULE = "models"
 # Any constant works; it only has to be the same for every Faultline process.
 MIGRATION_LOCK_KEY = 0x6661756C74  # "fault"
 READY_TIMEOUT_S = 2.0
+
+# Errors that mean the database cannot be reached right now: a 503, not a 500.
+DATABASE_DOWN: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    TimeoutError,
+)
 
 
 def tortoise_url(database_url: str, pool_size: int = 20) -> str:
@@ -98,8 +110,6 @@ async def migrate(database_url: str) -> list[str]:
     """Apply pending migrations; returns the names applied. Safe to run from many processes."""
     ensure_sqlite_directory(database_url)
     if dialect(database_url) == "postgres":
-        import asyncpg
-
         lock_conn = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
             await lock_conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)

@@ -7,11 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 from aiohttp import web
-from tortoise.exceptions import DBConnectionError
 
 from app.config import Settings
+from app.database import DATABASE_DOWN
 from app.errors import BadRequest, FaultlineError, InvalidField, RateLimited
 
 log = logging.getLogger(__name__)
@@ -22,16 +21,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Renders a FaultlineError for one surface; chosen per route (see `surface`).
 Renderer = Callable[[FaultlineError], web.Response]
 RENDERER_ATTR = "__faultline_renderer__"
-
-# Errors that mean the database cannot be reached right now: a 503, not a 500.
-DATABASE_DOWN: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    TimeoutError,
-)
 
 
 def dumps(value: Any) -> str:

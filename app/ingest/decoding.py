@@ -181,6 +181,27 @@ class DeflateDecoder:
             raise BadRequest("invalid deflate body: unexpected end of stream")
 
 
+class _HeldOutput:
+    """Output a decoder produced beyond the caller's `max_length`, handed out first next time.
+
+    brotli and zstd cannot stop exactly at a length, so their overshoot waits here.
+    """
+
+    def __init__(self) -> None:
+        self._data = b""
+
+    def take(self, room: int) -> bytes:
+        piece, self._data = self._data[:room], self._data[room:]
+        return piece
+
+    def keep(self, piece: bytes, room: int) -> bytes:
+        """`piece` cut to `room`; the rest is held."""
+        if len(piece) <= room:
+            return piece
+        self._data = piece[room:]
+        return piece[:room]
+
+
 class BrotliDecoder:
     """br, via brotli>=1.2's output-limited `Decompressor.process`.
 
@@ -198,16 +219,12 @@ class BrotliDecoder:
         self._decompressor = brotli.Decompressor()
         self._started = False
         self._input = b""  # fed while the decoder still had output to hand out
-        self._output = b""  # decoded beyond the last max_length
+        self._held = _HeldOutput()
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         _check_max_length(max_length)
-        out: list[bytes] = []
-        room = max_length
-        if self._output:
-            out.append(self._output[:room])
-            self._output = self._output[room:]
-            room -= len(out[-1])
+        out = [self._held.take(max_length)]
+        room = max_length - len(out[0])
         if data:
             self._input = self._input + data if self._input else data
         decompressor = self._decompressor
@@ -224,8 +241,7 @@ class BrotliDecoder:
                 step = min(room, self._STEP)
                 piece = decompressor.process(feed, output_buffer_limit=step)
                 drained = len(piece) < step
-                if len(piece) > room:
-                    piece, self._output = piece[:room], piece[room:]
+                piece = self._held.keep(piece, room)
                 out.append(piece)
                 room -= len(piece)
                 if drained and not self._input:
@@ -259,16 +275,12 @@ class ZstdDecoder:
         self._frame_started = False
         self._input = b""
         self._pos = 0  # how much of `_input` the frames have consumed
-        self._output = b""
+        self._held = _HeldOutput()
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         _check_max_length(max_length)
-        out: list[bytes] = []
-        room = max_length
-        if self._output:
-            out.append(self._output[:room])
-            self._output = self._output[room:]
-            room -= len(out[-1])
+        out = [self._held.take(max_length)]
+        room = max_length - len(out[0])
         self._input, self._pos = _append_input(self._input, self._pos, data)
         view = memoryview(self._input)
         try:
@@ -286,8 +298,7 @@ class ZstdDecoder:
                 if self._frame.eof:
                     # The slice may reach into the next frame: give those bytes back.
                     self._pos -= len(self._frame.unused_data)
-                if len(piece) > room:
-                    piece, self._output = piece[:room], piece[room:]
+                piece = self._held.keep(piece, room)
                 out.append(piece)
                 room -= len(piece)
         except zstandard.ZstdError as exc:

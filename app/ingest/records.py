@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from models.issue import IssueState
+
 
 @dataclass(frozen=True, slots=True)
 class EventRecord:
@@ -39,7 +41,7 @@ class EventRecord:
             self.grouping_version,
             self.grouping_json,
             counter,
-            "open",
+            IssueState.OPEN.value,
             self.level,
             self.type[:128],
             self.message,

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from app.http import DATABASE_DOWN
+from app.database import DATABASE_DOWN
 from app.ingest.records import EventRecord, Outcome, sanitized
 from app.ingest.store import Store
 

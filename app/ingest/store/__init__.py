@@ -7,14 +7,13 @@ every statement is prepared once), `sqlite` on Tortoise's single connection.
 
 from __future__ import annotations
 
+from app.database import dialect
 from app.ingest.store.batch import Store
 from app.ingest.store.postgres import PostgresStore
 from app.ingest.store.sqlite import SqliteStore
 
 
 def open_store(database_url: str) -> Store:
-    from app.database import dialect
-
     if dialect(database_url) == "postgres":
         return PostgresStore(database_url)
     return SqliteStore()

@@ -13,12 +13,14 @@ from typing import Any
 
 import asyncpg
 
-from app.database import asyncpg_dsn
+from app.database import DATABASE_DOWN, asyncpg_dsn
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import HistoryRow, IssueRef, IssueUpdate, store_batch
 from models import IssueState
 
 CONNECT_TIMEOUT_S = 5.0
+# After any of these the connection cannot be trusted: drop it, the next batch reconnects.
+_CONNECTION_LOST: tuple[type[BaseException], ...] = (OSError, *DATABASE_DOWN)
 
 _SELECT_ISSUES = (
     "SELECT id, state, fingerprint FROM issue WHERE project_id = $1 "
@@ -51,8 +53,7 @@ class PostgresStore:
         try:
             async with connection.transaction():
                 return await store_batch(PostgresTransaction(connection), records)
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-            # The connection is gone or unusable: the next batch opens a new one.
+        except _CONNECTION_LOST:
             await self.close()
             raise
 
