@@ -9,6 +9,7 @@ are skipped locally but FAIL in CI (CI=true), so CI never passes without them.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,16 +25,27 @@ from app.server import create_app
 from models import ApiToken, Event, Issue, IssueHistory, Project
 
 PG_ADMIN_URL = os.environ.get("FAULTLINE_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/")
+# Databases are named per run, so two runs on one machine never share one.
+RUN_ID = f"{os.getpid()}_{secrets.token_hex(3)}"
+_created_databases: set[str] = set()
 
 
 def pg_url(database: str) -> str:
     return PG_ADMIN_URL.rstrip("/") + "/" + database
 
 
+async def _admin_connection() -> asyncpg.Connection:
+    return await asyncpg.connect(pg_url("postgres").replace("postgres://", "postgresql://", 1))
+
+
 async def recreate_pg_database(name: str) -> str:
-    """Drop and create database `name`; returns its URL. Fails or skips when PG is down."""
+    """A fresh database for `name` in this run; returns its URL. Fails or skips when PG is down.
+
+    The real name carries the run id; every database made is dropped when the session ends.
+    """
+    name = f"{name}_{RUN_ID}"
     try:
-        conn = await asyncpg.connect(pg_url("postgres").replace("postgres://", "postgresql://", 1))
+        conn = await _admin_connection()
     except (OSError, asyncpg.PostgresError) as exc:
         message = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
         if os.environ.get("CI"):
@@ -46,7 +58,21 @@ async def recreate_pg_database(name: str) -> str:
         await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     finally:
         await conn.close()
+    _created_databases.add(name)
     return pg_url(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _drop_run_databases() -> AsyncIterator[None]:
+    yield
+    if not _created_databases:
+        return
+    conn = await _admin_connection()
+    try:
+        for name in sorted(_created_databases):
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""The captured SDK requests in ../shared/samples, as test fixtures."""
+"""The captured SDK requests in tests/fixtures (see its README), as test fixtures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 
 from app.ingest.envelope import parse_envelope
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = SHARED / "samples"
+SAMPLES = Path(__file__).resolve().parent / "fixtures"
 SENTRY_SAMPLES = SAMPLES / "sentry-python-2.75.0"
 # A receive time a few seconds after the samples were captured, so no timestamp is clamped.
 RECEIVED = datetime(2026, 11, 22, 4, 17, 20, tzinfo=UTC).timestamp()  # 1795321040.0
