@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def faultline_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAULTLINE_")}
+    # The checkout under test, whatever the working directory and the installed copy.
+    env["PYTHONPATH"] = str(REPO)
     env.update({"DATABASE_URL": database_url, "FAULTLINE_LOG_LEVEL": "WARNING", **extra})
     return env
 
