@@ -28,6 +28,8 @@ class Settings:
     max_compressed_body_bytes: int = 20 * MIB
     max_body_bytes: int = 100 * MIB
     max_event_bytes: int = 1 * MIB
+    # A request body must arrive within this time, however slowly it trickles (408 after).
+    body_read_timeout_s: float = 30.0
     workers: int = 1
     log_level: str = "INFO"
     access_log: bool = False
@@ -48,6 +50,8 @@ class Settings:
             ),
             max_body_bytes=_int(env, "FAULTLINE_MAX_BODY_BYTES", d.max_body_bytes),
             max_event_bytes=_int(env, "FAULTLINE_MAX_EVENT_BYTES", d.max_event_bytes),
+            body_read_timeout_s=_int(env, "FAULTLINE_BODY_READ_TIMEOUT_S", 0)
+            or d.body_read_timeout_s,
             workers=_int(env, "FAULTLINE_WORKERS", d.workers),
             log_level=(env.get("FAULTLINE_LOG_LEVEL") or d.log_level).upper(),
             access_log=env.get("FAULTLINE_ACCESS_LOG", "").lower() in ("1", "true", "yes"),

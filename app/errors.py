@@ -7,6 +7,7 @@
     ├── Unauthorized          401  missing or unknown credentials
     ├── Forbidden             403  credentials without the needed permission
     ├── NotFound              404  unknown id or route
+    ├── RequestTimeout        408  a request body that did not arrive in time
     ├── PayloadTooLarge       413  a body or item above a configured limit
     ├── Unprocessable         422  parseable but semantically invalid (Rollbar)
     ├── RateLimited           429  carries retry_after_s
@@ -59,6 +60,11 @@ class Forbidden(FaultlineError):
 class NotFound(FaultlineError):
     status = 404
     code = "NOT_FOUND"
+
+
+class RequestTimeout(FaultlineError):
+    status = 408
+    code = "REQUEST_TIMEOUT"
 
 
 class PayloadTooLarge(FaultlineError):
