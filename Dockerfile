@@ -1,12 +1,14 @@
 FROM python:3.11-slim
 
 WORKDIR /srv/faultline
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY schema ./schema
 COPY models ./models
 COPY migrations ./migrations
-RUN pip install --no-cache-dir . && useradd --system faultline
+RUN pip install --no-cache-dir --no-deps . && useradd --system faultline
 USER faultline
 
 ENV FAULTLINE_HOST=0.0.0.0 FAULTLINE_PORT=8080

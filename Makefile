@@ -1,37 +1,45 @@
 # Faultline developer commands. `make run` and `make test` work on a fresh machine.
+# Dependencies install from the hashed lock files (make lock regenerates them from pyproject.toml).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet
 
-.PHONY: install install-test run test lint format bench migrations clean
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run test lint format bench migrations lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PIP) --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(PIP) --require-hashes -r requirements-test.lock
+	$(PIP) --no-deps -e .
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed  ## install Faultline into ./.venv from the lock file
+install-test: $(VENV)/.installed-test  ## install Faultline and the test tools into ./.venv
 
-run: install  ## install and serve on http://127.0.0.1:8080 (SQLite under ./data/ unless DATABASE_URL is set)
+run: install  ## serve on http://127.0.0.1:8080 (SQLite under ./data/ unless DATABASE_URL is set)
 	$(BIN)/faultline serve
 
 test: install-test  ## the whole suite, SQLite and PostgreSQL
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install-test
+lint: install-test  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-format: install-test
+format: install-test  ## format the code and apply ruff's fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -41,5 +49,12 @@ bench: install-test  ## ingestion benchmark on PostgreSQL (see bench/README.md)
 migrations: install-test  ## generate the next migration for both dialects: make migrations NAME=add_x
 	$(BIN)/python scripts/makemigrations.py $(or $(NAME),update)
 
-clean:
+lock: install-test  ## regenerate the hashed lock files after changing pyproject.toml
+	$(PIP) uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		-q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes -q -o requirements-test.lock
+
+clean:  ## remove the virtualenv, local data and caches
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -3,7 +3,8 @@
 `backend` is parametrised over SQLite and PostgreSQL, so every integration test runs on both.
 TEST_BACKENDS=sqlite (or pg) narrows the run. PostgreSQL comes from FAULTLINE_TEST_PG_URL
 (default postgres://postgres@127.0.0.1:5432/); when it cannot be reached the PostgreSQL tests
-are skipped locally but FAIL in CI (CI=true), so CI never passes without them.
+are skipped locally but FAIL in CI (CI=true), so CI never passes without them; for the same
+reason a CI run whose TEST_BACKENDS leaves PostgreSQL out refuses to start.
 """
 
 from __future__ import annotations
@@ -84,6 +85,14 @@ def free_port() -> int:
 def _backends() -> list[str]:
     wanted = os.environ.get("TEST_BACKENDS", "sqlite,pg")
     return [b for b in ("sqlite", "pg") if b in wanted.split(",")]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI") and "pg" not in _backends():
+        raise pytest.UsageError(
+            "CI must run the PostgreSQL tests, but TEST_BACKENDS leaves them out: "
+            f"{os.environ.get('TEST_BACKENDS')!r}"
+        )
 
 
 @pytest.fixture(scope="session", params=_backends())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shlex
+import tomllib
 
 import yaml
 
@@ -48,9 +50,10 @@ def test_database_url_points_at_the_postgres_service_credentials():
     assert "pg_isready" in " ".join(pg["healthcheck"]["test"])
 
 
-def test_dockerfile_installs_the_package_and_runs_serve():
+def test_dockerfile_installs_the_locked_dependencies_and_runs_serve():
     dockerfile = (REPO / "Dockerfile").read_text()
-    assert "pip install --no-cache-dir ." in dockerfile
+    assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in dockerfile
+    assert "pip install --no-cache-dir --no-deps ." in dockerfile
     for folder in ("app", "models", "migrations", "schema"):
         assert f"COPY {folder} ./{folder}" in dockerfile
     cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
@@ -58,3 +61,27 @@ def test_dockerfile_installs_the_package_and_runs_serve():
         "faultline",
         "serve",
     ]
+
+
+def _locked_names(lock: str) -> set[str]:
+    return {
+        re.split(r"[=; ]", line, maxsplit=1)[0].lower()
+        for line in (REPO / lock).read_text().splitlines()
+        if line and line[0].isalnum()
+    }
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+
+
+def test_lock_files_pin_every_declared_dependency():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    runtime = _requirement_names(project["dependencies"])
+    test = _requirement_names(project["optional-dependencies"]["test"])
+    assert runtime - _locked_names("requirements.lock") == set()
+    assert (runtime | test) - _locked_names("requirements-test.lock") == set()
+    for lock in ("requirements.lock", "requirements-test.lock"):
+        pins = [line for line in (REPO / lock).read_text().splitlines() if "==" in line]
+        assert pins, lock
+        assert all(line.endswith("\\") for line in pins), lock  # each pin is followed by hashes
