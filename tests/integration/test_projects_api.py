@@ -140,7 +140,7 @@ async def test_patch_rejects_invalid_fields(http, server, auth, body, error, fie
     ("raw", "error"),
     [
         (b'{"name": ', "malformed JSON body: Expecting value: line 1 column 10 (char 9)"),
-        (b'["name"]', "JSON body must be an object"),
+        (b'["name"]', "body must be a JSON object"),
         (b"\xff\xfe", "malformed JSON body: not valid UTF-8"),
     ],
     ids=["truncated", "array", "not-utf8"],
