@@ -81,8 +81,8 @@ async def get_project(request: web.Request) -> web.Response:
 
 @api.patch(r"/api/projects/{project_id:\d+}")
 async def update_project(request: web.Request) -> web.Response:
-    body = await read_json_object(request)
-    project = await projects.update_project(_id(request, "project_id", Project), body)
+    project_id = _id(request, "project_id", Project)
+    project = await projects.update_project(project_id, await read_json_object(request))
     return json_response(project_json(project, _base_url(request)))
 
 
@@ -97,8 +97,8 @@ async def delete_project(request: web.Request) -> web.Response:
 
 @api.get(r"/api/projects/{project_id:\d+}/issues")
 async def list_issues(request: web.Request) -> web.Response:
-    project = await projects.get_project(_id(request, "project_id", Project))
     listing = issue_listing(request.query)
+    project = await projects.get_project(_id(request, "project_id", Project))
     page = await issues.list_issues(
         project,
         listing.page,
@@ -117,8 +117,9 @@ async def get_issue(request: web.Request) -> web.Response:
 
 @api.patch(r"/api/issues/{issue_id:\d+}")
 async def update_issue(request: web.Request) -> web.Response:
+    issue_id = _id(request, "issue_id", Issue)
     changes = issue_changes(await read_json_object(request))
-    issue = await issues.update_issue(_id(request, "issue_id", Issue), changes)
+    issue = await issues.update_issue(issue_id, changes)
     return json_response(issue_json(issue, issue.project.slug, detail=True))
 
 
