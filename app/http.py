@@ -36,6 +36,7 @@ MAX_JSON_BODY_BYTES = 1 * MIB
 # Enough for any int8; longer digit runs are refused before int() sees them.
 MAX_JSON_INT_DIGITS = 20
 NOT_AN_OBJECT = "body must be a JSON object"
+MAX_FIELD_NAME = 64
 
 
 def dumps(value: Any) -> str:
@@ -120,13 +121,18 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
             parse_int=_bounded_int,
             parse_float=_finite_float,
         )
+        if not isinstance(value, dict):
+            raise BadRequest(NOT_AN_OBJECT)
+        # Inside the try: the check re-walks the nesting and can reach the limit too.
+        _require_unicode(value)
     except RecursionError:
         raise BadRequest("malformed JSON body: nested too deeply") from None
     except ValueError as exc:
         raise BadRequest(f"malformed JSON body: {exc}") from None
-    if not isinstance(value, dict):
-        raise BadRequest(NOT_AN_OBJECT)
-    _require_unicode(value)
+    for key in value:
+        if len(key) > MAX_FIELD_NAME:
+            # No field has such a name; refused here, so no error message repeats it whole.
+            raise BadRequest(f"unknown field {_shown(key)}")
     return value
 
 

@@ -60,7 +60,7 @@ def query_value(query: Query, name: str) -> str | None:
 
 def bounded_int(raw: str, name: str, low: int, high: int) -> int:
     """Plain ASCII digits within [low, high]; no signs, spaces, underscores or other scripts."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)):
+    if raw.isascii() and raw.isdigit() and len(raw.lstrip("0")) <= len(str(high)):
         value = int(raw)
         if low <= value <= high:
             return value

@@ -265,6 +265,13 @@ BODY_CASES: list[tuple[str, bytes, dict[str, str], int, dict[str, str]]] = [
         400,
         {"error": "x: must not contain lone surrogates", "field": "x"},
     ),
+    (
+        "long-key",
+        b'{"' + b"k" * 100_000 + b'": 1}',
+        JSON,
+        400,
+        {"error": "unknown field '" + "k" * 40 + "...'"},
+    ),
     ("bom", b'\xef\xbb\xbf{"x": 1}', JSON, 400, _malformed("starts with a byte order mark")),
     ("not-utf8", b'{"x": "\xff"}', JSON, 400, _malformed("not valid UTF-8")),
     (

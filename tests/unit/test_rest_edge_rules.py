@@ -57,6 +57,7 @@ def _page(**query: str) -> PageRequest:
     [
         ({}, PageRequest(limit=50)),
         ({"limit": "7"}, PageRequest(limit=7)),
+        ({"limit": "0000050"}, PageRequest(limit=50)),
         ({"per_page": "20"}, PageRequest(limit=20)),
         ({"per_page": "20", "limit": "20"}, PageRequest(limit=20)),
         ({"page": "1"}, PageRequest(limit=50, offset=0)),
@@ -171,12 +172,25 @@ def test_strict_json_accepts_ordinary_objects(raw, expected):
         (b'{"\\udfff": 1}', "malformed JSON body: a key holds a lone surrogate"),
         (b'{"a": "\\ud800"}', "a: must not contain lone surrogates"),
         (b"\xef\xbb\xbf{}", "malformed JSON body: starts with a byte order mark"),
+        (b'{"' + b"k" * 65 + b'": 1}', "unknown field '" + "k" * 40 + "...'"),
     ],
 )
 def test_strict_json_refuses(raw, message):
     with pytest.raises(BadRequest) as caught:
         parse_json_object(raw)
     assert caught.value.message == message
+
+
+def test_nesting_near_the_recursion_limit_is_parsed_or_refused_never_raised():
+    outcomes = set()
+    for depth in range(850, 1100, 7):
+        raw = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+        try:
+            parse_json_object(raw)
+            outcomes.add("parsed")
+        except BadRequest as refused:
+            outcomes.add(refused.message)
+    assert outcomes == {"parsed", "malformed JSON body: nested too deeply"}
 
 
 @pytest.mark.parametrize(
