@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from unittest.mock import Mock
 
 import pytest
+from aiohttp import StreamReader
+from aiohttp.test_utils import make_mocked_request
 from multidict import MultiDict
 
 from app.compat.rustrak.aliases import IssueListing, issue_changes, issue_listing
-from app.errors import BadRequest, InvalidField
-from app.http import parse_json_object
+from app.errors import BadRequest, InvalidField, PayloadTooLarge
+from app.http import parse_json_object, read_body
 from app.ids import column_range, parse_id
 from app.issues.service import IssueSort
 from app.pagination import PageRequest, cursor_value, encode_cursor, parse_page
@@ -314,3 +318,36 @@ def test_issue_changes_refuse_bad_and_conflicting_flags(body, field, message):
     with pytest.raises(InvalidField) as caught:
         issue_changes(body)
     assert (caught.value.field, caught.value.message) == (field, f"{field}: {message}")
+
+
+async def _read(payload: StreamReader, max_bytes: int = 100) -> bytes:
+    request = make_mocked_request("POST", "/api/projects", payload=payload)
+    return await read_body(request, max_bytes, timeout_s=5)
+
+
+def _stream() -> StreamReader:
+    return StreamReader(Mock(_reading_paused=False), 2**16, loop=asyncio.get_running_loop())
+
+
+async def test_read_body_reads_until_eof():
+    payload = _stream()
+    payload.feed_data(b'{"a": 1}')
+    payload.feed_eof()
+    assert await _read(payload) == b'{"a": 1}'
+
+
+async def test_a_client_hanging_up_mid_body_is_its_error_not_the_databases():
+    payload = _stream()
+    payload.feed_data(b'{"a": ')
+    payload.set_exception(ConnectionResetError("Connection lost"))
+    with pytest.raises(
+        BadRequest, match=r"^request body incomplete: the client closed the connection$"
+    ):
+        await _read(payload)
+
+
+async def test_read_body_stops_past_the_limit_without_content_length():
+    payload = _stream()
+    payload.feed_data(b"x" * 101)
+    with pytest.raises(PayloadTooLarge, match=r"^request body too large \(limit 100 bytes\)$"):
+        await _read(payload)
