@@ -27,7 +27,8 @@ def fits(model: type[Model], field: str, value: object) -> bool:
 
 def parse_id(raw: str, model: type[Model], field: str = "id") -> int | None:
     """ASCII digits naming a value the column can hold, else None: no such row can exist."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > _MAX_DIGITS:
+    digits = raw.lstrip("0") or "0"  # int() counts leading zeros against its digit limit
+    if not (raw.isascii() and raw.isdigit()) or len(digits) > _MAX_DIGITS:
         return None
-    value = int(raw)
+    value = int(digits)
     return value if fits(model, field, value) else None

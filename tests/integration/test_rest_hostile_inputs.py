@@ -94,8 +94,9 @@ ID_ROUTES = [
         (HUGE, HUGE),
         (THOUSANDS, THOUSANDS),
         (ARABIC_THREE, "\u0663"),
+        ("0" * 5000 + INT4_PAST, INT4_PAST),
     ],
-    ids=["int4+1", "int8+1", "10**30", "5000-digits", "arabic-digit"],
+    ids=["int4+1", "int8+1", "10**30", "5000-digits", "arabic-digit", "5000-zeros-first"],
 )
 async def test_ids_no_column_can_hold_are_404_on_every_route(http, server, auth, world, raw, shown):
     headers = {**auth, "Content-Type": "application/json"}
@@ -195,6 +196,7 @@ QUERY_CASES = [
     ("limit=%205", _range("limit", 100)),
     ("limit=5_0", _range("limit", 100)),
     ("limit=-1", _range("limit", 100)),
+    ("limit=" + "0" * 5000, _range("limit", 100)),
     ("limit=", _range("limit", 100)),
     (f"limit={THOUSANDS}", _range("limit", 100)),
     ("limit=1&limit=2", {"error": "limit: must be given at most once", "field": "limit"}),

@@ -42,7 +42,7 @@ def _id(request: web.Request, name: str, model: type[Model]) -> int:
     raw = request.match_info[name]
     value = parse_id(raw, model)
     if value is None:
-        raise NotFound(f"{name.removesuffix('_id')} {raw} not found")
+        raise NotFound(f"{name.removesuffix('_id')} {raw.lstrip('0') or '0'} not found")
     return value
 
 
