@@ -46,7 +46,16 @@ def dumps(value: Any) -> str:
 def json_response(
     body: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    return web.json_response(body, status=status, headers=headers, dumps=dumps)
+    # A lone surrogate can only sit inside a JSON string, where backslashreplace writes its
+    # `\udXXX` escape: still valid JSON for the same value, where strict UTF-8 would raise.
+    data = dumps(body).encode("utf-8", "backslashreplace")
+    return web.Response(
+        body=data,
+        status=status,
+        headers=headers,
+        content_type="application/json",
+        charset="utf-8",
+    )
 
 
 def render_error(error: FaultlineError) -> web.Response:
