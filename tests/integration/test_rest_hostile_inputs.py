@@ -467,8 +467,9 @@ GET_ROUTES = [
 @pytest.mark.parametrize("authorised", [True, False], ids=["token", "no-token"])
 async def test_head_answers_like_get_without_a_body(http, server, auth, world, authorised):
     headers = auth if authorised else {}
+    event = await Event.get(issue_id=world.issue.id)
     got, expected = [], []
-    for path in [*GET_ROUTES, f"/api/events/{(await Event.first()).event_id}"]:  # type: ignore[union-attr]
+    for path in [*GET_ROUTES, f"/api/events/{event.event_id}", "/api/events/not-a-uuid"]:
         url = server(world.path(path))
         async with http.get(url, headers=headers) as resp:
             get_body = await resp.read()
