@@ -9,6 +9,7 @@
     ├── NotFound              404  unknown id or route
     ├── RequestTimeout        408  a request body that did not arrive in time
     ├── PayloadTooLarge       413  a body or item above a configured limit
+    ├── UnsupportedMediaType  415  a REST body that is not plain JSON
     ├── Unprocessable         422  parseable but semantically invalid (Rollbar)
     ├── RateLimited           429  carries retry_after_s
     └── Unavailable           503  the database cannot be reached
@@ -70,6 +71,11 @@ class RequestTimeout(FaultlineError):
 class PayloadTooLarge(FaultlineError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(FaultlineError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 class Unprocessable(FaultlineError):

@@ -2,6 +2,7 @@
 
 A cursor holds the sort key of the last row served, so pages stay stable while new rows
 arrive (an offset would shift). Lists sort by one or two keys, the last always being `id`.
+Rustrak's own client pages with `?page=&per_page=` instead; those become an offset.
 """
 
 from __future__ import annotations
@@ -9,29 +10,39 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from multidict import MultiMapping
 from tortoise.expressions import Q
-from tortoise.fields import DatetimeField
+from tortoise.fields import DatetimeField, IntField
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from app.errors import InvalidField
+from app.ids import fits
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+# Deeper pages are offsets the database must walk past; a cursor serves them better.
+MAX_PAGE = 10_000
+# Our cursors are a few dozen characters; anything much longer was not made here (and the
+# cap keeps json.loads far from its nesting limit).
+MAX_CURSOR_CHARS = 256
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+
+Query = MultiMapping[str]
 
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
     limit: int = DEFAULT_LIMIT
     after: tuple[Any, ...] | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +51,45 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def parse_page(query: Mapping[str, str]) -> PageRequest:
-    raw_limit = query.get("limit")
+def query_value(query: Query, name: str) -> str | None:
+    """The one value of `?name=`; a parameter given twice is ambiguous, so it is refused."""
+    values = query.getall(name, [])
+    if len(values) > 1:
+        raise InvalidField(name, "must be given at most once")
+    return values[0] if values else None
+
+
+def bounded_int(raw: str, name: str, low: int, high: int) -> int:
+    """Plain ASCII digits within [low, high]; no signs, spaces, underscores or other scripts."""
+    digits = raw.lstrip("0") or "0"  # int() counts leading zeros against its digit limit
+    if raw.isascii() and raw.isdigit() and len(digits) <= len(str(high)):
+        value = int(digits)
+        if low <= value <= high:
+            return value
+    raise InvalidField(name, f"must be an integer from {low} to {high}")
+
+
+def parse_page(query: Query) -> PageRequest:
+    raw_limit = query_value(query, "limit")
+    raw_per_page = query_value(query, "per_page")
+    raw_page = query_value(query, "page")
+    raw_cursor = query_value(query, "cursor")
     limit = DEFAULT_LIMIT
     if raw_limit is not None:
-        try:
-            limit = int(raw_limit)
-        except ValueError:
-            raise InvalidField("limit", f"must be an integer from 1 to {MAX_LIMIT}") from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise InvalidField("limit", f"must be an integer from 1 to {MAX_LIMIT}")
-    raw_cursor = query.get("cursor")
+        limit = bounded_int(raw_limit, "limit", 1, MAX_LIMIT)
+    if raw_per_page is not None:
+        per_page = bounded_int(raw_per_page, "per_page", 1, MAX_LIMIT)
+        if raw_limit is not None and per_page != limit:
+            raise InvalidField("per_page", f"conflicts with limit={limit}")
+        limit = per_page
     after = decode_cursor(raw_cursor) if raw_cursor else None
-    return PageRequest(limit=limit, after=after)
+    offset = 0
+    if raw_page is not None:
+        page = bounded_int(raw_page, "page", 1, MAX_PAGE)
+        if after is not None:
+            raise InvalidField("page", "cannot be combined with cursor")
+        offset = (page - 1) * limit
+    return PageRequest(limit=limit, after=after, offset=offset)
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -61,14 +98,20 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _bad_cursor() -> InvalidField:
+    return InvalidField("cursor", "is not a cursor returned by this API")
+
+
 def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise _bad_cursor()
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError):
-        raise InvalidField("cursor", "is not a cursor returned by this API") from None
+        raise _bad_cursor() from None
     if not isinstance(values, list) or not values:
-        raise InvalidField("cursor", "is not a cursor returned by this API")
+        raise _bad_cursor()
     return tuple(values)
 
 
@@ -80,6 +123,8 @@ async def keyset_page(
     queryset = queryset.order_by(*(direction + key for key in keys))
     if page.after is not None:
         queryset = queryset.filter(_after(queryset.model, keys, page.after, descending))
+    if page.offset:
+        queryset = queryset.offset(page.offset)
     rows = await queryset.limit(page.limit + 1)
     if len(rows) <= page.limit:
         return Page(items=list(rows), next_cursor=None)
@@ -90,8 +135,8 @@ async def keyset_page(
 
 def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:
     if len(values) != len(keys):
-        raise InvalidField("cursor", "is not a cursor returned by this API")
-    typed = [_typed(model, key, value) for key, value in zip(keys, values, strict=True)]
+        raise _bad_cursor()
+    typed = [cursor_value(model, key, value) for key, value in zip(keys, values, strict=True)]
     op = "lt" if descending else "gt"
     # (k1, k2) after (v1, v2)  <=>  k1 beyond v1  OR  (k1 = v1 AND k2 beyond v2)
     clauses = []
@@ -101,13 +146,25 @@ def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], des
     return Q(*clauses, join_type="OR")
 
 
-def _typed(model: type[Model], key: str, value: Any) -> Any:
+def cursor_value(model: type[Model], key: str, value: Any) -> Any:
+    """A cursor value as the column `model.key` holds it, or a 400 naming `cursor`."""
     field = model._meta.fields_map[key]
+    if isinstance(field, DatetimeField):
+        return _cursor_time(value)
+    if isinstance(field, IntField) and fits(model, key, value):
+        return value
+    raise _bad_cursor()
+
+
+def _cursor_time(value: Any) -> datetime:
+    # Our cursors carry aware ISO times; a naive one or one that leaves the calendar in UTC
+    # (year 1 east of Greenwich, year 9999 west of it) was not made here.
+    if not isinstance(value, str) or len(value) > 40:
+        raise _bad_cursor()
     try:
-        if isinstance(field, DatetimeField):
-            return datetime.fromisoformat(str(value))
-        if key == "id":
-            return int(value)
-    except (TypeError, ValueError):
-        raise InvalidField("cursor", "is not a cursor returned by this API") from None
-    return value
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("naive time")
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise _bad_cursor() from None

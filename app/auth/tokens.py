@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.errors import InvalidField, NotFound, Unauthorized
 from app.pagination import Page, PageRequest, keyset_page
+from app.text import require_plain_line
 from models import ApiToken
 
 TOKEN_RE = re.compile(r"[0-9a-f]{40}")
@@ -57,7 +58,7 @@ def validate_description(value: object) -> str:
         raise InvalidField("description", "must be a string")
     if len(value) > MAX_DESCRIPTION:
         raise InvalidField("description", f"must be at most {MAX_DESCRIPTION} characters")
-    return value.strip()
+    return require_plain_line("description", value.strip())
 
 
 async def create_token(description: object = None) -> NewToken:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -13,13 +14,29 @@ from app.pagination import Page, PageRequest, keyset_page
 from models import Issue, IssueHistory, IssueState, Project
 
 
+class IssueSort(StrEnum):
+    LAST_SEEN = "last_seen"  # most recently seen first
+    DIGEST_ORDER = "digest_order"  # the order issues opened in: the short-id number
+
+
+_SORT_KEYS: dict[IssueSort, tuple[str, str]] = {
+    IssueSort.LAST_SEEN: ("last_seen", "id"),
+    IssueSort.DIGEST_ORDER: ("counter", "id"),
+}
+
+
 async def list_issues(
-    project: Project, page: PageRequest, state: IssueState | None = None
+    project: Project,
+    page: PageRequest,
+    state: IssueState | None = None,
+    *,
+    sort: IssueSort = IssueSort.LAST_SEEN,
+    descending: bool = True,
 ) -> Page[Issue]:
     queryset = Issue.filter(project_id=project.id)
     if state is not None:
         queryset = queryset.filter(state=state)
-    return await keyset_page(queryset, ("last_seen", "id"), page, descending=True)
+    return await keyset_page(queryset, _SORT_KEYS[sort], page, descending=descending)
 
 
 async def get_issue(issue_id: int) -> Issue:

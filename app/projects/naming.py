@@ -7,6 +7,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 from app.errors import InvalidField
+from app.text import require_plain_line
 
 MAX_NAME = 200
 MAX_SLUG = 100
@@ -23,7 +24,7 @@ def validate_name(value: object) -> str:
         raise InvalidField("name", "must not be empty")
     if len(name) > MAX_NAME:
         raise InvalidField("name", f"must be at most {MAX_NAME} characters")
-    return name
+    return require_plain_line("name", name)
 
 
 def slugify(name: str) -> str:

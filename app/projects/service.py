@@ -7,7 +7,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.errors import InvalidField, NotFound
+from app.errors import BadRequest, InvalidField, NotFound
 from app.pagination import Page, PageRequest, keyset_page
 from app.projects.naming import new_sentry_key, slug_candidates, slugify, validate_name
 from models import Project
@@ -47,6 +47,8 @@ async def list_projects(page: PageRequest) -> Page[Project]:
 
 async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
     """Apply a PATCH: `name` and/or `rate_limit_per_minute` (null returns to the default)."""
+    if not changes:
+        raise BadRequest("body must name a field to change: name, rate_limit_per_minute")
     updates: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "name":
@@ -56,9 +58,8 @@ async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
         else:
             raise InvalidField(field, "is not a field that can be changed")
     project = await get_project(project_id)
-    if updates:
-        await Project.filter(id=project_id).update(**updates)
-        project.update_from_dict(updates)
+    await Project.filter(id=project_id).update(**updates)
+    project.update_from_dict(updates)
     return project
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -123,3 +124,13 @@ async def test_unknown_event_is_404(http, server, auth, issue, event_id):
     async with http.get(server(f"/api/events/{event_id}"), headers=auth) as resp:
         assert resp.status == 404
         assert await resp.json() == {"error": f"event {event_id} not found"}
+
+
+async def test_a_stored_lone_surrogate_is_sent_as_its_json_escape(http, server, auth, issue):
+    event = await seed.event(issue, 1, payload='{"extra": {"x": "a\\ud800b"}}')
+    async with http.get(server(f"/api/events/{event.event_id}"), headers=auth) as resp:
+        assert resp.status == 200
+        assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+        raw = await resp.read()
+    assert b'"x":"a\\ud800b"' in raw
+    assert json.loads(raw)["extra"] == {"x": "a\ud800b"}

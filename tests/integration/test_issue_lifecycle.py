@@ -75,6 +75,8 @@ async def test_an_event_for_a_resolved_issue_reopens_it_as_a_regression(http, se
         server(f"/api/issues/{issue.id}"), json={"state": "resolved"}, headers=auth
     ) as resp:
         assert resp.status == 200
+        assert (await resp.json())["state"] == "resolved"
+    assert (await Issue.get(id=issue.id)).state == "resolved"
     await send(http, project, exception_event())
     async with http.get(server(f"/api/issues/{issue.id}"), headers=auth) as resp:
         body = await resp.json()
@@ -91,8 +93,11 @@ async def test_a_muted_issue_stays_muted_and_keeps_counting(http, server, auth):
     project = await new_project(server)
     await send(http, project, exception_event())
     (issue,) = await Issue.filter(project_id=project.id)
-    async with http.patch(server(f"/api/issues/{issue.id}"), json={"state": "muted"}, headers=auth):
-        pass
+    async with http.patch(
+        server(f"/api/issues/{issue.id}"), json={"state": "muted"}, headers=auth
+    ) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["state"] == "muted"
     for _ in range(2):
         await send(http, project, exception_event())
     issue = await Issue.get(id=issue.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -192,3 +193,146 @@ async def test_unknown_issue_is_404(http, server, auth, method, path):
     async with http.request(method, server(path), json={"state": "open"}, headers=auth) as resp:
         assert resp.status == 404
         assert await resp.json() == {"error": "issue 999999 not found"}
+
+
+# --- what Rustrak's own client sends ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("documented", "alias"),
+    [
+        ("state=open", "filter=open"),
+        ("state=resolved", "filter=resolved"),
+        ("state=muted", "filter=muted"),
+        ("", "filter=all"),
+        ("state=muted", "state=muted&filter=muted"),
+    ],
+)
+async def test_rustrak_filter_lists_what_state_lists(
+    http, server, auth, project, documented, alias
+):
+    await seed.issue(project, 1, state="muted")
+    await seed.issue(project, 2, state="resolved")
+    await seed.issue(project, 3)
+    answers = []
+    for query in (documented, alias):
+        async with http.get(
+            server(f"/api/projects/{project.id}/issues?{query}"), headers=auth
+        ) as resp:
+            assert resp.status == 200
+            answers.append(await resp.json())
+    assert answers[0] == answers[1]
+    assert answers[0]["data"]
+
+
+@pytest.fixture
+async def shuffled(project) -> None:
+    """Five issues whose last-seen order differs from the order they opened in."""
+    for n, minute in zip(range(1, 6), (30, 10, 50, 20, 40), strict=True):
+        await seed.issue(project, n, last_seen=seed.BASE_TIME + timedelta(minutes=minute))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", [3, 5, 1, 4, 2]),
+        ("sort=last_seen&order=desc", [3, 5, 1, 4, 2]),
+        ("sort=last_seen&order=asc", [2, 4, 1, 5, 3]),
+        ("sort=digest_order", [5, 4, 3, 2, 1]),
+        ("sort=digest_order&order=asc", [1, 2, 3, 4, 5]),
+        ("sort=digest_order&order=asc&page=2&per_page=2", [3, 4]),
+        ("sort=digest_order&order=asc&page=3&per_page=2", [5]),
+        ("sort=digest_order&order=asc&page=4&per_page=2", []),
+        ("page=2&limit=3", [4, 2]),
+        ("filter=open&sort=digest_order&order=desc&page=1&per_page=100", [5, 4, 3, 2, 1]),
+    ],
+)
+async def test_rustrak_sort_order_and_pages(http, server, auth, project, shuffled, query, expected):
+    async with http.get(server(f"/api/projects/{project.id}/issues?{query}"), headers=auth) as resp:
+        assert resp.status == 200
+        body = await resp.json()
+    assert [int(i["short_id"].rsplit("-", 1)[1]) for i in body["data"]] == expected
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+async def test_cursors_follow_digest_order_across_pages(
+    http, server, auth, project, shuffled, order
+):
+    numbers: list[int] = []
+    cursor = None
+    while True:
+        query = f"sort=digest_order&order={order}&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        async with http.get(
+            server(f"/api/projects/{project.id}/issues?{query}"), headers=auth
+        ) as resp:
+            body = await resp.json()
+        numbers += [int(i["short_id"].rsplit("-", 1)[1]) for i in body["data"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert numbers == ([1, 2, 3, 4, 5] if order == "asc" else [5, 4, 3, 2, 1])
+
+
+@pytest.mark.parametrize(
+    ("steps", "history"),
+    [
+        ([({"is_resolved": True}, "resolved")], [("open", "resolved")]),
+        ([({"is_muted": True}, "muted")], [("open", "muted")]),
+        (
+            [({"is_muted": True}, "muted"), ({"is_muted": False}, "open")],
+            [("open", "muted"), ("muted", "open")],
+        ),
+        (
+            [({"is_resolved": True}, "resolved"), ({"is_resolved": False}, "open")],
+            [("open", "resolved"), ("resolved", "open")],
+        ),
+        (
+            [({"is_resolved": False, "is_muted": True}, "muted")],
+            [("open", "muted")],
+        ),
+        ([({"is_resolved": True, "state": "resolved"}, "resolved")], [("open", "resolved")]),
+        ([({"is_resolved": False}, "open")], []),
+    ],
+    ids=[
+        "resolve",
+        "mute",
+        "mute-unmute",
+        "resolve-reopen",
+        "muted-not-resolved",
+        "agreeing",
+        "noop",
+    ],
+)
+async def test_rustrak_flags_change_state_like_state_does(
+    http, server, auth, project, steps, history
+):
+    issue = await seed.issue(project, 1)
+    for body, state in steps:
+        async with http.patch(server(f"/api/issues/{issue.id}"), json=body, headers=auth) as resp:
+            assert resp.status == 200
+            answer = await resp.json()
+        assert (answer["id"], answer["state"]) == (issue.id, state)
+        assert (await Issue.get(id=issue.id)).state == state
+    rows = await IssueHistory.filter(issue_id=issue.id).order_by("id")
+    assert [(h.from_state, h.to_state, h.cause) for h in rows] == [
+        (a, b, "user") for a, b in history
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "field"),
+    [
+        ("state=open&filter=resolved", "filter: conflicts with state=open", "filter"),
+        ("filter=everything", "filter: must be one of open, resolved, muted, all", "filter"),
+        ("sort=title", "sort: must be one of last_seen, digest_order", "sort"),
+        ("order=sideways", "order: must be one of asc, desc", "order"),
+        ("page=0", "page: must be an integer from 1 to 10000", "page"),
+        ("per_page=1000", "per_page: must be an integer from 1 to 100", "per_page"),
+    ],
+)
+async def test_bad_rustrak_list_parameters_are_400(
+    http, server, auth, project, query, error, field
+):
+    async with http.get(server(f"/api/projects/{project.id}/issues?{query}"), headers=auth) as resp:
+        assert resp.status == 400
+        assert await resp.json() == {"error": error, "field": field}

@@ -77,9 +77,12 @@ async def test_patch_sets_and_clears_the_rate_limit(http, server, auth):
     created = await create(http, server, auth, "limited")
     url = server(f"/api/projects/{created['id']}")
     async with http.patch(url, json={"rate_limit_per_minute": 120}, headers=auth) as resp:
-        assert (await resp.json())["rate_limit_per_minute"] == 120
+        assert resp.status == 200
+        assert await resp.json() == {**created, "rate_limit_per_minute": 120}
+    assert (await Project.get(id=created["id"])).rate_limit_per_minute == 120
     async with http.patch(url, json={"rate_limit_per_minute": None}, headers=auth) as resp:
-        assert (await resp.json())["rate_limit_per_minute"] is None
+        assert resp.status == 200
+        assert await resp.json() == created
     assert (await Project.get(id=created["id"])).rate_limit_per_minute is None
 
 
@@ -140,7 +143,7 @@ async def test_patch_rejects_invalid_fields(http, server, auth, body, error, fie
     ("raw", "error"),
     [
         (b'{"name": ', "malformed JSON body: Expecting value: line 1 column 10 (char 9)"),
-        (b'["name"]', "JSON body must be an object"),
+        (b'["name"]', "body must be a JSON object"),
         (b"\xff\xfe", "malformed JSON body: not valid UTF-8"),
     ],
     ids=["truncated", "array", "not-utf8"],

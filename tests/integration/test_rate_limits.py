@@ -23,6 +23,7 @@ async def test_events_above_the_project_limit_are_refused_with_back_off_headers(
     async with http.patch(
         server(f"/api/projects/{project.id}"), json={"rate_limit_per_minute": 3}, headers=auth
     ) as resp:
+        assert resp.status == 200
         assert (await resp.json())["rate_limit_per_minute"] == 3
     await _inside_one_minute(3)
     statuses, refused = [], None
@@ -50,15 +51,17 @@ async def test_lifting_the_limit_applies_within_a_second(http, server, auth):
     project = await new_project(server)
     url = server(f"/api/projects/{project.id}")
     await _inside_one_minute(5)
-    async with http.patch(url, json={"rate_limit_per_minute": 0}, headers=auth):
-        pass
+    async with http.patch(url, json={"rate_limit_per_minute": 0}, headers=auth) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["rate_limit_per_minute"] == 0
     await asyncio.sleep(1.1)
     async with http.post(
         project.envelope_url, data=event_envelope(exception_event()), headers=project.auth
     ) as resp:
         assert resp.status == 429
-    async with http.patch(url, json={"rate_limit_per_minute": None}, headers=auth):
-        pass
+    async with http.patch(url, json={"rate_limit_per_minute": None}, headers=auth) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["rate_limit_per_minute"] is None
     await asyncio.sleep(1.1)
     async with http.post(
         project.envelope_url, data=event_envelope(exception_event()), headers=project.auth
@@ -88,8 +91,9 @@ async def test_the_server_default_limit_comes_from_the_environment(
         # A project's own limit overrides the server default.
         async with http.patch(
             server(f"/api/projects/{project.id}"), json={"rate_limit_per_minute": 100}, headers=auth
-        ):
-            pass
+        ) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["rate_limit_per_minute"] == 100
         await asyncio.sleep(1.1)
         async with http.post(
             url, data=event_envelope(exception_event()), headers=project.auth

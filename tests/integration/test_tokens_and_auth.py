@@ -118,4 +118,4 @@ async def test_wrong_method_is_json_405(http, server, auth):
     async with http.put(server("/api/projects"), headers=auth) as resp:
         assert resp.status == 405
         assert await resp.json() == {"error": "method PUT not allowed on /api/projects"}
-        assert set(resp.headers["Allow"].split(",")) == {"GET", "POST"}
+        assert set(resp.headers["Allow"].split(",")) == {"GET", "HEAD", "POST"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from multidict import MultiDict
 
 from app.auth.tokens import bearer_token, hash_token, masked
 from app.config import ConfigError, Settings
@@ -112,8 +113,8 @@ def test_bearer_token(header, result):
 def test_cursors_round_trip_datetimes_and_ids():
     moment = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     assert decode_cursor(encode_cursor([moment, 42])) == (moment.isoformat(), 42)
-    assert parse_page({"limit": "7", "cursor": encode_cursor([1])}).after == (1,)
-    assert parse_page({}).limit == 50
+    assert parse_page(MultiDict(limit="7", cursor=encode_cursor([1]))).after == (1,)
+    assert parse_page(MultiDict()).limit == 50
 
 
 @pytest.mark.parametrize(

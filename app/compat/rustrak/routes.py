@@ -9,9 +9,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
+from tortoise.models import Model
 
 from app import database
 from app.auth import tokens
+from app.compat.rustrak.aliases import issue_changes, issue_listing
 from app.compat.rustrak.serializers import (
     event_json,
     event_summary_json,
@@ -20,12 +22,14 @@ from app.compat.rustrak.serializers import (
     project_json,
     token_json,
 )
+from app.errors import NotFound
 from app.events import service as events
 from app.http import SETTINGS, Handler, json_response, read_json_object
+from app.ids import parse_id
 from app.issues import service as issues
-from app.issues.states import parse_state
 from app.pagination import Page, parse_page
 from app.projects import service as projects
+from models import ApiToken, Issue, Project
 
 T = TypeVar("T")
 
@@ -33,8 +37,13 @@ api = web.RouteTableDef()
 health = web.RouteTableDef()
 
 
-def _id(request: web.Request, name: str) -> int:
-    return int(request.match_info[name])  # routes only match digits
+def _id(request: web.Request, name: str, model: type[Model]) -> int:
+    """The id in the path; one its column cannot hold (or non-ASCII digits) names no row."""
+    raw = request.match_info[name]
+    value = parse_id(raw, model)
+    if value is None:
+        raise NotFound(f"{name.removesuffix('_id')} {raw.lstrip('0') or '0'} not found")
+    return value
 
 
 def _base_url(request: web.Request) -> str:
@@ -66,20 +75,20 @@ async def create_project(request: web.Request) -> web.Response:
 
 @api.get(r"/api/projects/{project_id:\d+}")
 async def get_project(request: web.Request) -> web.Response:
-    project = await projects.get_project(_id(request, "project_id"))
+    project = await projects.get_project(_id(request, "project_id", Project))
     return json_response(project_json(project, _base_url(request)))
 
 
 @api.patch(r"/api/projects/{project_id:\d+}")
 async def update_project(request: web.Request) -> web.Response:
-    body = await read_json_object(request)
-    project = await projects.update_project(_id(request, "project_id"), body)
+    project_id = _id(request, "project_id", Project)
+    project = await projects.update_project(project_id, await read_json_object(request))
     return json_response(project_json(project, _base_url(request)))
 
 
 @api.delete(r"/api/projects/{project_id:\d+}")
 async def delete_project(request: web.Request) -> web.Response:
-    await projects.delete_project(_id(request, "project_id"))
+    await projects.delete_project(_id(request, "project_id", Project))
     return web.Response(status=204)
 
 
@@ -88,35 +97,41 @@ async def delete_project(request: web.Request) -> web.Response:
 
 @api.get(r"/api/projects/{project_id:\d+}/issues")
 async def list_issues(request: web.Request) -> web.Response:
-    project = await projects.get_project(_id(request, "project_id"))
-    raw_state = request.query.get("state")
-    state = parse_state(raw_state) if raw_state is not None else None
-    page = await issues.list_issues(project, parse_page(request.query), state)
+    listing = issue_listing(request.query)
+    project = await projects.get_project(_id(request, "project_id", Project))
+    page = await issues.list_issues(
+        project,
+        listing.page,
+        listing.state,
+        sort=listing.sort,
+        descending=listing.descending,
+    )
     return _listing(page, lambda issue: issue_json(issue, project.slug))
 
 
 @api.get(r"/api/issues/{issue_id:\d+}")
 async def get_issue(request: web.Request) -> web.Response:
-    issue = await issues.get_issue(_id(request, "issue_id"))
+    issue = await issues.get_issue(_id(request, "issue_id", Issue))
     return json_response(issue_json(issue, issue.project.slug, detail=True))
 
 
 @api.patch(r"/api/issues/{issue_id:\d+}")
 async def update_issue(request: web.Request) -> web.Response:
-    body = await read_json_object(request)
-    issue = await issues.update_issue(_id(request, "issue_id"), body)
+    issue_id = _id(request, "issue_id", Issue)
+    changes = issue_changes(await read_json_object(request))
+    issue = await issues.update_issue(issue_id, changes)
     return json_response(issue_json(issue, issue.project.slug, detail=True))
 
 
 @api.delete(r"/api/issues/{issue_id:\d+}")
 async def delete_issue(request: web.Request) -> web.Response:
-    await issues.delete_issue(_id(request, "issue_id"))
+    await issues.delete_issue(_id(request, "issue_id", Issue))
     return web.Response(status=204)
 
 
 @api.get(r"/api/issues/{issue_id:\d+}/history")
 async def issue_history(request: web.Request) -> web.Response:
-    page = await issues.list_history(_id(request, "issue_id"), parse_page(request.query))
+    page = await issues.list_history(_id(request, "issue_id", Issue), parse_page(request.query))
     return _listing(page, history_json)
 
 
@@ -125,7 +140,7 @@ async def issue_history(request: web.Request) -> web.Response:
 
 @api.get(r"/api/issues/{issue_id:\d+}/events")
 async def list_events(request: web.Request) -> web.Response:
-    page = await events.list_events(_id(request, "issue_id"), parse_page(request.query))
+    page = await events.list_events(_id(request, "issue_id", Issue), parse_page(request.query))
     return _listing(page, event_summary_json)
 
 
@@ -153,7 +168,7 @@ async def create_token(request: web.Request) -> web.Response:
 
 @api.delete(r"/api/tokens/{token_id:\d+}")
 async def delete_token(request: web.Request) -> web.Response:
-    await tokens.delete_token(_id(request, "token_id"))
+    await tokens.delete_token(_id(request, "token_id", ApiToken))
     return web.Response(status=204)
 
 
@@ -183,5 +198,8 @@ def require_token(handler: Handler) -> Handler:
 def setup(app: web.Application) -> None:
     for route in api:
         assert isinstance(route, web.RouteDef)
-        app.router.add_route(route.method, route.path, require_token(route.handler))
+        if route.method == "GET":  # HEAD answers wherever GET does
+            app.router.add_get(route.path, require_token(route.handler))
+        else:
+            app.router.add_route(route.method, route.path, require_token(route.handler))
     app.router.add_routes(health)
