@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.errors import FaultlineError, PayloadTooLarge, RateLimited
+from app.errors import FaultlineError, RateLimited
 from app.http import surface
 from app.ingest.pipeline import Ingestor, SentryRequest
 from app.ingest.ratelimit import sentry_headers
@@ -42,11 +42,7 @@ def render_ingest_error(error: FaultlineError) -> web.Response:
     if isinstance(error, RateLimited):
         headers.update(sentry_headers(error.retry_after_s))
     body: dict[str, Any] = {"error": message, "detail": message}
-    response = web.json_response(body, status=error.status, headers=headers)
-    if isinstance(error, PayloadTooLarge):
-        # Don't let aiohttp drain the rest of an oversized body: close the connection.
-        response.force_close()
-    return response
+    return web.json_response(body, status=error.status, headers=headers)
 
 
 @surface(render_ingest_error)
@@ -77,14 +73,19 @@ async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response
             )
         )
     except FaultlineError as error:
-        response = render_ingest_error(error)
-        if not request.content.is_eof():
-            # Refused before the body was read (bad key, trickling body, …): close rather
-            # than let aiohttp read the rest of it.
-            response.force_close()
-        return response
+        return await _refuse(request, error)
     body = b'{"id":"%s"}' % event_id.encode() if event_id else b"{}"
     return web.Response(body=body, content_type="application/json", headers=CORS_HEADERS)
+
+
+async def _refuse(request: web.Request, error: FaultlineError) -> web.Response:
+    response = render_ingest_error(error)
+    if not request.content.is_eof():
+        # Refused before the body was all read (bad key, oversized or trickling body): the
+        # connection is not reused; aiohttp discards what still comes for a few seconds, so
+        # the client reads the answer rather than a reset.
+        response.force_close()
+    return response
 
 
 def setup(app: web.Application) -> None:
