@@ -17,6 +17,7 @@ from app.database import DATABASE_DOWN
 from app.ingest.records import EventRecord, Outcome, sanitized
 from app.ingest.store import Store
 from app.ingest.store.batch import CountRow
+from app.ingest.untrusted import clip
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,11 @@ class EventWriter:
                 await self._store_sanitized(batch[0], exc)
                 return
             # One bad event must not take its batch down: store them one by one.
-            log.warning("batch of %d failed (%s); storing events one by one", len(batch), exc)
+            log.warning(
+                "batch of %d failed (%s); storing events one by one",
+                len(batch),
+                clip(str(exc), 200),
+            )
             for item in batch:
                 await self._flush([item])
             return
@@ -109,7 +114,8 @@ class EventWriter:
         try:
             (outcome,) = await self._store([sanitized(record)])
         except Exception as exc:
-            log.error("could not store event %s: %s", record.event_id, error)
+            # The database's message may quote the client's payload.
+            log.error("could not store event %s: %s", record.event_id, clip(str(error), 200))
             _fail(future, exc)
             return
         if not future.done():
