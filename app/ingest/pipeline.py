@@ -152,7 +152,7 @@ class Ingestor:
         rows = [(p, outcome, n) for (p, outcome), n in sorted(counts.items())]
         try:
             await self._writer.add_counts(rows)
-        except DATABASE_DOWN:
+        except (*DATABASE_DOWN, OSError):
             self.rejections.restore(counts)
         except Exception:
             log.exception("could not store %d refusal counts; dropped", len(rows))
@@ -274,8 +274,8 @@ class Ingestor:
             if item.type == "event" and payload is None:
                 payload = parse_event_json(item.payload)
             else:
-                kind = item.type or "<untyped>"
-                self.dropped_items[kind if kind in KNOWN_ITEM_TYPES else "other"] += 1
+                kind = item.type if item.type in KNOWN_ITEM_TYPES else "other"
+                self.dropped_items[kind] += 1
         header_id = envelope.headers.get("event_id")
         return payload, header_id if isinstance(header_id, str) else None
 
