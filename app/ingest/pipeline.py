@@ -94,6 +94,7 @@ DSN_BUDGET_BYTES = 64 * 1024
 # Credentials longer than this are parsed every time rather than remembered (SDKs send ~100).
 MAX_CACHED_AUTH_CHARS = 512
 REJECTIONS_FLUSH_S = 10.0
+_CONNECTION_FAILURES: tuple[type[BaseException], ...] = (*DATABASE_DOWN, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,7 @@ class Ingestor:
         rows = [(p, outcome, n) for (p, outcome), n in sorted(counts.items())]
         try:
             await self._writer.add_counts(rows)
-        except (*DATABASE_DOWN, OSError):
+        except _CONNECTION_FAILURES:
             self.rejections.restore(counts)
         except Exception:
             log.exception("could not store %d refusal counts; dropped", len(rows))
