@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
@@ -18,7 +19,11 @@ from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
 
 
-def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
+def create_app(
+    settings: Settings, *, migrate: bool = True, clock: Callable[[], float] | None = None
+) -> web.Application:
+    """`clock` (seconds) replaces both the wall clock and the monotonic one of ingestion:
+    tests step it to cross rate-limit windows and cache lifetimes."""
     app = web.Application(
         middlewares=[error_middleware],
         # Ingestion decodes Content-Encoding itself so that size limits apply to the
@@ -33,11 +38,13 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
             await database.migrate(settings.database_url)
         await database.init(settings.database_url, settings.db_pool_size)
         writer = EventWriter(open_store(settings.database_url))
-        ingestor = Ingestor(settings, ProjectCache(settings.rate_limit_per_minute), writer)
+        projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
+        ingestor = Ingestor(settings, projects, writer, clock=clock or time.time)
         app[sentry.INGESTOR] = ingestor
-        reporter = asyncio.create_task(ingestor.report_dropped_items())
+        reporter = asyncio.create_task(ingestor.run_reports())
         yield
         reporter.cancel()
+        await ingestor.flush_rejections()
         await writer.close()
         await database.close()
 

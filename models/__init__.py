@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from models.api_token import ApiToken
 from models.event import Event
+from models.ingest_count import REJECTION_REASONS, IngestCount, IngestOutcome
 from models.issue import Issue, IssueState
 from models.issue_history import IssueHistory
 from models.project import Project
 from models.rate_window import RateWindow
 
-__all__ = ["ApiToken", "Event", "Issue", "IssueHistory", "IssueState", "Project", "RateWindow"]
+__all__ = [
+    "REJECTION_REASONS",
+    "ApiToken",
+    "Event",
+    "IngestCount",
+    "IngestOutcome",
+    "Issue",
+    "IssueHistory",
+    "IssueState",
+    "Project",
+    "RateWindow",
+]

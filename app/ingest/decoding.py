@@ -33,7 +33,6 @@ import zlib
 from collections.abc import Callable
 from typing import Protocol
 
-import aiohttp
 import brotli
 import zstandard
 
@@ -337,35 +336,6 @@ def decoder_for(content_encoding: str | None) -> Decoder:
     return factory()
 
 
-async def read_body(
-    stream: aiohttp.StreamReader,
-    content_encoding: str | None,
-    *,
-    max_compressed_bytes: int,
-    max_decompressed_bytes: int,
-    chunk_size: int = 65536,
-    what: str = "request body",
-) -> bytes:
-    """Read and decode a request body, refusing it (413) as soon as either cap is passed.
-
-    Reading stops at the first chunk past `max_compressed_bytes`; the rest is never read.
-    `what` names the body in error messages ("envelope", "event", ...).
-    """
-    decoder = decoder_for(content_encoding)
-    sink = io.BytesIO()
-    received = 0
-    async for chunk in stream.iter_chunked(chunk_size):
-        received += len(chunk)
-        if received > max_compressed_bytes:
-            qualifier = "" if decoder.encoding == "identity" else "compressed "
-            raise PayloadTooLarge(
-                f"{what} exceeds the {qualifier}size limit of {max_compressed_bytes} bytes"
-            )
-        _decode_into(sink, decoder, chunk, max_decompressed_bytes, what)
-    decoder.finish()
-    return sink.getvalue()
-
-
 def decode_bytes(
     data: bytes,
     content_encoding: str | None,
@@ -373,10 +343,10 @@ def decode_bytes(
     max_decompressed_bytes: int,
     what: str = "request body",
 ) -> bytes:
-    """Decode a body already in memory, with the same limit and errors as `read_body`."""
+    """Decode a body already in memory, with the same limit and errors as `body.read_body`."""
     decoder = decoder_for(content_encoding)
     sink = io.BytesIO()
-    _decode_into(sink, decoder, data, max_decompressed_bytes, what)
+    decode_into(sink, decoder, data, max_decompressed_bytes, what)
     decoder.finish()
     return sink.getvalue()
 
@@ -412,7 +382,7 @@ def decode_store_body(data: bytes, *, max_decompressed_bytes: int) -> bytes:
 _BASE64_NORMALISE = bytes.maketrans(b"-_", b"+/")
 
 
-def _decode_into(sink: io.BytesIO, decoder: Decoder, data: bytes, limit: int, what: str) -> None:
+def decode_into(sink: io.BytesIO, decoder: Decoder, data: bytes, limit: int, what: str) -> None:
     """Decode `data` into `sink`, never holding more than `limit` + one step of output.
 
     Output is taken in steps of at most 1 MiB so a decoder's own buffers stay small; asking for

@@ -6,10 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from app.errors import FaultlineError, PayloadTooLarge, RateLimited
+from app.errors import FaultlineError, RateLimited
 from app.http import surface
 from app.ingest.pipeline import Ingestor, SentryRequest
 from app.ingest.ratelimit import sentry_headers
+from app.ingest.untrusted import clip
 
 INGESTOR = web.AppKey("ingestor", Ingestor)
 
@@ -29,18 +30,19 @@ PREFLIGHT_HEADERS = {
 }
 
 
+# Messages may quote client input; a header beyond 8 KiB would break the client reading it.
+MAX_MESSAGE_CHARS = 1024
+
+
 def render_ingest_error(error: FaultlineError) -> web.Response:
     """Relay's `detail` beside our `error`, CORS, and the back-off headers SDKs obey."""
+    message = clip(error.message, MAX_MESSAGE_CHARS)
     headers = dict(CORS_HEADERS)
-    headers["X-Sentry-Error"] = error.message
+    headers["X-Sentry-Error"] = message
     if isinstance(error, RateLimited):
         headers.update(sentry_headers(error.retry_after_s))
-    body: dict[str, Any] = {"error": error.message, "detail": error.message}
-    response = web.json_response(body, status=error.status, headers=headers)
-    if isinstance(error, PayloadTooLarge):
-        # Don't let aiohttp drain the rest of an oversized body: close the connection.
-        response.force_close()
-    return response
+    body: dict[str, Any] = {"error": message, "detail": message}
+    return web.json_response(body, status=error.status, headers=headers)
 
 
 @surface(render_ingest_error)
@@ -59,18 +61,31 @@ async def preflight(request: web.Request) -> web.Response:
 
 
 async def _ingest(request: web.Request, *, store_endpoint: bool) -> web.Response:
-    event_id = await request.app[INGESTOR].ingest(
-        SentryRequest(
-            project_id=int(request.match_info["project_id"]),
-            headers=request.headers,
-            query_string=request.query_string,
-            body=request.content,
-            client_ip=request.remote,
-            store_endpoint=store_endpoint,
+    try:
+        event_id = await request.app[INGESTOR].ingest(
+            SentryRequest(
+                project_id=request.match_info["project_id"],
+                headers=request.headers,
+                query_string=request.query_string,
+                body=request.content,
+                client_ip=request.remote,
+                store_endpoint=store_endpoint,
+            )
         )
-    )
+    except FaultlineError as error:
+        return await _refuse(request, error)
     body = b'{"id":"%s"}' % event_id.encode() if event_id else b"{}"
     return web.Response(body=body, content_type="application/json", headers=CORS_HEADERS)
+
+
+async def _refuse(request: web.Request, error: FaultlineError) -> web.Response:
+    response = render_ingest_error(error)
+    if not request.content.is_eof():
+        # Refused before the body was all read (bad key, oversized or trickling body): the
+        # connection is not reused; aiohttp discards what still comes for a few seconds, so
+        # the client reads the answer rather than a reset.
+        response.force_close()
+    return response
 
 
 def setup(app: web.Application) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from app.errors import BadRequest, Unauthorized
+from app.ingest.untrusted import clip
 
 # Relay's "unsupported protocol version" threshold; every current SDK sends 7.
 MAX_PROTOCOL_VERSION = 7
@@ -33,6 +34,10 @@ _UUID_KEY = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 _PROJECT_ID = re.compile(r"[0-9]+")
+# Project ids are int4 in PostgreSQL: a larger one names no project.
+MAX_PROJECT_ID = 2**31 - 1
+# More digits than any supported version has: refused without converting a 5,000-digit number.
+_MAX_VERSION_DIGITS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +110,21 @@ def key_from_dsn(dsn: str) -> tuple[str, int] | None:
         return None
     if url.scheme not in ("http", "https") or not username or not hostname:
         return None
-    project = url.path.rstrip("/").rpartition("/")[2]
-    if not _PROJECT_ID.fullmatch(project):
-        return None
+    project = project_id(url.path.rstrip("/").rpartition("/")[2])
     key = _normalised_or_none(username)
-    if key is None:
+    if project is None or key is None:
         return None
-    return key, int(project)
+    return key, project
+
+
+def project_id(digits: str) -> int | None:
+    """The project id `digits` spell, or None when they spell no possible project id."""
+    if not _PROJECT_ID.fullmatch(digits):
+        return None
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_PROJECT_ID)) or int(digits) > MAX_PROJECT_ID:
+        return None
+    return int(digits)
 
 
 def _sources(headers: Mapping[str, str], query: Mapping[str, str]) -> list[_Source]:
@@ -174,7 +187,10 @@ def _parse_version(value: str, source: str) -> int:
     # Relay reads only the part before the first dot: "7.0" is 7.
     major = value.strip().partition(".")[0]
     if not major.isascii() or not major.isdigit():
-        raise Unauthorized(f"bad {source}: invalid sentry_version {value!r}")
+        raise Unauthorized(f"bad {source}: invalid sentry_version {clip(value)!r}")
+    major = major.lstrip("0") or "0"
+    if len(major) > _MAX_VERSION_DIGITS:
+        raise BadRequest(f"unsupported protocol version ({clip(major)})")
     return int(major)
 
 

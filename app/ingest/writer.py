@@ -2,7 +2,8 @@
 
 A request awaits its event's outcome, which is known only after the batch's transaction has
 committed, so every 200 is for an event that is durable. While one batch commits, the next
-one gathers; under load a single commit carries dozens of events.
+one gathers; under load a single commit carries dozens of events. Ingest counts of refused
+requests (`add_counts`) take their turn between batches, on the same connection.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from app.database import DATABASE_DOWN
 from app.ingest.records import EventRecord, Outcome, sanitized
 from app.ingest.store import Store
+from app.ingest.store.batch import CountRow
+from app.ingest.untrusted import clip
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,7 @@ class EventWriter:
         self._backend = store
         self._max_batch = max_batch
         self._pending: list[_Pending] = []
+        self._counts: list[tuple[list[CountRow], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         # One flusher: while its transaction commits, the next batch gathers.
         self._task = asyncio.create_task(self._run())
@@ -43,10 +48,17 @@ class EventWriter:
         # stored all the same (a retry of it is then a duplicate).
         return await future
 
+    async def add_counts(self, rows: list[CountRow]) -> None:
+        """Add to the ingest counts, between two batches; raises what the database raised."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._counts.append((rows, future))
+        self._wake.set()
+        await future
+
     async def close(self) -> None:
         """Store what is pending, then stop."""
         self._closing = True
-        while self._pending:
+        while self._pending or self._counts:
             self._wake.set()
             await asyncio.sleep(0.01)
         self._task.cancel()
@@ -56,6 +68,16 @@ class EventWriter:
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
+            if self._counts:
+                rows, done = self._counts.pop(0)
+                try:
+                    await self._backend.add_counts(rows)
+                except Exception as exc:
+                    _fail(done, exc)
+                else:
+                    if not done.done():
+                        done.set_result(None)
+                continue
             if not self._pending:
                 self._wake.clear()
                 continue
@@ -75,7 +97,11 @@ class EventWriter:
                 await self._store_sanitized(batch[0], exc)
                 return
             # One bad event must not take its batch down: store them one by one.
-            log.warning("batch of %d failed (%s); storing events one by one", len(batch), exc)
+            log.warning(
+                "batch of %d failed (%s); storing events one by one",
+                len(batch),
+                clip(str(exc), 200),
+            )
             for item in batch:
                 await self._flush([item])
             return
@@ -88,7 +114,8 @@ class EventWriter:
         try:
             (outcome,) = await self._store([sanitized(record)])
         except Exception as exc:
-            log.error("could not store event %s: %s", record.event_id, error)
+            # The database's message may quote the client's payload.
+            log.error("could not store event %s: %s", record.event_id, clip(str(error), 200))
             _fail(future, exc)
             return
         if not future.done():
@@ -105,6 +132,6 @@ class EventWriter:
         raise AssertionError("unreachable")
 
 
-def _fail(future: asyncio.Future[Outcome], exc: BaseException) -> None:
+def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)

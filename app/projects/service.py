@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from app.errors import BadRequest, InvalidField, NotFound
 from app.pagination import Page, PageRequest, keyset_page
 from app.projects.naming import new_sentry_key, slug_candidates, slugify, validate_name
-from models import Project
+from models import IngestCount, IngestOutcome, Project
 
 MAX_RATE_LIMIT = 10_000_000
 
@@ -39,6 +39,18 @@ async def get_project(project_id: int) -> Project:
     if project is None:
         raise NotFound(f"project {project_id} not found")
     return project
+
+
+async def ingest_counts(project_id: int) -> dict[IngestOutcome, int]:
+    """Events accepted and requests refused (by reason) for the project, by every process.
+
+    Refusals reach the database every few seconds, so the latest ones may not show yet.
+    """
+    rows = await IngestCount.filter(project_id=project_id).values_list("outcome", "count")
+    counts = dict.fromkeys(IngestOutcome, 0)
+    for outcome, count in rows:
+        counts[IngestOutcome(outcome)] = int(count)
+    return counts
 
 
 async def list_projects(page: PageRequest) -> Page[Project]:

@@ -125,6 +125,7 @@ async def test_concurrent_starts_on_one_postgres_apply_each_migration_once(proce
         "aerich",
         "api_token",
         "event",
+        "ingest_count",
         "issue",
         "issue_history",
         "project",

@@ -12,6 +12,10 @@ from models import Event, Issue, Project
 from tests.conftest import Server
 from tests.integration import seed
 
+NO_STATS = {
+    "accepted": 0,
+    "rejected": {"unauthorized": 0, "rate_limited": 0, "too_large": 0, "invalid": 0, "timeout": 0},
+}
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
 
 
@@ -60,7 +64,7 @@ async def test_get_project_by_id(http, server, auth):
     created = await create(http, server, auth, "api")
     async with http.get(server(f"/api/projects/{created['id']}"), headers=auth) as resp:
         assert resp.status == 200
-        assert await resp.json() == created
+        assert await resp.json() == {**created, "stats": NO_STATS}
 
 
 async def test_patch_renames_and_keeps_the_slug_and_key(http, server, auth):

@@ -20,6 +20,7 @@ from aiohttp import StreamReader
 from aiohttp.base_protocol import BaseProtocol
 
 from app.errors import BadRequest, PayloadTooLarge
+from app.ingest.body import read_body
 from app.ingest.decoding import (
     DECODERS,
     MAX_MEMBERS,
@@ -31,7 +32,6 @@ from app.ingest.decoding import (
     decode_bytes,
     decode_store_body,
     decoder_for,
-    read_body,
 )
 from app.ingest.envelope import parse_envelope
 from tests.samples import SENTRY_SAMPLES as SAMPLES

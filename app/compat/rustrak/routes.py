@@ -20,6 +20,7 @@ from app.compat.rustrak.serializers import (
     history_json,
     issue_json,
     project_json,
+    stats_json,
     token_json,
 )
 from app.errors import NotFound
@@ -76,7 +77,8 @@ async def create_project(request: web.Request) -> web.Response:
 @api.get(r"/api/projects/{project_id:\d+}")
 async def get_project(request: web.Request) -> web.Response:
     project = await projects.get_project(_id(request, "project_id", Project))
-    return json_response(project_json(project, _base_url(request)))
+    stats = stats_json(await projects.ingest_counts(project.id))
+    return json_response({**project_json(project, _base_url(request)), "stats": stats})
 
 
 @api.patch(r"/api/projects/{project_id:\d+}")

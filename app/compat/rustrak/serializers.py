@@ -9,7 +9,7 @@ from typing import Any
 
 from app.auth.tokens import masked
 from app.projects.naming import dashed_key, dsn, short_id
-from models import ApiToken, Event, Issue, IssueHistory, Project
+from models import REJECTION_REASONS, ApiToken, Event, IngestOutcome, Issue, IssueHistory, Project
 
 
 def iso(value: datetime | None) -> str | None:
@@ -28,6 +28,14 @@ def project_json(project: Project, base_url: str) -> dict[str, Any]:
         "dsn": dsn(base_url, project.sentry_key, project.id),
         "rate_limit_per_minute": project.rate_limit_per_minute,
         "created_at": iso(project.created_at),
+    }
+
+
+def stats_json(counts: dict[IngestOutcome, int]) -> dict[str, Any]:
+    """Faultline's addition to a project: events accepted, requests refused by reason."""
+    return {
+        "accepted": counts[IngestOutcome.ACCEPTED],
+        "rejected": {reason.value: counts[reason] for reason in REJECTION_REASONS},
     }
 
 

@@ -9,12 +9,16 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
   3. every event in one INSERT … ON CONFLICT DO NOTHING: a repeated event id is acknowledged
      (DUPLICATE) but neither stored nor counted twice;
   4. per issue: event count, first/last seen, and a regression (resolved → open) with its
-     history row.
+     history row;
+  5. per project (ascending): one upsert adding the stored events to its `accepted` count.
+
+Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
+outcomes, so the two never wait for each other.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +27,10 @@ from typing import Protocol
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome
 from app.issues.states import Cause, state_after_event
-from models import IssueState
+from models import IngestOutcome, IssueState
+
+# (project id, outcome, how many to add), sorted, so concurrent transactions lock rows alike.
+CountRow = tuple[int, IngestOutcome, int]
 
 
 @dataclass(slots=True)
@@ -75,9 +82,17 @@ class Transaction(Protocol):
 
     async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
 
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        """Add to the ingest counts; rows of projects that no longer exist are skipped."""
+        ...
+
 
 class Store(Protocol):
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]: ...
+
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        """`Transaction.add_counts` in a transaction of its own."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -102,7 +117,13 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[O
     for key, i in first.items():
         if key in inserted:
             outcomes[i] = Outcome.STORED
-    await _count_events(tx, [r for r in rows if (r.project_id, r.event_id) in inserted], issues)
+    stored = [r for r in rows if (r.project_id, r.event_id) in inserted]
+    await _count_events(tx, stored, issues)
+    if stored:
+        per_project = Counter(r.project_id for r in stored)
+        await tx.add_counts(
+            [(p, IngestOutcome.ACCEPTED, n) for p, n in sorted(per_project.items())]
+        )
     return outcomes
 
 

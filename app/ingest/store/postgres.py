@@ -15,7 +15,7 @@ import asyncpg
 
 from app.database import DATABASE_DOWN, asyncpg_dsn
 from app.ingest.records import EventRecord, Outcome
-from app.ingest.store.batch import HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
 from models import IssueState
 
 CONNECT_TIMEOUT_S = 5.0
@@ -42,6 +42,14 @@ _UPDATE_ISSUES = (
     "AS u(id, n, state, first_seen, last_seen) WHERE issue.id = u.id"
 )
 
+_ADD_COUNTS = (
+    "INSERT INTO ingest_count (project_id, outcome, count) "
+    "SELECT u.project_id, u.outcome, u.n FROM unnest($1::int[], $2::text[], $3::bigint[]) "
+    "AS u(project_id, outcome, n) JOIN project ON project.id = u.project_id "
+    "ORDER BY u.project_id, u.outcome "
+    "ON CONFLICT (project_id, outcome) DO UPDATE SET count = ingest_count.count + excluded.count"
+)
+
 
 class PostgresStore:
     def __init__(self, database_url: str) -> None:
@@ -53,6 +61,15 @@ class PostgresStore:
         try:
             async with connection.transaction():
                 return await store_batch(PostgresTransaction(connection), records)
+        except _CONNECTION_LOST:
+            await self.close()
+            raise
+
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        connection = await self._connect()
+        try:
+            async with connection.transaction():
+                await PostgresTransaction(connection).add_counts(rows)
         except _CONNECTION_LOST:
             await self.close()
             raise
@@ -147,4 +164,14 @@ class PostgresTransaction:
             "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
             "VALUES ($1, $2, $3, $4, $5)",
             [(r.issue_id, r.from_state.value, r.to_state.value, r.cause.value, r.at) for r in rows],
+        )
+
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        if not rows:
+            return
+        await self._connection.execute(
+            _ADD_COUNTS,
+            [r[0] for r in rows],
+            [r[1].value for r in rows],
+            [r[2] for r in rows],
         )

@@ -9,7 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app.ingest.records import EventRecord, Outcome
-from app.ingest.store.batch import HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
 from models import IssueState
 
 _EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
@@ -19,6 +19,10 @@ class SqliteStore:
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
         async with in_transaction() as client:
             return await store_batch(SqliteTransaction(client), records)
+
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        async with in_transaction() as client:
+            await SqliteTransaction(client).add_counts(rows)
 
     async def close(self) -> None:
         """Tortoise owns the connection."""
@@ -116,4 +120,14 @@ class SqliteTransaction:
                 "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [row.issue_id, row.from_state.value, row.to_state.value, row.cause.value, row.at],
+            )
+
+    async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        for project_id, outcome, count in rows:
+            await self._client.execute_query(
+                "INSERT INTO ingest_count (project_id, outcome, count) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM project WHERE id = ?) "
+                "ON CONFLICT (project_id, outcome) DO UPDATE "
+                "SET count = ingest_count.count + excluded.count",
+                [project_id, outcome.value, count, project_id],
             )
