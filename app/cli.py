@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from app.config import ConfigError, Settings, database_dialect, version
 from app.problems import EXIT_CONFIG, report
-from app.serving import DRAIN_TIMEOUT_S, bind, bound_port, serve_alone, setup_logging, worker
+from app.serving import DRAIN_TIMEOUT_S, bound_port, reserve, serve_alone, setup_logging, worker
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,7 +139,7 @@ def serve(settings: Settings) -> int:
     from app.workers import run_workers  # here: single-process serving never needs it
 
     # Bound, never listening: it holds the port (and resolves port 0) for every worker.
-    with bind(settings.host, settings.port, reuse_port=True) as reservation:
+    with reserve(settings.host, settings.port) as reservation:
         settings = replace(settings, port=bound_port(reservation))
         return run_workers(
             worker, (settings,), settings.workers, stop_timeout_s=DRAIN_TIMEOUT_S + 10

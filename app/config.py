@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
 MIB = 1024 * 1024
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 64
+POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
 # How much of a bad value an error message repeats.
 ECHO_CHARS = 60
 
@@ -143,6 +144,12 @@ def database_dialect(url: str) -> str:
             f"DATABASE_URL must name a host and a database, got {_echo(mask_url(url))}; "
             f"e.g. {example}"
         )
+    for name, value in parse_qsl(parts.query):
+        if name in POOL_PARAMETERS and not (value.isdigit() and 1 <= int(value) <= 1000):
+            raise ConfigError(
+                f"DATABASE_URL parameter {name} must be a number of connections from 1 to 1000, "
+                f"got {_echo(value)}"
+            )
     return "postgres"
 
 

@@ -127,6 +127,14 @@ def _database_problem(exc: BaseException, url: str) -> StartupProblem | None:
             "exists and is writable",
             EXIT_CONFIG,
         )
+    if isinstance(exc, asyncpg.ClientConfigurationError):
+        return StartupProblem(f"DATABASE_URL has a bad parameter: {exc}; fix {where}", EXIT_CONFIG)
+    if isinstance(exc, OSError) and url.startswith("sqlite"):
+        return StartupProblem(
+            f"cannot make or open the SQLite file of DATABASE_URL ({where}): "
+            f"{exc.strerror or exc} ({exc.filename}); choose a path in a writable folder",
+            EXIT_CONFIG,
+        )
     if isinstance(exc, OSError):
         detail = exc.strerror or str(exc)
         return StartupProblem(f"cannot use the database of DATABASE_URL ({where}): {detail}")

@@ -34,8 +34,12 @@ def setup_logging(level: str) -> None:
     logging.getLogger("tortoise").setLevel(logging.WARNING)
 
 
-def bind(host: str, port: int, *, reuse_port: bool) -> socket.socket:
-    """A TCP socket bound to host:port (0 = a free port), not yet listening."""
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound to host:port (0 = a free port), not yet listening.
+
+    With `reuse_port`, other sockets of this user may bind the port too: the workers' listeners
+    next to the supervisor's reservation.
+    """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         # IPv4 first: "localhost" then means 127.0.0.1, where clients look first.
@@ -44,17 +48,26 @@ def bind(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     except OSError as exc:
         raise bind_problem(exc, host, port) from exc
     try:
-        if reuse_port:
-            # Workers share the port; the supervisor's bound (not listening) socket holds it.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        else:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # REUSEADDR: a restart need not wait for the last run's connections in TIME_WAIT.
+        option = socket.SO_REUSEPORT if reuse_port else socket.SO_REUSEADDR
+        sock.setsockopt(socket.SOL_SOCKET, option, 1)
         sock.bind(address)
     except OSError as exc:
         sock.close()
         raise bind_problem(exc, host, port) from exc
     sock.setblocking(False)
     return sock
+
+
+def reserve(host: str, port: int) -> socket.socket:
+    """The supervisor's hold on the workers' port: bound with SO_REUSEPORT, never listening.
+
+    A plain bind first, so that a port another server holds (even one of this user with
+    SO_REUSEPORT) is refused instead of shared.
+    """
+    with bind(host, port) as probe:
+        port = bound_port(probe)
+    return bind(host, port, reuse_port=True)
 
 
 def bound_port(sock: socket.socket) -> int:

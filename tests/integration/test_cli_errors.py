@@ -98,6 +98,32 @@ CASES = [
         "tables to it",
     ),
     (
+        ["migrate"],
+        "sqlite:///proc/faultline/f.sqlite3",
+        {},
+        2,
+        "faultline: cannot make or open the SQLite file of DATABASE_URL "
+        "(sqlite:///proc/faultline/f.sqlite3): No such file or directory (/proc/faultline); "
+        "choose a path in a writable folder",
+    ),
+    (
+        ["migrate"],
+        "postgres://postgres@localhost/faultline?maxsize=lots",
+        {},
+        2,
+        "faultline: DATABASE_URL parameter maxsize must be a number of connections from 1 to "
+        "1000, got 'lots'",
+    ),
+    (
+        ["migrate"],
+        pg_url("postgres?sslmode=sometimes"),
+        {},
+        2,
+        "faultline: DATABASE_URL has a bad parameter: `sslmode` parameter must be one of: "
+        "disable, allow, prefer, require, verify-ca, verify-full; fix "
+        f"{pg_url('postgres?sslmode=sometimes')}",
+    ),
+    (
         ["serve", "--host", "http://0.0.0.0"],
         None,
         {},

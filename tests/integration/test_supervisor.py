@@ -204,6 +204,10 @@ async def test_the_start_line_says_what_is_running_and_what_to_do_next(tmp_path)
             "no project yet: create one with `faultline project create NAME`"
         )
         assert "s3cret" not in server.text()
+        # Its port is taken, even for workers of this user that could share it (SO_REUSEPORT).
+        again = run_cli(["serve", "--port", str(port), "--workers", "2"], env, tmp_path)
+        assert again.returncode == 1
+        assert again.stderr.startswith(f"faultline: port {port} on 127.0.0.1 is already in use")
         async with (
             aiohttp.ClientSession() as http,
             http.get(f"http://127.0.0.1:{port}/health") as r,
