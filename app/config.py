@@ -14,6 +14,7 @@ MIB = 1024 * 1024
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 64
 POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
+MIGRATION_LOCK_TIMEOUT_S = 60
 # How much of a bad value an error message repeats.
 ECHO_CHARS = 60
 
@@ -46,7 +47,7 @@ class Settings:
     body_read_timeout_s: float = 30.0
     workers: int = 1
     # Startup waits this long for another process's migrations before giving up.
-    migration_lock_timeout_s: int = 60
+    migration_lock_timeout_s: int = MIGRATION_LOCK_TIMEOUT_S
     # Migrate a database that already holds tables of other applications.
     allow_foreign_tables: bool = False
     log_level: str = "INFO"
@@ -122,7 +123,7 @@ class Settings:
 
 
 def database_dialect(url: str) -> str:
-    """ "sqlite" or "postgres" for a usable DATABASE_URL; ConfigError for anything else."""
+    """The dialect of a usable DATABASE_URL, "sqlite" or "postgres"; ConfigError otherwise."""
     scheme, sep, rest = url.partition("://")
     example = "sqlite://./data/faultline.sqlite3 or postgres://user:password@host:5432/faultline"
     if not sep or scheme.lower() not in ("sqlite", "postgres", "postgresql"):

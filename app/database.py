@@ -22,6 +22,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import DBConnectionError
 
 import migrations
+from app.config import MIGRATION_LOCK_TIMEOUT_S, database_dialect
 from app.problems import EXIT_CONFIG, StartupProblem
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ MODELS_MODULE = "models"
 # Any constant works; it only has to be the same for every Faultline process.
 MIGRATION_LOCK_KEY = 0x6661756C74  # "fault"
 READY_TIMEOUT_S = 2.0
-MIGRATION_LOCK_TIMEOUT_S = 60.0
 
 # Errors that mean the database cannot be reached right now: a 503, not a 500.
 DATABASE_DOWN: tuple[type[BaseException], ...] = (
@@ -83,7 +83,7 @@ def tortoise_config(database_url: str, pool_size: int = 20) -> dict[str, Any]:
 
 
 def dialect(database_url: str) -> str:
-    return "postgres" if tortoise_url(database_url).startswith("postgres://") else "sqlite"
+    return database_dialect(database_url)
 
 
 def migrations_location(database_url: str) -> Path:

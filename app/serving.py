@@ -21,10 +21,12 @@ from app.problems import bind_problem, report
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+    from multiprocessing.synchronize import Event
 
 log = logging.getLogger("faultline")
 
-DRAIN_TIMEOUT_S = 10.0
+# Below the 10 s a container gets between SIGTERM and SIGKILL (Docker's default).
+DRAIN_TIMEOUT_S = 8.0
 # How often a worker checks that its supervisor is still there.
 ORPHAN_CHECK_S = 1.0
 
@@ -78,28 +80,40 @@ def serve_alone(settings: Settings) -> int:
     """`faultline serve` with one process: this one."""
     sock = bind(settings.host, settings.port, reuse_port=False)
     with sock:
-        _run(replace(settings, port=bound_port(sock)), sock, first=True, ready=None)
+        _run(replace(settings, port=bound_port(sock)), sock, first=True, migrated=None, ready=None)
     return 0
 
 
-def worker(settings: Settings, first: bool, ready: Connection) -> None:
+def worker(settings: Settings, first: bool, migrated: Event, ready: Connection) -> None:
     """Entry point of a worker process; the first one migrates and announces the server."""
     setup_logging(settings.log_level)
     try:
         with bind(settings.host, settings.port, reuse_port=True) as sock:
-            _run(settings, sock, first=first, ready=ready)
+            _run(settings, sock, first=first, migrated=migrated, ready=ready)
     except Exception as exc:
         sys.exit(report(exc, settings))
     sys.exit(0)
 
 
-def _run(settings: Settings, sock: socket.socket, *, first: bool, ready: Connection | None) -> None:
+def _run(
+    settings: Settings,
+    sock: socket.socket,
+    *,
+    first: bool,
+    migrated: Event | None,
+    ready: Connection | None,
+) -> None:
     with asyncio.Runner(loop_factory=_new_event_loop) as runner:
-        runner.run(_serve(settings, sock, first=first, ready=ready))
+        runner.run(_serve(settings, sock, first=first, migrated=migrated, ready=ready))
 
 
 async def _serve(
-    settings: Settings, sock: socket.socket, *, first: bool, ready: Connection | None
+    settings: Settings,
+    sock: socket.socket,
+    *,
+    first: bool,
+    migrated: Event | None,
+    ready: Connection | None,
 ) -> None:
     from aiohttp import web
 
@@ -109,6 +123,10 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if not first and migrated is not None:
+        while not await asyncio.to_thread(migrated.wait, 0.2):
+            if stop.is_set():
+                return  # stopped before the first worker had migrated
     runner = web.AppRunner(
         create_app(settings, migrate=first),
         handle_signals=False,
@@ -116,6 +134,8 @@ async def _serve(
         access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
     )
     await runner.setup()  # migrations and the database connections
+    if first and migrated is not None:
+        migrated.set()
     watch: asyncio.Task[None] | None = None
     try:
         await web.SockSite(runner, sock).start()

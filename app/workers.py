@@ -1,10 +1,11 @@
 """The worker supervisor: keeps `count` server processes serving one port until SIGTERM/SIGINT.
 
-The first worker migrates; the others start once it serves. A worker that dies is replaced at
-once if it had been serving, after a growing delay if it died before serving (port taken,
-database gone). When no worker serves and starts keep failing, the supervisor gives up. SIGTERM
-or SIGINT is passed to every worker, which drains; one still running after `stop_timeout_s`
-is killed. This module imports no part of the web stack: the supervisor stays small.
+All workers start at once; the first migrates while the others wait for it. A worker that dies
+is replaced at once if it had been serving, after a growing delay if it died before serving
+(port taken, database gone). When no worker serves and starts keep failing, the supervisor
+gives up. SIGTERM or SIGINT is passed to every worker, which drains; one still running after
+`stop_timeout_s` is killed. This module imports no part of the web stack: the supervisor stays
+small.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ class _Slot:
 def run_workers(
     target: Callable[..., None], args: tuple[Any, ...], count: int, *, stop_timeout_s: float
 ) -> int:
-    """Run `target(*args, first, ready)` in `count` processes; the exit status of the server."""
+    """Run `target(*args, first, migrated, ready)` in `count` processes; the exit status.
+
+    `first` tells the worker to migrate, then set the `migrated` event the others wait for.
+    """
     return _Supervisor(target, args, count, stop_timeout_s).run()
 
 
@@ -63,6 +67,7 @@ class _Supervisor:
         self._stop_timeout_s = stop_timeout_s
         self._stopping = False
         self._migrated = False  # once a worker has served, migrations are done
+        self._migrations_done = self._context.Event()
         self._failures_in_a_row = 0
         self._wake_r, self._wake_w = socket.socketpair()
 
@@ -71,7 +76,8 @@ class _Supervisor:
         signal.set_wakeup_fd(self._wake_w.fileno())
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
-        self._slots[0].start_at = time.monotonic()
+        for slot in self._slots:
+            slot.start_at = time.monotonic()
         try:
             status = self._supervise()
         finally:
@@ -111,7 +117,12 @@ class _Supervisor:
         reader, writer = self._context.Pipe(duplex=False)
         slot.process = self._context.Process(
             target=self._target,
-            args=(*self._args, not self._migrated, writer),
+            args=(
+                *self._args,
+                slot.number == 0 and not self._migrated,
+                self._migrations_done,
+                writer,
+            ),
             name=f"faultline-worker-{slot.number}",
         )
         slot.process.start()
@@ -147,12 +158,7 @@ class _Supervisor:
     def _on_serving(self, slot: _Slot) -> None:
         slot.serving, slot.failures = True, 0
         self._failures_in_a_row = 0
-        if not self._migrated:
-            self._migrated = True
-            now = time.monotonic()
-            for other in self._slots:
-                if other.process is None and other.start_at is None:
-                    other.start_at = now
+        self._migrated = True
 
     def _on_failed_start(self, slot: _Slot, pid: int | None, code: int | None) -> int | None:
         slot.failures += 1

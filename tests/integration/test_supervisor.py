@@ -156,7 +156,7 @@ async def test_sigterm_under_load_drains_and_exits(tmp_path, backend, workers):
     try:
         await until(lambda: len(load.acked) >= 150)
         server.proc.terminate()
-        # The drain bound is 10 s; stop() kills (and so fails this) only after 30.
+        # The drain bound is 8 s; stop() kills (and so fails this) only after 30.
         assert await stop(server.proc, 30) == 0
     finally:
         await load.finish()
