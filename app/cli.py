@@ -17,6 +17,8 @@ from app.config import ConfigError, Settings, database_dialect, version
 from app.problems import EXIT_CONFIG, report
 from app.serving import DRAIN_TIMEOUT_S, bound_port, reserve, serve_alone, setup_logging, worker
 
+MAX_RECORD_ID = 2**31 - 1
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_token.add_argument("--description", default="", help="what the token is for")
     command(token, "list", "list tokens (masked)")
     delete_token = command(token, "delete", "delete a token")
-    delete_token.add_argument("id", type=int)
+    delete_token.add_argument("id", type=_record_id)
 
     project = command(commands, "project", "manage projects").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -100,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url", help="base URL of the DSNs (env FAULTLINE_PUBLIC_URL)"
     )
     return parser
+
+
+def _record_id(text: str) -> int:
+    """A row id as the database can hold it (int32), checked before it gets there."""
+    if not text.isdigit() or not 1 <= int(text[:12]) <= MAX_RECORD_ID:
+        raise argparse.ArgumentTypeError(f"must be a number from 1 to {MAX_RECORD_ID}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -126,20 +126,24 @@ def database_dialect(url: str) -> str:
     """The dialect of a usable DATABASE_URL, "sqlite" or "postgres"; ConfigError otherwise."""
     scheme, sep, rest = url.partition("://")
     example = "sqlite://./data/faultline.sqlite3 or postgres://user:password@host:5432/faultline"
-    if not sep or scheme.lower() not in ("sqlite", "postgres", "postgresql"):
+    if not sep or scheme not in ("sqlite", "postgres", "postgresql"):
         raise ConfigError(
             f"DATABASE_URL must start with sqlite:// or postgres://, got {_echo(mask_url(url))}; "
             f"e.g. {example}"
         )
-    if scheme.lower() == "sqlite":
+    if scheme == "sqlite":
         if not rest.split("?", 1)[0]:
             raise ConfigError(f"DATABASE_URL names no SQLite file; e.g. {example}")
         return "sqlite"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
-    except ValueError as exc:
-        raise ConfigError(f"DATABASE_URL is not a valid URL ({exc}); e.g. {example}") from None
+    except ValueError:
+        # Not the parser's words: they can quote a piece of the password.
+        raise ConfigError(
+            "DATABASE_URL is not a valid URL: its host or port cannot be read (percent-encode "
+            f"special characters of the password); e.g. {example}"
+        ) from None
     if not parts.hostname or not parts.path.strip("/"):
         raise ConfigError(
             f"DATABASE_URL must name a host and a database, got {_echo(mask_url(url))}; "

@@ -99,6 +99,11 @@ def _database_problem(exc: BaseException, url: str) -> StartupProblem | None:
             f"in {where}",
             EXIT_CONFIG,
         )
+    if isinstance(exc, asyncpg.TooManyConnectionsError):
+        return StartupProblem(
+            f"PostgreSQL has no connection left ({exc}); lower --workers or "
+            "FAULTLINE_DB_POOL_SIZE, or raise PostgreSQL's max_connections"
+        )
     if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.ObjectNotInPrerequisiteStateError):
         return StartupProblem(f"PostgreSQL does not accept connections now ({exc}); {where}")
     if isinstance(exc, socket.gaierror):

@@ -157,8 +157,9 @@ async def _serve(
 async def _start_line(settings: Settings) -> str:
     from models import Project
 
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
     line = (
-        f"Faultline {version()} serving http://{settings.host}:{settings.port} "
+        f"Faultline {version()} serving http://{host}:{settings.port} "
         f"with {settings.workers} worker{'s' * (settings.workers > 1)}; "
         f"database {mask_url(settings.database_url)}; DSNs use {settings.base_url}"
     )

@@ -46,7 +46,32 @@ CASES = [
         "postgres://u:pw@host:99999/db",
         {},
         2,
-        f"faultline: DATABASE_URL is not a valid URL (Port out of range 0-65535); {EXAMPLE}",
+        "faultline: DATABASE_URL is not a valid URL: its host or port cannot be read "
+        f"(percent-encode special characters of the password); {EXAMPLE}",
+    ),
+    (
+        ["migrate"],
+        "postgres://app:pa#ss@db/app",
+        {},
+        2,
+        "faultline: DATABASE_URL is not a valid URL: its host or port cannot be read "
+        f"(percent-encode special characters of the password); {EXAMPLE}",
+    ),
+    (
+        ["migrate"],
+        "POSTGRES://app@db/app",
+        {},
+        2,
+        "faultline: DATABASE_URL must start with sqlite:// or postgres://, got "
+        f"'POSTGRES://app@db/app'; {EXAMPLE}",
+    ),
+    (
+        ["token", "delete", "99999999999999999999"],
+        None,
+        {},
+        2,
+        "faultline token delete: argument id: must be a number from 1 to 2147483647 "
+        "(see faultline token delete --help)",
     ),
     (
         ["migrate"],
