@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from app.config import ConfigError, Settings, database_dialect, version
 from app.problems import EXIT_CONFIG, report
-from app.serving import DRAIN_TIMEOUT_S, bound_port, reserve, serve_alone, setup_logging, worker
+from app.serving import STOP_TIMEOUT_S, bound_port, reserve, serve_alone, setup_logging, worker
 
 MAX_RECORD_ID = 2**31 - 1
 
@@ -150,9 +150,7 @@ def serve(settings: Settings) -> int:
     # Bound, never listening: it holds the port (and resolves port 0) for every worker.
     with reserve(settings.host, settings.port) as reservation:
         settings = replace(settings, port=bound_port(reservation))
-        return run_workers(
-            worker, (settings,), settings.workers, stop_timeout_s=DRAIN_TIMEOUT_S + 10
-        )
+        return run_workers(worker, (settings,), settings.workers, stop_timeout_s=STOP_TIMEOUT_S + 2)
 
 
 if __name__ == "__main__":

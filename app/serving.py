@@ -27,6 +27,8 @@ log = logging.getLogger("faultline")
 
 # Below the 10 s a container gets between SIGTERM and SIGKILL (Docker's default).
 DRAIN_TIMEOUT_S = 8.0
+# The whole stop: the drain, then storing what is pending and closing the database.
+STOP_TIMEOUT_S = DRAIN_TIMEOUT_S + 10
 # How often a worker checks that its supervisor is still there.
 ORPHAN_CHECK_S = 1.0
 
@@ -149,9 +151,12 @@ async def _serve(
         await stop.wait()
         log.info("process %d stopping: draining requests in flight", os.getpid())
     finally:
-        await runner.cleanup()
         if watch is not None:
             watch.cancel()
+        try:
+            await asyncio.wait_for(runner.cleanup(), STOP_TIMEOUT_S)
+        except TimeoutError:  # a database that hangs: what was acknowledged is stored already
+            log.error("process %d: stopping took over %g s; exiting", os.getpid(), STOP_TIMEOUT_S)
 
 
 async def _start_line(settings: Settings) -> str:
