@@ -215,3 +215,22 @@ async def test_the_start_line_says_what_is_running_and_what_to_do_next(tmp_path)
             assert r.status == 200
     finally:
         assert await stop(server.proc) == 0
+
+
+async def test_workers_of_a_killed_supervisor_stop_instead_of_serving_alone(tmp_path):
+    url = await recreate_pg_database("faultline_orphans")
+    server, _ = await start_logged(["--port", "0", "--workers", "2"], faultline_env(url), tmp_path)
+    await server.wait_for_log(r"(worker process \d+ serving[\s\S]*){2}")
+    workers = server.children()
+    server.proc.kill()
+    server.proc.wait()
+    await until(lambda: not any(_running(pid) for pid in workers), 30)
+    await server.wait_for_log(r"(the supervisor is gone; stopping[\s\S]*){2}")
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent has not reaped it yet
