@@ -1,7 +1,10 @@
 """The `faultline` command: serve, migrate, and project/token administration.
 
 Every flag falls back to an environment variable (named in `--help`), the same for every
-command: DATABASE_URL, FAULTLINE_HOST, FAULTLINE_PORT, FAULTLINE_PUBLIC_URL, …
+command: DATABASE_URL, FAULTLINE_HOST, FAULTLINE_PORT, FAULTLINE_PUBLIC_URL, … The options every
+command takes (--database-url, --allow-foreign-tables, --debug) go before or after its name.
+Whatever stops a command is one line on stderr (app.problems); this module imports only what
+the worker supervisor needs, the rest is imported by the command that uses it.
 """
 
 from __future__ import annotations

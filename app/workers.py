@@ -94,7 +94,11 @@ class _Supervisor:
             for slot in self._slots:
                 if slot.process is None and slot.start_at is not None and slot.start_at <= now:
                     self._start(slot)
-            waits = [s.start_at - now for s in self._slots if s.process is None and s.start_at]
+            waits = [
+                s.start_at - now
+                for s in self._slots
+                if s.process is None and s.start_at is not None
+            ]
             for ready in wait(self._waitables(), timeout=max(0.0, min(waits, default=60.0))):
                 if ready is self._wake_r:
                     self._wake_r.recv(64)
