@@ -5,10 +5,25 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from importlib import metadata
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
 MIB = 1024 * 1024
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_WORKERS = 64
+POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
+MIGRATION_LOCK_TIMEOUT_S = 60
+# How much of a bad value an error message repeats.
+ECHO_CHARS = 60
+
+
+def version() -> str:
+    try:
+        return metadata.version("faultline")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 class ConfigError(ValueError):
@@ -31,6 +46,10 @@ class Settings:
     # A request body must arrive within this time, however slowly it trickles (408 after).
     body_read_timeout_s: float = 30.0
     workers: int = 1
+    # Startup waits this long for another process's migrations before giving up.
+    migration_lock_timeout_s: int = MIGRATION_LOCK_TIMEOUT_S
+    # Migrate a database that already holds tables of other applications.
+    allow_foreign_tables: bool = False
     log_level: str = "INFO"
     access_log: bool = False
 
@@ -53,10 +72,45 @@ class Settings:
             body_read_timeout_s=_int(env, "FAULTLINE_BODY_READ_TIMEOUT_S", 0)
             or d.body_read_timeout_s,
             workers=_int(env, "FAULTLINE_WORKERS", d.workers),
+            migration_lock_timeout_s=_int(
+                env, "FAULTLINE_MIGRATION_LOCK_TIMEOUT_S", d.migration_lock_timeout_s
+            ),
+            allow_foreign_tables=_flag(env, "FAULTLINE_ALLOW_FOREIGN_TABLES"),
             log_level=(env.get("FAULTLINE_LOG_LEVEL") or d.log_level).upper(),
-            access_log=env.get("FAULTLINE_ACCESS_LOG", "").lower() in ("1", "true", "yes"),
+            access_log=_flag(env, "FAULTLINE_ACCESS_LOG"),
         )
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the first setting (flag and variable) that cannot work."""
+        database_dialect(self.database_url)
+        _check_host(self.host)
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(
+                f"--port / FAULTLINE_PORT must be between 0 and 65535 (0 picks a free port), "
+                f"got {self.port}"
+            )
+        if self.public_url is not None:
+            _check_public_url(self.public_url)
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(
+                f"--workers / FAULTLINE_WORKERS must be between 1 and {MAX_WORKERS}, "
+                f"got {self.workers}"
+            )
+        if self.migration_lock_timeout_s < 1:
+            raise ConfigError(
+                "FAULTLINE_MIGRATION_LOCK_TIMEOUT_S must be at least 1, "
+                f"got {self.migration_lock_timeout_s}"
+            )
+        if self.db_pool_size < 1:
+            raise ConfigError(f"FAULTLINE_DB_POOL_SIZE must be at least 1, got {self.db_pool_size}")
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(
+                f"FAULTLINE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+                f"got {_echo(self.log_level)}"
+            )
 
     @property
     def base_url(self) -> str:
@@ -66,6 +120,81 @@ class Settings:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+
+def database_dialect(url: str) -> str:
+    """The dialect of a usable DATABASE_URL, "sqlite" or "postgres"; ConfigError otherwise."""
+    scheme, sep, rest = url.partition("://")
+    example = "sqlite://./data/faultline.sqlite3 or postgres://user:password@host:5432/faultline"
+    if not sep or scheme not in ("sqlite", "postgres", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL must start with sqlite:// or postgres://, got {_echo(mask_url(url))}; "
+            f"e.g. {example}"
+        )
+    if scheme == "sqlite":
+        if not rest.split("?", 1)[0]:
+            raise ConfigError(f"DATABASE_URL names no SQLite file; e.g. {example}")
+        return "sqlite"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
+    except ValueError:
+        # Not the parser's words: they can quote a piece of the password.
+        raise ConfigError(
+            "DATABASE_URL is not a valid URL: its host or port cannot be read (percent-encode "
+            f"special characters of the password); e.g. {example}"
+        ) from None
+    if not parts.hostname or not parts.path.strip("/"):
+        raise ConfigError(
+            f"DATABASE_URL must name a host and a database, got {_echo(mask_url(url))}; "
+            f"e.g. {example}"
+        )
+    for name, value in parse_qsl(parts.query):
+        if name in POOL_PARAMETERS and not (value.isdigit() and 1 <= int(value) <= 1000):
+            raise ConfigError(
+                f"DATABASE_URL parameter {name} must be a number of connections from 1 to 1000, "
+                f"got {_echo(value)}"
+            )
+    return "postgres"
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ***, fit for logs and messages."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, location = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{location}"
+
+
+def _check_host(host: str) -> None:
+    if not host or any(c in host for c in "/ \t\n@?#") or len(host) > 253:
+        raise ConfigError(
+            f"--host / FAULTLINE_HOST must be an address or host name such as 127.0.0.1, "
+            f"0.0.0.0 or ::, got {_echo(host)}"
+        )
+
+
+def _check_public_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"--public-url / FAULTLINE_PUBLIC_URL must be an http:// or https:// URL such as "
+            f"https://errors.example.com, got {_echo(url)}"
+        )
+
+
+def _echo(value: str) -> str:
+    return repr(value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -80,7 +209,7 @@ def _optional_int(env: Mapping[str, str], name: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+        raise ConfigError(f"{name} must be an integer, got {_echo(raw)}") from None
     if value < 0:
         raise ConfigError(f"{name} must not be negative, got {value}")
     return value

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,6 +22,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import DBConnectionError
 
 import migrations
+from app.config import MIGRATION_LOCK_TIMEOUT_S, database_dialect
+from app.problems import EXIT_CONFIG, StartupProblem
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +83,7 @@ def tortoise_config(database_url: str, pool_size: int = 20) -> dict[str, Any]:
 
 
 def dialect(database_url: str) -> str:
-    return "postgres" if tortoise_url(database_url).startswith("postgres://") else "sqlite"
+    return database_dialect(database_url)
 
 
 def migrations_location(database_url: str) -> Path:
@@ -89,7 +94,7 @@ def ensure_sqlite_directory(database_url: str) -> None:
     """Create the folder of a SQLite file so the zero-config default works on first use."""
     if dialect(database_url) != "sqlite":
         return
-    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    path = _sqlite_path(database_url)
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
@@ -106,17 +111,100 @@ async def close() -> None:
     await Tortoise.close_connections()
 
 
-async def migrate(database_url: str) -> list[str]:
-    """Apply pending migrations; returns the names applied. Safe to run from many processes."""
+async def migrate(
+    database_url: str,
+    *,
+    lock_timeout_s: float = MIGRATION_LOCK_TIMEOUT_S,
+    allow_foreign_tables: bool = False,
+) -> list[str]:
+    """Apply pending migrations; returns the names applied. Safe to run from many processes.
+
+    A database holding other applications' tables is refused unless `allow_foreign_tables`.
+    """
     ensure_sqlite_directory(database_url)
     if dialect(database_url) == "postgres":
         lock_conn = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
-            await lock_conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            await _take_migration_lock(lock_conn, lock_timeout_s)
+            if not allow_foreign_tables:
+                name = await lock_conn.fetchval("SELECT current_database()")
+                _refuse_foreign(name, await lock_conn.fetch(_PG_TABLES))
             return await _upgrade(database_url)
         finally:
             await lock_conn.close()  # closing the session releases the lock
+    if not allow_foreign_tables:
+        _refuse_foreign(_sqlite_path(database_url), _sqlite_tables(database_url))
     return await _upgrade(database_url)
+
+
+# Tables and views of every schema but PostgreSQL's own.
+_PG_TABLES = """
+    SELECT table_name FROM information_schema.tables
+    WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+"""
+# PostgreSQL's own databases: never a place for an application's tables.
+_MAINTENANCE_DATABASES = frozenset({"postgres", "template0", "template1"})
+
+
+async def _take_migration_lock(conn: asyncpg.Connection, timeout_s: float) -> None:
+    # An advisory lock wait obeys lock_timeout like any other lock wait.
+    await conn.execute(f"SET lock_timeout = {max(1, round(timeout_s * 1000))}")
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+    except asyncpg.LockNotAvailableError:
+        raise StartupProblem(
+            f"another process has held the migration lock for more than {timeout_s:g} s; "
+            "wait for it to finish (or end it: pg_stat_activity shows its session) and retry, "
+            "or raise FAULTLINE_MIGRATION_LOCK_TIMEOUT_S"
+        ) from None
+    await conn.execute("RESET lock_timeout")
+
+
+def _refuse_foreign(database: str, rows: Sequence[Any]) -> None:
+    """Raise unless the database is empty, Faultline's, or holds only Faultline's tables."""
+    tables = {row[0] for row in rows}
+    if {"aerich", "project"} <= tables:
+        return  # migrated by Faultline before: its tables, and consent to any others
+    foreign = sorted(tables - _faultline_tables())
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        what = f"database {database!r} holds tables of another application ({shown})"
+    elif database in _MAINTENANCE_DATABASES:
+        what = f"database {database!r} is PostgreSQL's own"
+    else:
+        return
+    raise StartupProblem(
+        f"{what}; point DATABASE_URL at a database of Faultline's own (createdb faultline), "
+        "or pass --allow-foreign-tables to add Faultline's tables to it",
+        EXIT_CONFIG,
+    )
+
+
+def _faultline_tables() -> set[str]:
+    import models
+
+    found = {"aerich"}
+    for name in models.__all__:
+        meta = getattr(getattr(models, name), "_meta", None)
+        if meta is not None:
+            found.add(meta.db_table)
+    return found
+
+
+def _sqlite_path(database_url: str) -> str:
+    return database_url.removeprefix("sqlite://").split("?", 1)[0]
+
+
+def _sqlite_tables(database_url: str) -> list[tuple[str]]:
+    path = _sqlite_path(database_url)
+    if path == ":memory:" or not Path(path).exists():
+        return []
+    with closing(sqlite3.connect(path)) as conn:
+        rows: list[tuple[str]] = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    return rows
 
 
 async def _upgrade(database_url: str) -> list[str]:

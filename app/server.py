@@ -35,7 +35,11 @@ def create_app(
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         if migrate:
-            await database.migrate(settings.database_url)
+            await database.migrate(
+                settings.database_url,
+                lock_timeout_s=settings.migration_lock_timeout_s,
+                allow_foreign_tables=settings.allow_foreign_tables,
+            )
         await database.init(settings.database_url, settings.db_pool_size)
         writer = EventWriter(open_store(settings.database_url))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
