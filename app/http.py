@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from app.config import Settings
-from app.database import DATABASE_DOWN
+from app.database import is_unavailable
 from app.errors import BadRequest, FaultlineError, InvalidField, RateLimited
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Renders a FaultlineError for one surface; chosen per route (see `surface`).
 Renderer = Callable[[FaultlineError], web.Response]
 RENDERER_ATTR = "__faultline_renderer__"
+# What a 503 asks the client to wait before it tries again, on every surface.
+UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 def dumps(value: Any) -> str:
@@ -87,10 +89,22 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         return response
-    except DATABASE_DOWN:
-        log.warning("database unavailable while serving %s %s", request.method, request.path)
-        return renderer(_with_status(503, "database unavailable, try again shortly"))
-    except Exception:
+    except Exception as exc:
+        if is_unavailable(exc):
+            log.warning(
+                "database unavailable while serving %s %s: %s: %s",
+                request.method,
+                request.path,
+                type(exc).__name__,
+                exc,
+            )
+            response = renderer(_with_status(503, "database unavailable, try again shortly"))
+            response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
+            return response
+        if isinstance(exc, ConnectionError) and request.transport is None:
+            # The client hung up (mid-body, say): nobody to answer, and nothing of ours failed.
+            log.debug("client closed the connection during %s %s", request.method, request.path)
+            return renderer(_with_status(400, "client closed the connection"))
         log.exception("unexpected error serving %s %s", request.method, request.path)
         return renderer(_with_status(500, "internal server error"))
 

@@ -31,8 +31,12 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         if migrate:
             await database.migrate(settings.database_url)
-        await database.init(settings.database_url, settings.db_pool_size)
-        writer = EventWriter(open_store(settings.database_url))
+        limits = database.Limits(
+            lock_timeout_ms=settings.db_lock_timeout_ms,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+        )
+        await database.init(settings.database_url, settings.db_pool_size, limits)
+        writer = EventWriter(open_store(settings.database_url, limits))
         ingestor = Ingestor(settings, ProjectCache(settings.rate_limit_per_minute), writer)
         app[sentry.INGESTOR] = ingestor
         reporter = asyncio.create_task(ingestor.report_dropped_items())
