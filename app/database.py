@@ -26,6 +26,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import DBConnectionError
 
 import migrations
+from app.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ CONNECT_TIMEOUT_S = 5.0
 
 # SQLSTATE classes and codes that say "not now" rather than "never": connection exception (08),
 # operator intervention (57: shutdown, cannot connect now, statement_timeout's query_canceled),
-# insufficient resources but its configured limits (53), lock_not_available (lock_timeout),
-# serialization failure and deadlock.
+# insufficient resources (53) except a configured limit (53400 temp_file_limit),
+# lock_not_available (lock_timeout), serialization failure and deadlock.
 _UNAVAILABLE_SQLSTATES = ("08", "57", "53000", "53100", "53200", "53300", "55P03", "40001", "40P01")
 # A server error of these severities ends the session, whatever its code (e.g. 55000 "database
 # is not currently accepting connections", 3D000 a dropped database).
@@ -54,8 +55,12 @@ _DRIVERS = ("asyncpg", "aiosqlite", "sqlite3", "tortoise")
 class Limits:
     """Time limits on every session of the application (migrations run without them)."""
 
-    lock_timeout_ms: int = 5_000
-    statement_timeout_ms: int = 30_000
+    lock_timeout_ms: int
+    statement_timeout_ms: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.db_lock_timeout_ms, settings.db_statement_timeout_ms)
 
     def postgres_settings(self) -> dict[str, str]:
         return {
@@ -186,7 +191,8 @@ async def init(database_url: str, pool_size: int = 20, limits: Limits | None = N
     # The executor cache is keyed by table, not dialect: a process that switches backends
     # (the test suite) would reuse SQL with the other dialect's placeholders.
     EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(database_url, pool_size, limits or Limits()))
+    limits = limits or Limits.of(Settings())
+    await Tortoise.init(config=tortoise_config(database_url, pool_size, limits))
 
 
 async def close() -> None:

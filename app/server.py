@@ -31,10 +31,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         if migrate:
             await database.migrate(settings.database_url)
-        limits = database.Limits(
-            lock_timeout_ms=settings.db_lock_timeout_ms,
-            statement_timeout_ms=settings.db_statement_timeout_ms,
-        )
+        limits = database.Limits.of(settings)
         await database.init(settings.database_url, settings.db_pool_size, limits)
         writer = EventWriter(open_store(settings.database_url, limits))
         ingestor = Ingestor(settings, ProjectCache(settings.rate_limit_per_minute), writer)
