@@ -40,8 +40,12 @@ CONNECT_TIMEOUT_S = 5.0
 # SQLSTATE classes and codes that say "not now" rather than "never": connection exception (08),
 # operator intervention (57: shutdown, cannot connect now, statement_timeout's query_canceled),
 # insufficient resources (53) except a configured limit (53400 temp_file_limit),
-# lock_not_available (lock_timeout), serialization failure and deadlock.
-_UNAVAILABLE_SQLSTATES = ("08", "57", "53000", "53100", "53200", "53300", "55P03", "40001", "40P01")
+# lock_not_available (lock_timeout), serialization failure and deadlock, and a database that
+# is read-only for now (a hot standby after failover, default_transaction_read_only).
+_UNAVAILABLE_SQLSTATES = (
+    *("08", "57", "53000", "53100", "53200", "53300"),
+    *("55P03", "40001", "40P01", "25006"),
+)
 # A server error of these severities ends the session, whatever its code (e.g. 55000 "database
 # is not currently accepting connections", 3D000 a dropped database).
 _SESSION_ENDING = ("FATAL", "PANIC")

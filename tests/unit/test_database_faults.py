@@ -33,6 +33,7 @@ def server_error(sqlstate: str, severity: str = "ERROR") -> asyncpg.PostgresErro
         ("55P03", "ERROR", True),  # lock_not_available by lock_timeout
         ("53300", "FATAL", True),  # too_many_connections
         ("40P01", "ERROR", True),  # deadlock_detected
+        ("25006", "ERROR", True),  # read_only_sql_transaction: a standby, or maintenance
         ("55000", "FATAL", True),  # database "x" is not currently accepting connections
         ("3D000", "FATAL", True),  # the database was dropped
         ("55000", "ERROR", False),  # object_not_in_prerequisite_state of a statement: a bug
