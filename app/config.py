@@ -52,6 +52,10 @@ class Settings:
     allow_foreign_tables: bool = False
     log_level: str = "INFO"
     access_log: bool = False
+    # A statement waits at most this long for a lock (SQLite: the busy timeout), then 503.
+    db_lock_timeout_ms: int = 5_000
+    # No statement runs longer (PostgreSQL), whatever it waits on.
+    db_statement_timeout_ms: int = 30_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -78,6 +82,9 @@ class Settings:
             allow_foreign_tables=_flag(env, "FAULTLINE_ALLOW_FOREIGN_TABLES"),
             log_level=(env.get("FAULTLINE_LOG_LEVEL") or d.log_level).upper(),
             access_log=_flag(env, "FAULTLINE_ACCESS_LOG"),
+            db_lock_timeout_ms=_int(env, "FAULTLINE_DB_LOCK_TIMEOUT_MS", 0) or d.db_lock_timeout_ms,
+            db_statement_timeout_ms=_int(env, "FAULTLINE_DB_STATEMENT_TIMEOUT_MS", 0)
+            or d.db_statement_timeout_ms,
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.validate()

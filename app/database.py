@@ -3,6 +3,10 @@
 Migrations are aerich files, one set per dialect (`migrations/postgres`, `migrations/sqlite`),
 both generated from `models`. On PostgreSQL the upgrade runs under an advisory lock so that
 several processes starting at once apply each migration exactly once.
+
+The application's sessions run under `Limits` (lock and statement timeouts), so a locked table
+costs a request seconds, not a hang; `is_unavailable` tells a database that cannot serve now
+(a 503 to retry) from a bug or a bad request (a 500 or a 4xx).
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import DBConnectionError
 
 import migrations
-from app.config import MIGRATION_LOCK_TIMEOUT_S, database_dialect
+from app.config import MIGRATION_LOCK_TIMEOUT_S, Settings, database_dialect
 from app.problems import EXIT_CONFIG, StartupProblem
 
 log = logging.getLogger(__name__)
@@ -31,16 +37,88 @@ MODELS_MODULE = "models"
 # Any constant works; it only has to be the same for every Faultline process.
 MIGRATION_LOCK_KEY = 0x6661756C74  # "fault"
 READY_TIMEOUT_S = 2.0
+# asyncpg waits 60 s for a connection by default; a server that is away should cost less.
+CONNECT_TIMEOUT_S = 5.0
 
-# Errors that mean the database cannot be reached right now: a 503, not a 500.
-DATABASE_DOWN: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    TimeoutError,
+# SQLSTATE classes and codes that say "not now" rather than "never": connection exception (08),
+# operator intervention (57: shutdown, cannot connect now, statement_timeout's query_canceled),
+# insufficient resources (53) except a configured limit (53400 temp_file_limit),
+# lock_not_available (lock_timeout), serialization failure and deadlock, and a database that
+# is read-only for now (a hot standby after failover, default_transaction_read_only).
+_UNAVAILABLE_SQLSTATES = (
+    *("08", "57", "53000", "53100", "53200", "53300"),
+    *("55P03", "40001", "40P01", "25006"),
 )
+# A server error of these severities ends the session, whatever its code (e.g. 55000 "database
+# is not currently accepting connections", 3D000 a dropped database).
+_SESSION_ENDING = ("FATAL", "PANIC")
+_SQLITE_UNAVAILABLE = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL)
+# Packages whose OSError or TimeoutError is about the database; elsewhere (a client hanging
+# up mid-body) the same types mean something else.
+_DRIVERS = ("asyncpg", "aiosqlite", "sqlite3", "tortoise")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Time limits on every session of the application (migrations run without them)."""
+
+    lock_timeout_ms: int
+    statement_timeout_ms: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.db_lock_timeout_ms, settings.db_statement_timeout_ms)
+
+    def postgres_settings(self) -> dict[str, str]:
+        return {
+            "lock_timeout": str(self.lock_timeout_ms),
+            "statement_timeout": str(self.statement_timeout_ms),
+        }
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc`, or an error it was raised from, says the database cannot serve now.
+
+    Such a request may succeed if retried (a 503 with Retry-After); anything else is a bug or
+    bad input.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _says_unavailable(current):
+            return True
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return False
+
+
+def _says_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, asyncpg.PostgresError):
+        sqlstate = getattr(exc, "sqlstate", None) or ""
+        severity = getattr(exc, "severity_en", None) or getattr(exc, "severity", None)
+        return sqlstate.startswith(_UNAVAILABLE_SQLSTATES) or severity in _SESSION_ENDING
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _SQLITE_UNAVAILABLE
+    # Plain InterfaceError is a closed connection or pool; its subclasses (DataError, …) are bugs.
+    # InternalClientError is asyncpg's protocol state lost with its connection.
+    if isinstance(exc, DBConnectionError | asyncpg.InternalClientError) or (
+        type(exc) is asyncpg.InterfaceError
+    ):
+        return True
+    # ConnectionError and TimeoutError included; DBConnectionError is one too, hence the order.
+    return isinstance(exc, OSError) and _raised_in_driver(exc)
+
+
+def _raised_in_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if isinstance(module, str) and module.partition(".")[0] in _DRIVERS:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def tortoise_url(database_url: str, pool_size: int = 20) -> str:
@@ -68,9 +146,12 @@ def asyncpg_dsn(database_url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
 
 
-def tortoise_config(database_url: str, pool_size: int = 20) -> dict[str, Any]:
+def tortoise_config(
+    database_url: str, pool_size: int = 20, limits: Limits | None = None
+) -> dict[str, Any]:
+    url = tortoise_url(database_url, pool_size)
     return {
-        "connections": {"default": tortoise_url(database_url, pool_size)},
+        "connections": {"default": url if limits is None else _limited(url, limits)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE, "aerich.models"],
@@ -80,6 +161,19 @@ def tortoise_config(database_url: str, pool_size: int = 20) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _limited(url: str, limits: Limits) -> dict[str, Any]:
+    """Tortoise's expanded form of `url` with the limits set on each new connection."""
+    connection = expand_db_url(url)
+    credentials: dict[str, Any] = connection["credentials"]
+    if dialect(url) == "postgres":
+        credentials.setdefault("timeout", CONNECT_TIMEOUT_S)
+        credentials["server_settings"] = limits.postgres_settings()
+    else:
+        # SQLite has no statement timeout; a lock waits this long, then "database is locked".
+        credentials.setdefault("busy_timeout", limits.lock_timeout_ms)
+    return connection
 
 
 def dialect(database_url: str) -> str:
@@ -99,12 +193,13 @@ def ensure_sqlite_directory(database_url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-async def init(database_url: str, pool_size: int = 20) -> None:
+async def init(database_url: str, pool_size: int = 20, limits: Limits | None = None) -> None:
     ensure_sqlite_directory(database_url)
     # The executor cache is keyed by table, not dialect: a process that switches backends
     # (the test suite) would reuse SQL with the other dialect's placeholders.
     EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(database_url, pool_size))
+    limits = limits or Limits.of(Settings())
+    await Tortoise.init(config=tortoise_config(database_url, pool_size, limits))
 
 
 async def close() -> None:

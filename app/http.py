@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from app.config import MIB, Settings
-from app.database import DATABASE_DOWN
+from app.database import is_unavailable
 from app.errors import (
     BadRequest,
     FaultlineError,
@@ -37,6 +37,8 @@ MAX_JSON_BODY_BYTES = 1 * MIB
 MAX_JSON_INT_DIGITS = 20
 NOT_AN_OBJECT = "body must be a JSON object"
 MAX_FIELD_NAME = 64
+# What a 503 asks the client to wait before it tries again, on every surface.
+UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 def dumps(value: Any) -> str:
@@ -100,8 +102,7 @@ async def read_body(request: web.Request, max_bytes: int, timeout_s: float) -> b
     except TimeoutError:
         raise RequestTimeout(f"request body did not arrive within {timeout_s:g} s") from None
     except ConnectionError:
-        # The client hung up mid-body: its fault, not the database's (DATABASE_DOWN has
-        # ConnectionError), and nobody is left to read the answer.
+        # The client hung up mid-body: its own fault, and nobody is left to read the answer.
         raise BadRequest("request body incomplete: the client closed the connection") from None
     return bytes(body)
 
@@ -215,10 +216,22 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         return response
-    except DATABASE_DOWN:
-        log.warning("database unavailable while serving %s %s", request.method, request.path)
-        return renderer(_with_status(503, "database unavailable, try again shortly"))
-    except Exception:
+    except Exception as exc:
+        if is_unavailable(exc):
+            log.warning(
+                "database unavailable while serving %s %s: %s: %s",
+                request.method,
+                request.path,
+                type(exc).__name__,
+                exc,
+            )
+            response = renderer(_with_status(503, "database unavailable, try again shortly"))
+            response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
+            return response
+        if isinstance(exc, ConnectionError) and request.transport is None:
+            # The client hung up (mid-body, say): nobody to answer, and nothing of ours failed.
+            log.debug("client closed the connection during %s %s", request.method, request.path)
+            return renderer(_with_status(400, "client closed the connection"))
         log.exception("unexpected error serving %s %s", request.method, request.path)
         return renderer(_with_status(500, "internal server error"))
 

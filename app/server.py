@@ -40,8 +40,9 @@ def create_app(
                 lock_timeout_s=settings.migration_lock_timeout_s,
                 allow_foreign_tables=settings.allow_foreign_tables,
             )
-        await database.init(settings.database_url, settings.db_pool_size)
-        writer = EventWriter(open_store(settings.database_url))
+        limits = database.Limits.of(settings)
+        await database.init(settings.database_url, settings.db_pool_size, limits)
+        writer = EventWriter(open_store(settings.database_url, limits))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
         ingestor = Ingestor(settings, projects, writer, clock=clock or time.time)
         app[sentry.INGESTOR] = ingestor

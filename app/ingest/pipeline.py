@@ -35,7 +35,7 @@ import orjson
 from aiohttp import StreamReader
 
 from app.config import Settings
-from app.database import DATABASE_DOWN
+from app.database import is_unavailable
 from app.errors import (
     BadRequest,
     FaultlineError,
@@ -94,7 +94,6 @@ DSN_BUDGET_BYTES = 64 * 1024
 # Credentials longer than this are parsed every time rather than remembered (SDKs send ~100).
 MAX_CACHED_AUTH_CHARS = 512
 REJECTIONS_FLUSH_S = 10.0
-_CONNECTION_FAILURES: tuple[type[BaseException], ...] = (*DATABASE_DOWN, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +152,11 @@ class Ingestor:
         rows = [(p, outcome, n) for (p, outcome), n in sorted(counts.items())]
         try:
             await self._writer.add_counts(rows)
-        except _CONNECTION_FAILURES:
+        except Exception as exc:
+            if not is_unavailable(exc):
+                log.exception("could not store %d refusal counts; dropped", len(rows))
+                return
             self.rejections.restore(counts)
-        except Exception:
-            log.exception("could not store %d refusal counts; dropped", len(rows))
 
     async def ingest(self, request: SentryRequest) -> str | None:
         """Store the request's event; returns its id (None when the request carries none)."""

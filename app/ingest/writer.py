@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from app.database import DATABASE_DOWN
+from app.database import is_unavailable
 from app.ingest.records import EventRecord, Outcome, sanitized
 from app.ingest.store import Store
 from app.ingest.store.batch import CountRow
@@ -88,11 +88,12 @@ class EventWriter:
     async def _flush(self, batch: Sequence[_Pending]) -> None:
         try:
             outcomes = await self._store([record for record, _ in batch])
-        except DATABASE_DOWN as exc:
-            for _, future in batch:
-                _fail(future, exc)
-            return
         except Exception as exc:
+            if is_unavailable(exc):
+                # Nothing of the batch is stored; each request answers 503 and may be retried.
+                for _, future in batch:
+                    _fail(future, exc)
+                return
             if len(batch) == 1:
                 await self._store_sanitized(batch[0], exc)
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
@@ -35,12 +36,22 @@ async def _poll(http: aiohttp.ClientSession, url: str, status: int, within_s: fl
         await asyncio.sleep(0.1)
 
 
+def through_proxy(url: str, proxy: TcpProxy) -> str:
+    """`url` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    address = f"127.0.0.1:{proxy.listen_port}"
+    return urlunsplit(parts._replace(netloc=f"{userinfo}@{address}" if userinfo else address))
+
+
 async def test_readiness_reports_postgres_down_and_recovers(http):
     direct = await recreate_pg_database("faultline_ready")
-    proxy = TcpProxy(free_port(), "127.0.0.1", 5432)
+    # Wherever FAULTLINE_TEST_PG_URL points, not a hard-coded port.
+    target = urlsplit(direct)
+    proxy = TcpProxy(free_port(), target.hostname or "127.0.0.1", target.port or 5432)
     await proxy.start()
     port = free_port()
-    url = direct.replace(":5432/", f":{proxy.listen_port}/")
+    url = through_proxy(direct, proxy)
     proc = await start_server(port, faultline_env(url, FAULTLINE_DB_POOL_SIZE="2"))
     base = f"http://127.0.0.1:{port}"
     try:
@@ -57,6 +68,7 @@ async def test_readiness_reports_postgres_down_and_recovers(http):
             base + "/api/projects", headers={"Authorization": "Bearer " + "a" * 40}
         ) as resp:
             assert resp.status == 503
+            assert resp.headers["Retry-After"] == "5"
             assert await resp.json() == {"error": "database unavailable, try again shortly"}
         async with http.get(base + "/health") as resp:
             assert resp.status == 200  # the process itself is alive

@@ -7,16 +7,16 @@ every statement is prepared once), `sqlite` on Tortoise's single connection.
 
 from __future__ import annotations
 
-from app.database import dialect
+from app.database import Limits, dialect
 from app.ingest.store.batch import Store
 from app.ingest.store.postgres import PostgresStore
 from app.ingest.store.sqlite import SqliteStore
 
 
-def open_store(database_url: str) -> Store:
+def open_store(database_url: str, limits: Limits) -> Store:
     if dialect(database_url) == "postgres":
-        return PostgresStore(database_url)
-    return SqliteStore()
+        return PostgresStore(database_url, limits)
+    return SqliteStore()  # on Tortoise's connection, which has the limits already
 
 
 __all__ = ["PostgresStore", "SqliteStore", "Store", "open_store"]

@@ -7,20 +7,17 @@ skips the pool's reset on every release; every statement has a fixed shape (arra
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import asyncpg
 
-from app.database import DATABASE_DOWN, asyncpg_dsn
+from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
 from models import IssueState
 
-CONNECT_TIMEOUT_S = 5.0
-# After any of these the connection cannot be trusted: drop it, the next batch reconnects.
-_CONNECTION_LOST: tuple[type[BaseException], ...] = (OSError, *DATABASE_DOWN)
+T = TypeVar("T")
 
 _SELECT_ISSUES = (
     "SELECT id, state, fingerprint FROM issue WHERE project_id = $1 "
@@ -52,26 +49,26 @@ _ADD_COUNTS = (
 
 
 class PostgresStore:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, limits: Limits) -> None:
         self._dsn = asyncpg_dsn(database_url)
+        self._limits = limits
         self._connection: asyncpg.Connection | None = None
 
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
-        connection = await self._connect()
-        try:
-            async with connection.transaction():
-                return await store_batch(PostgresTransaction(connection), records)
-        except _CONNECTION_LOST:
-            await self.close()
-            raise
+        return await self._in_transaction(lambda tx: store_batch(tx, records))
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
+        await self._in_transaction(lambda tx: tx.add_counts(rows))
+
+    async def _in_transaction(self, work: Callable[[PostgresTransaction], Awaitable[T]]) -> T:
         connection = await self._connect()
         try:
             async with connection.transaction():
-                await PostgresTransaction(connection).add_counts(rows)
-        except _CONNECTION_LOST:
-            await self.close()
+                return await work(PostgresTransaction(connection))
+        except Exception as exc:
+            if connection.is_closed() or is_unavailable(exc):
+                # The session may be gone or mid-protocol: the next batch starts a new one.
+                await self.close()
             raise
 
     async def close(self) -> None:
@@ -81,7 +78,11 @@ class PostgresStore:
 
     async def _connect(self) -> asyncpg.Connection:
         if self._connection is None or self._connection.is_closed():
-            self._connection = await asyncio.wait_for(asyncpg.connect(self._dsn), CONNECT_TIMEOUT_S)
+            self._connection = await asyncpg.connect(
+                self._dsn,
+                timeout=CONNECT_TIMEOUT_S,
+                server_settings=self._limits.postgres_settings(),
+            )
         return self._connection
 
 
