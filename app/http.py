@@ -101,9 +101,6 @@ async def read_body(request: web.Request, max_bytes: int, timeout_s: float) -> b
                     raise too_large
     except TimeoutError:
         raise RequestTimeout(f"request body did not arrive within {timeout_s:g} s") from None
-    except ConnectionError:
-        # The client hung up mid-body: its own fault, and nobody is left to read the answer.
-        raise BadRequest("request body incomplete: the client closed the connection") from None
     return bytes(body)
 
 
