@@ -25,6 +25,8 @@ from __future__ import annotations
 class FaultlineError(Exception):
     status: int = 500
     code: str = "INTERNAL"
+    # Seconds a client should wait before trying again (sent as Retry-After), if it should.
+    retry_after_s: int | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -86,6 +88,7 @@ class Unprocessable(FaultlineError):
 class RateLimited(FaultlineError):
     status = 429
     code = "RATE_LIMITED"
+    retry_after_s: int
 
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)
@@ -95,3 +98,4 @@ class RateLimited(FaultlineError):
 class Unavailable(FaultlineError):
     status = 503
     code = "UNAVAILABLE"
+    retry_after_s = 5

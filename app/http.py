@@ -18,8 +18,8 @@ from app.errors import (
     FaultlineError,
     InvalidField,
     PayloadTooLarge,
-    RateLimited,
     RequestTimeout,
+    Unavailable,
     UnsupportedMediaType,
 )
 
@@ -37,8 +37,6 @@ MAX_JSON_BODY_BYTES = 1 * MIB
 MAX_JSON_INT_DIGITS = 20
 NOT_AN_OBJECT = "body must be a JSON object"
 MAX_FIELD_NAME = 64
-# What a 503 asks the client to wait before it tries again, on every surface.
-UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 def dumps(value: Any) -> str:
@@ -65,7 +63,7 @@ def render_error(error: FaultlineError) -> web.Response:
     if isinstance(error, InvalidField):
         body["field"] = error.field
     headers = None
-    if isinstance(error, RateLimited):
+    if error.retry_after_s is not None:
         headers = {"Retry-After": str(error.retry_after_s)}
     return json_response(body, status=error.status, headers=headers)
 
@@ -222,9 +220,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                 type(exc).__name__,
                 exc,
             )
-            response = renderer(_with_status(503, "database unavailable, try again shortly"))
-            response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
-            return response
+            return renderer(Unavailable("database unavailable, try again shortly"))
         if isinstance(exc, ConnectionError) and request.transport is None:
             # The client hung up (mid-body, say): nobody to answer, and nothing of ours failed.
             log.debug("client closed the connection during %s %s", request.method, request.path)

@@ -41,6 +41,8 @@ def render_ingest_error(error: FaultlineError) -> web.Response:
     headers["X-Sentry-Error"] = message
     if isinstance(error, RateLimited):
         headers.update(sentry_headers(error.retry_after_s))
+    elif error.retry_after_s is not None:
+        headers["Retry-After"] = str(error.retry_after_s)
     body: dict[str, Any] = {"error": message, "detail": message}
     return web.json_response(body, status=error.status, headers=headers)
 

@@ -63,6 +63,8 @@ async def test_readiness_reports_postgres_down_and_recovers(http):
         started = time.monotonic()
         body = await _poll(http, base + "/health/ready", 503, 10)
         assert body == {"status": "unavailable", "database": "disconnected"}
+        async with http.get(base + "/health/ready") as resp:
+            assert (resp.status, resp.headers.get("Retry-After")) == (503, "5")
         assert time.monotonic() - started < 10
         async with http.get(
             base + "/api/projects", headers={"Authorization": "Bearer " + "a" * 40}

@@ -23,7 +23,7 @@ from app.compat.rustrak.serializers import (
     stats_json,
     token_json,
 )
-from app.errors import NotFound
+from app.errors import NotFound, Unavailable
 from app.events import service as events
 from app.http import SETTINGS, Handler, json_response, read_json_object
 from app.ids import parse_id
@@ -186,7 +186,11 @@ async def health_check(request: web.Request) -> web.Response:
 async def readiness(request: web.Request) -> web.Response:
     if await database.ping():
         return json_response({"status": "ok", "database": "connected"})
-    return json_response({"status": "unavailable", "database": "disconnected"}, status=503)
+    return json_response(
+        {"status": "unavailable", "database": "disconnected"},
+        status=503,
+        headers={"Retry-After": str(Unavailable.retry_after_s)},
+    )
 
 
 def require_token(handler: Handler) -> Handler:
