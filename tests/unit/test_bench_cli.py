@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from bench.bodies import build_pool, gzip_body, plain_envelope
-from bench.common import RESULTS
+from bench.children import free_port, wait_healthy
+from bench.common import REPO, RESULTS
 from bench.events import EventFactory
 from bench.options import DEFAULT_ADMIN_URL, Options, parse_args
 from bench.report import cpu_per_event, postgres_figures, render, summarize
@@ -194,3 +199,29 @@ def test_a_gzip_body_is_the_envelope_with_its_fresh_id() -> None:
     assert json.loads(item_header)["length"] == len(item)
     assert json.loads(item)["event_id"] == event_id
     assert end == b""
+
+
+# --- the ceiling --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_the_ceiling_serves_with_several_workers_and_stops_on_sigterm() -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "bench.ceiling", "--port", str(port), "--workers", "2"],
+        cwd=REPO,
+    )
+    try:
+        await wait_healthy(process, port, None)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"http://127.0.0.1:{port}/api/1/envelope/", data=b"x") as response,
+        ):
+            assert response.status == 200
+            assert len((await response.json())["id"]) == 32
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
