@@ -18,6 +18,9 @@ from aiohttp import web
 
 from app.workers import run_workers
 
+# Nothing to drain but requests in flight, and the bench stops it after its load has ended.
+STOP_TIMEOUT_S = 5.0
+
 
 async def envelope(request: web.Request) -> web.Response:
     await request.read()
@@ -46,7 +49,8 @@ def serve(host: str, port: int, *, reuse_port: bool) -> None:
     )
 
 
-def _worker(host: str, port: int) -> None:
+def _worker(host: str, port: int, first: bool, migrated: object, ready: object) -> None:
+    # The supervisor's migration hand-off (first, migrated, ready) is Faultline's: none here.
     serve(host, port, reuse_port=True)
 
 
@@ -59,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers <= 1:
         serve(args.host, args.port, reuse_port=False)
         return 0
-    return run_workers(_worker, (args.host, args.port), args.workers, "ceiling")
+    return run_workers(_worker, (args.host, args.port), args.workers, stop_timeout_s=STOP_TIMEOUT_S)
 
 
 if __name__ == "__main__":

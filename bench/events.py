@@ -1,4 +1,4 @@
-"""Realistic sentry-python error events, and envelope bodies with a fresh event id each.
+"""Realistic sentry-python error events, of a chosen number of groups (issues).
 
 Events look like what sentry-python 2.75 sends for an exception captured in a web handler
 (compare /work/shared/samples/sentry-python-2.75.0/exception-chained-in-transaction.envelope):
@@ -10,27 +10,13 @@ and the in-app call path (modules, functions and source lines of the in-app fram
 what Faultline groups by; everything else (messages, variables, breadcrumbs, ids, user, tags,
 URLs) varies per event. So a pool of `groups` or more events makes `groups` issues.
 
-Bodies are gzip-compressed envelopes. Compressing 10 KB per request would cost the load
-generator ~0.2 ms of CPU each, on the cores the server needs, so the compression is split:
-
-    A = envelope header + item header + '{"event_id":"<id>",'   varies per request
-    B = the rest of the event JSON + "\\n"                         fixed per pool entry
-
-B is deflated once, up front, by a fresh compressor (so it refers to nothing before it); per
-request A goes out as a stored (uncompressed) deflate block in front of it. The result is one
-valid gzip member; per request only the CRC-32 of the whole envelope is computed.
+bench/bodies.py turns them into envelope bodies.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import struct
-import time
 import uuid
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,16 +104,6 @@ FRAMES_PER_STACK = 20
 BREADCRUMB_KINDS = ("http", "query", "log", "redis", "navigation")
 HOSTS = ("web-1", "web-2", "web-3", "worker-1")
 RELEASES = ("myshop@2.14.0", "myshop@2.14.1", "myshop@2.15.0")
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedEvent:
-    """One pool entry: the fixed, pre-deflated part of an envelope body."""
-
-    group: int
-    item_length: int  # bytes of the event JSON, id included (ids are always 32 hex)
-    tail: bytes  # the event JSON after '{"event_id":"…",' plus "\n"
-    tail_deflated: bytes  # `tail` as raw deflate, ending in a final block
 
 
 def _iso(moment: datetime) -> str:
@@ -430,108 +406,3 @@ class EventFactory:
             crumb["timestamp"] = moment
             crumbs.append(crumb)
         return crumbs
-
-    # --- pool ---------------------------------------------------------------------------------
-
-    def prepare(self, n: int) -> PreparedEvent:
-        event = self.event(n)
-        # '{"event_id":"<id>",' is the per-request prefix; the rest is fixed.
-        tail = json.dumps(event, separators=(",", ":")).encode()[1:] + b"\n"
-        item_length = len(b'{"event_id":"') + 32 + len(b'",') + len(tail) - 1
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-        deflated = compressor.compress(tail) + compressor.flush(zlib.Z_FINISH)
-        return PreparedEvent(
-            group=n % self.groups, item_length=item_length, tail=tail, tail_deflated=deflated
-        )
-
-    def pool(self, size: int) -> list[PreparedEvent]:
-        return [self.prepare(n) for n in range(max(size, self.groups))]
-
-
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
-
-
-def gzip_body(prepared: PreparedEvent, event_id: str, sent_at: str) -> bytes:
-    """The gzip-compressed envelope of `prepared` carrying `event_id` (32 hex)."""
-    head = (
-        f'{{"event_id":"{event_id}","sent_at":"{sent_at}"}}\n'
-        f'{{"type":"event","content_type":"application/json","length":{prepared.item_length}}}\n'
-        f'{{"event_id":"{event_id}",'
-    ).encode()
-    crc = zlib.crc32(prepared.tail, zlib.crc32(head))
-    size = len(head) + len(prepared.tail)
-    # A non-final stored block: BFINAL=0, BTYPE=00, padded to the byte; then LEN and ~LEN.
-    stored = b"\x00" + struct.pack("<HH", len(head), len(head) ^ 0xFFFF) + head
-    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
-    return _GZIP_HEADER + stored + prepared.tail_deflated + trailer
-
-
-def plain_envelope(prepared: PreparedEvent, event_id: str, sent_at: str) -> bytes:
-    """The same envelope uncompressed (for checks and debugging)."""
-    head = (
-        f'{{"event_id":"{event_id}","sent_at":"{sent_at}"}}\n'
-        f'{{"type":"event","content_type":"application/json","length":{prepared.item_length}}}\n'
-        f'{{"event_id":"{event_id}",'
-    ).encode()
-    return head + prepared.tail
-
-
-class BodySource:
-    """Cycles through a pool, giving every body a new uuid4 event id."""
-
-    def __init__(self, pool: list[PreparedEvent]) -> None:
-        self._pool = pool
-        self._index = 0
-        self._sent_at_second = -1
-        self._sent_at_prefix = ""
-
-    def _sent_at(self) -> str:
-        now = time.time()
-        second = int(now)
-        if second != self._sent_at_second:
-            self._sent_at_second = second
-            self._sent_at_prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        return f"{self._sent_at_prefix}.{int((now - second) * 1e6):06d}Z"
-
-    def next(self) -> tuple[str, bytes]:
-        prepared = self._pool[self._index]
-        self._index = (self._index + 1) % len(self._pool)
-        event_id = uuid.uuid4().hex
-        return event_id, gzip_body(prepared, event_id, self._sent_at())
-
-    def __iter__(self) -> Iterator[tuple[str, bytes]]:
-        while True:
-            yield self.next()
-
-
-@dataclass(frozen=True, slots=True)
-class PoolStats:
-    events: int
-    groups: int
-    json_kb_min: float
-    json_kb_mean: float
-    json_kb_max: float
-    gzip_kb_mean: float
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "events": self.events,
-            "groups": self.groups,
-            "json_kb_min": self.json_kb_min,
-            "json_kb_mean": self.json_kb_mean,
-            "json_kb_max": self.json_kb_max,
-            "gzip_kb_mean": self.gzip_kb_mean,
-        }
-
-
-def pool_stats(pool: list[PreparedEvent], groups: int) -> PoolStats:
-    sizes = [p.item_length for p in pool]
-    gzipped = [len(p.tail_deflated) + 200 for p in pool]  # + the stored head, roughly
-    return PoolStats(
-        events=len(pool),
-        groups=groups,
-        json_kb_min=round(min(sizes) / 1024, 1),
-        json_kb_mean=round(sum(sizes) / len(sizes) / 1024, 1),
-        json_kb_max=round(max(sizes) / 1024, 1),
-        gzip_kb_mean=round(sum(gzipped) / len(gzipped) / 1024, 1),
-    )

@@ -1,6 +1,6 @@
 """The load generator, run as its own process: `python -m bench.load [--groups 50] [--pool 2000]`.
 
-It builds its pool of events once (bench.events), prints one JSON line
+It builds its pool of events once (bench.events, bench.bodies), prints one JSON line
 `{"ready": true, ...}` and then takes commands, one JSON line each, on stdin:
 
     {"cmd": "run", "url": ..., "headers": {...}, "concurrency": 50, "duration": 20}
@@ -10,7 +10,7 @@ It builds its pool of events once (bench.events), prints one JSON line
 
 `concurrency` workers each send their next request as soon as the previous answer is in (a
 closed loop) until `duration` seconds have passed; requests in flight at the deadline are waited
-for and counted. Plain asyncio (no uvloop); a body costs ~15 µs to make (bench.events.gzip_body).
+for and counted. Plain asyncio (no uvloop); a body costs ~15 µs to make (bench.bodies.gzip_body).
 
 Two HTTP clients, chosen per run with "client":
 
@@ -38,7 +38,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bench.events import BodySource, EventFactory, pool_stats
+from bench.bodies import BodySource, build_pool, pool_stats
+from bench.events import EventFactory
 
 ERROR_BACKOFF_S = 0.05  # after a connection error, so a dead server is not hammered in a loop
 REQUEST_TIMEOUT_S = 30.0
@@ -305,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cpu_before = cpu_seconds()
     started = time.perf_counter()
-    pool = EventFactory(args.groups, seed=args.seed).pool(args.pool)
+    pool = build_pool(EventFactory(args.groups, seed=args.seed), args.pool)
     source = BodySource(pool)
     gc.collect()
     gc.freeze()  # the pool is immutable: keep it out of every later collection

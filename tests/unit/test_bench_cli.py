@@ -1,0 +1,227 @@
+"""The benchmark's pure parts: its options, the figures it derives, its report, its bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bench.bodies import build_pool, gzip_body, plain_envelope
+from bench.children import free_port, wait_healthy
+from bench.common import REPO, RESULTS
+from bench.events import EventFactory
+from bench.options import DEFAULT_ADMIN_URL, Options, parse_args
+from bench.report import cpu_per_event, postgres_figures, render, summarize
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAULTLINE_BENCH_ADMIN_URL", raising=False)
+    assert parse_args([]) == Options(
+        duration=20.0,
+        concurrency=50,
+        workers=os.cpu_count() or 1,
+        groups=50,
+        pool=2000,
+        database_url=None,
+        admin_url=DEFAULT_ADMIN_URL,
+        ceiling_duration=10.0,
+        output=RESULTS / "latest.json",
+        check=False,
+        client="raw",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "value"),
+    [
+        (["--duration", "5"], "ceiling_duration", 5.0),  # min(duration, 10)
+        (["--ceiling-duration", "0"], "ceiling_duration", 0.0),
+        (["--ceiling-duration", "-3"], "ceiling_duration", 0.0),
+        (["--groups", "300", "--pool", "10"], "pool", 300),  # every group needs an event
+        (["--client", "aiohttp"], "client", "aiohttp"),
+        (["--output", "/tmp/x.json"], "output", Path("/tmp/x.json")),
+    ],
+)
+def test_derived_options(argv: list[str], field: str, value: object) -> None:
+    assert getattr(parse_args(argv), field) == value
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--duration", "0"], ["--concurrency", "0"], ["--workers", "0"], ["--groups", "0"]],
+)
+def test_non_positive_sizes_are_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse_args(argv)
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: duration, concurrency, workers and groups must be positive\n"
+    )
+
+
+# --- derived figures, summary, report -----------------------------------------------------------
+
+
+def _cpu() -> dict[str, Any]:
+    groups = {"server": 2.0, "postgres": 0.5, "load_generator": 0.5, "bench": 0.0}
+    return {
+        "cores": 2,
+        "groups": {name: {"cpu_s": s, "cores_used": s / 2} for name, s in groups.items()},
+        "machine": {"busy_pct": 90.0, "iowait_s": 0.0, "steal_s": 0.1},
+        "top_other_processes": [],
+    }
+
+
+def test_cpu_per_event_and_the_rate_it_allows() -> None:
+    per_event, bound = cpu_per_event(_cpu(), 1000)
+    assert per_event == {"server": 2.0, "postgres": 0.5, "load_generator": 0.5, "bench": 0.0}
+    assert bound == 667.0  # 2 cores / 3 ms
+    assert cpu_per_event(_cpu(), 0) == (dict.fromkeys(per_event), None)
+
+
+def test_postgres_figures() -> None:
+    before = {"commits": 10, "wal_bytes": 0, "wal_syncs": 5}
+    after = {"commits": 110, "wal_bytes": 3 * 1024 * 1024, "wal_syncs": 55}
+    assert postgres_figures(before, after, 1000) == {
+        "transactions": 100,
+        "events_per_batch": 20.0,
+        "wal_mb": 3.0,
+        "wal_syncs": 50,
+    }
+    assert postgres_figures({}, {}, 1000) == {}  # SQLite: no counters
+
+
+def _report(p99_ms: float, stored: int) -> dict[str, Any]:
+    per_event, bound = cpu_per_event(_cpu(), 1000)
+    return {
+        "started_at": "2026-11-29T00:00:00+00:00",
+        "machine": {"git": "abc1234", "cores": 2, "cpu": "Test CPU", "python": "3.11.7"},
+        "options": {
+            "concurrency": 50,
+            "client": "raw",
+            "duration_s": 2.0,
+            "workers": 2,
+            "groups": 5,
+        },
+        "database": "127.0.0.1:5432/faultline_bench",
+        "events": {
+            "events": 10,
+            "json_kb_mean": 13.0,
+            "json_kb_min": 11.0,
+            "json_kb_max": 15.0,
+            "gzip_kb_mean": 3.0,
+        },
+        "load_generator_setup_cpu_s": 0.5,
+        "faultline": {
+            "ok": 1000,
+            "ok_per_s": 500.0,
+            "stored": stored,
+            "stored_per_s": 1600.0,
+            "responses": 1000,
+            "elapsed_s": 2.0,
+            "end_to_end_s": 2.0,
+            "latency_ms": {"p50": 20.0, "p95": 50.0, "p99": p99_ms, "max": 120.0},
+            "non_2xx": {},
+            "connection_errors": {},
+            "error_samples": [],
+            "per_second_ok": [400, 600, 0],
+            "memory": {"peak_mb": 120.0, "idle_mb": 100.0, "sum_of_process_peaks_mb": 121.0},
+            "cpu": _cpu(),
+            "cpu_s": 0.5,
+            "cpu_us_per_request": 500.0,
+            "cpu_ms_per_event": per_event,
+            "cpu_bound_per_s": bound,
+            "issues": 5,
+            "postgres": {},
+        },
+    }
+
+
+def test_summary_holds_the_figures_against_the_targets() -> None:
+    summary = summarize(_report(p99_ms=80.0, stored=1000))
+    assert {name: t["met"] for name, t in summary["targets"].items()} == {
+        "stored_per_s": True,
+        "p99_ms": True,
+        "errors": True,
+        "server_peak_rss_mb": True,
+    }
+    assert summary["all_targets_met"] is True
+    assert (summary["ceiling_per_s"], summary["stored_vs_ceiling"]) == (None, None)
+
+    missed = summarize(_report(p99_ms=150.0, stored=990))
+    assert missed["accepted_not_stored"] == 10
+    assert [name for name, t in missed["targets"].items() if not t["met"]] == ["p99_ms", "errors"]
+    assert missed["all_targets_met"] is False
+
+
+def test_render_prints_each_target_and_the_verdict() -> None:
+    report = _report(p99_ms=150.0, stored=990)
+    report["summary"] = summarize(report)
+    lines = render(report).splitlines()
+    assert lines[6:14] == [
+        "                                                 result   target    ",
+        "  stored events/s, end to end                   1,600.0   >= 1500    ok  ",
+        "  accepted/s (200s over the load window)          500.0",
+        "  latency p50 / p95 (ms)                   20.0 /  50.0",
+        "  latency p99 (ms)                                150.0   <= 100     MISS",
+        "  errors (non-2xx + connection + lost)               10   0          MISS",
+        "  server peak RSS (MB, all processes)             120.0   <= 250     ok  ",
+        "      non-2xx {}, connection errors {}, accepted but not stored 10",
+    ]
+    assert "  accepted per second: min 400, max 600 (the last, partial second left out)" in lines
+    assert lines[-1] == "  targets missed: p99_ms, errors"
+
+
+# --- bodies -------------------------------------------------------------------------------------
+
+
+def test_a_gzip_body_is_the_envelope_with_its_fresh_id() -> None:
+    pool = build_pool(EventFactory(groups=3), 2)
+    assert [p.group for p in pool] == [0, 1, 2]  # never fewer events than groups
+    event_id = "ab" * 16
+    body = gzip_body(pool[1], event_id, "2026-11-29T00:00:00.000000Z")
+    plain = gzip.decompress(body)
+    assert plain == plain_envelope(pool[1], event_id, "2026-11-29T00:00:00.000000Z")
+    header, item_header, item, end = plain.split(b"\n")
+    assert json.loads(header) == {"event_id": event_id, "sent_at": "2026-11-29T00:00:00.000000Z"}
+    assert json.loads(item_header)["length"] == len(item)
+    assert json.loads(item)["event_id"] == event_id
+    assert end == b""
+
+
+# --- the ceiling --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_the_ceiling_serves_with_several_workers_and_stops_on_sigterm() -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "bench.ceiling", "--port", str(port), "--workers", "2"],
+        cwd=REPO,
+    )
+    try:
+        await wait_healthy(process, port, None)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"http://127.0.0.1:{port}/api/1/envelope/", data=b"x") as response,
+        ):
+            assert response.status == 200
+            assert len((await response.json())["id"]) == 32
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
