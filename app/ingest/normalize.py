@@ -25,7 +25,6 @@ input: both are treated as read-only afterwards, and not copying them keeps this
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -34,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import BadRequest
+from app.ingest.jsontext import dumps
 
 # Relay's clock-drift window: further out than this, the SDK clock is not trusted.
 MAX_FUTURE_SECONDS = 60.0
@@ -147,7 +147,7 @@ def _stringify(value: object) -> str | None:
         return "True" if value else "False"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return dumps(value)
 
 
 def _nonempty_text(value: object) -> str | None:
