@@ -111,14 +111,13 @@ def test_sanitized_cleans_json_columns_value_by_value() -> None:
         "key": ["x", {"deep": "\\\\u0000"}],
     }
     assert json.loads(clean.tags_json) == {"t": "\\u0000"}
-    assert clean.user_json is not None and json.loads(clean.user_json) == {"id": "\\u0000"}
+    assert clean.user_json is not None
+    assert json.loads(clean.user_json) == {"id": "\\u0000"}
     assert json.loads(clean.grouping_json) == {"values": ["a"]}
 
 
 def test_sanitized_cleans_text_columns_and_keeps_escape_lookalikes() -> None:
-    record = replace(
-        RECORD, title="E: a\x00b \\u0000 \ud800", message="\\u0000", culprit="x\udfff"
-    )
+    record = replace(RECORD, title="E: a\x00b \\u0000 \ud800", message="\\u0000", culprit="x\udfff")
     clean = sanitized(record)
     assert (clean.title, clean.message, clean.culprit, clean.environment) == (
         "E: ab \\u0000 \ufffd",
@@ -126,4 +125,5 @@ def test_sanitized_cleans_text_columns_and_keeps_escape_lookalikes() -> None:
         "x\ufffd",
         "prod",
     )
-    assert clean.release is None and clean.user_json is None
+    assert clean.release is None
+    assert clean.user_json is None
