@@ -15,7 +15,10 @@ from collections.abc import Callable
 
 import pytest
 
+from app.grouping import summarize
+from app.grouping.frames import frame_values
 from app.grouping.parameterize import MAX_CHARS, PATTERNS, parameterize_message, scanner
+from app.grouping.variables import variable_name
 
 # Per pattern, the repeated units that exercise its look-aheads, delimited scans and repetitions
 # without (mostly) letting it match and move on.
@@ -110,3 +113,25 @@ def test_messages_are_parameterised_up_to_a_cap() -> None:
 def test_a_mebibyte_message_is_parameterised_in_a_few_milliseconds(unit: str) -> None:
     text = _text(unit, 1024 * KIB)
     assert _best_of_3(lambda: parameterize_message(text), 0.1) < 0.1
+
+
+# The other regexes over client text on the grouping path, through the functions that use them.
+OTHER_SCANS: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
+    "ruby function": (
+        lambda text: frame_values([{"function": text}], "ruby"),
+        ("__1111_", "__1111", "_", "__1111_1111_"),
+    ),
+    "java module": (
+        lambda text: frame_values([{"module": text}], "java"),
+        ("$$a", "$$aCGLIB$", "GeneratedMethodAccessor", "$fn__", "$$_javassist_", "$"),
+    ),
+    "fingerprint variable": (variable_name, ("{{ ", "{{a ", " }}", "{{a}}}", "{")),
+    "summary": (lambda text: summarize({"exception": {"values": [{"value": text}]}}), (" \n",)),
+}
+
+
+@pytest.mark.parametrize(
+    ("what", "unit"), [(what, unit) for what, (_, units) in OTHER_SCANS.items() for unit in units]
+)
+def test_other_scans_are_linear(what: str, unit: str) -> None:
+    _assert_linear(OTHER_SCANS[what][0], unit)
