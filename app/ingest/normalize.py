@@ -19,8 +19,9 @@ JSON-serialisable dict so grouping, summaries and storage read exactly one shape
     fingerprint  [str, ...]
 
 Absent or empty containers are left out rather than stored empty, and unknown keys pass through
-untouched. The output may share unchanged nested objects (frames, breadcrumbs, ...) with the
-input: both are treated as read-only afterwards, and not copying them keeps this cheap.
+untouched (values nested deeper than 254 levels are trimmed when stored: app.ingest.jsontext).
+The output may share unchanged nested objects (frames, breadcrumbs, ...) with the input: both are
+treated as read-only afterwards, and not copying them keeps this cheap.
 """
 
 from __future__ import annotations
