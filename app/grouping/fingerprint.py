@@ -2,9 +2,10 @@
 
 Precedence, first match wins:
 
-1. the SDK's `fingerprint`: without `{{ default }}` it is the whole hash ("custom-fingerprint");
-   with `{{ default }}` among other entries, the default values are spliced in at that place
-   ("hybrid-fingerprint"); exactly `["{{ default }}"]` means no fingerprint at all;
+1. the SDK's `fingerprint` (its first MAX_FINGERPRINT_ENTRIES entries): without `{{ default }}`
+   it is the whole hash ("custom-fingerprint"); with `{{ default }}` among other entries, the
+   default values are spliced in at that place ("hybrid-fingerprint"); exactly
+   `["{{ default }}"]` means no fingerprint at all;
 2. the legacy `checksum` ("checksum"): used as the hash when it is 32 hex digits, else hashed;
 3. the default algorithm, whose strategies are tried in order, the first with values winning:
    the exception chain, the stack of the only thread that has one, the event's own stack trace
@@ -40,6 +41,10 @@ HASH_SEPARATOR = "\x00"
 # Explanations show at most this many frames per stack trace (the crashing end); the `values`
 # list always holds every hashed value.
 MAX_EXPLAINED_FRAMES = 50
+# Only the first entries of an SDK fingerprint count. Real ones have a handful; each entry may
+# stand for a whole stack trace (`{{ default }}`), so the cap bounds the work and the stored
+# explanation to a small multiple of the event's size.
+MAX_FINGERPRINT_ENTRIES = 16
 
 _MD5_HEX = re.compile(r"[0-9a-fA-F]{32}")
 
@@ -95,8 +100,15 @@ def compute_grouping(event: Mapping[str, Any]) -> Grouping:
     """Group a normalised event (the output of `normalize_event`)."""
     fingerprint = _fingerprint(event)
     is_default = [variable_name(entry) == DEFAULT_VARIABLE for entry in fingerprint]
+    resolved: dict[str, str] = {}  # a variable used twice is resolved (and parameterised) once
+
+    def resolve(entry: str) -> str:
+        if entry not in resolved:
+            resolved[entry] = resolve_entry(entry, event)
+        return resolved[entry]
+
     if fingerprint and not any(is_default):
-        values = [resolve_entry(entry, event) for entry in fingerprint]
+        values = [resolve(entry) for entry in fingerprint]
         return _grouping("custom-fingerprint", _hash(values), values, {"fingerprint": fingerprint})
     if len(fingerprint) > 1:
         default = _default_variant(event)
@@ -105,7 +117,7 @@ def compute_grouping(event: Mapping[str, Any]) -> Grouping:
             if splice:
                 values.extend(default.values)
             else:
-                values.append(resolve_entry(entry, event))
+                values.append(resolve(entry))
         return _grouping(
             "hybrid-fingerprint",
             _hash(values),
@@ -137,7 +149,7 @@ def _fingerprint(event: Mapping[str, Any]) -> list[str]:
     fingerprint = event.get("fingerprint")
     if not isinstance(fingerprint, list):
         return []
-    return [entry for entry in fingerprint if isinstance(entry, str)]
+    return [entry for entry in fingerprint if isinstance(entry, str)][:MAX_FINGERPRINT_ENTRIES]
 
 
 def _hash(values: Sequence[str]) -> str:

@@ -84,9 +84,14 @@ def _is_recursion(frame: Mapping[str, Any], previous: Mapping[str, Any] | None) 
     """A frame identical to the one before it is recursion: the loop counts once."""
     return (
         previous is not None
-        and frame.get("function") == previous.get("function")
-        and all(frame.get(field) == previous.get(field) for field in _RECURSION_FIELDS)
+        and _same(frame.get("function"), previous.get("function"))
+        and all(_same(frame.get(field), previous.get(field)) for field in _RECURSION_FIELDS)
     )
+
+
+def _same(value: object, other: object) -> bool:
+    # These fields are scalars; `==` on client-sent containers would recurse as deep as they nest.
+    return value is other if isinstance(value, dict | list) else value == other
 
 
 def _platform(frame: Mapping[str, Any], event_platform: str) -> str:

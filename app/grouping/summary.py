@@ -8,6 +8,7 @@ it happened: the event's `culprit` or `transaction` when sent, else the crashing
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ UNLABELED = "<unlabeled event>"
 MESSAGE_TYPE = "Message"
 DEFAULT_ERROR_TYPE = "Error"
 
+# What str.splitlines splits at.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # Where the culprit is just the function: native frames have no meaningful module or file name.
 _FUNCTION_CULPRIT_PLATFORMS = frozenset({"native", "cocoa", "objc"})
 
@@ -79,7 +82,9 @@ def _first_line(value: object) -> str:
     if not isinstance(value, str):
         return ""
     stripped = value.strip()
-    return stripped.splitlines()[0].strip() if stripped else ""
+    # Found, not split: splitting a long value would make a string of every line in it.
+    end = _LINE_BREAK.search(stripped)
+    return (stripped[: end.start()] if end else stripped).strip()
 
 
 def _truncate(value: str, limit: int) -> str:

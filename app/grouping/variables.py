@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.grouping.event import crash_frame, last_exception, text
-from app.grouping.parameterize import parameterize_message
+from app.grouping.parameterize import MAX_CHARS, parameterize_message
 
 DEFAULT_VARIABLE = "default"
 
@@ -39,7 +39,8 @@ def resolve_entry(entry: str, event: Mapping[str, Any]) -> str:
     if resolver is None:
         return f"<unrecognized-variable-{name}>"
     fallback, lookup = resolver
-    return lookup(event) or fallback
+    # As much as parameterising keeps: a raw value used many times must not multiply the event.
+    return (lookup(event) or fallback)[:MAX_CHARS]
 
 
 def _raw_message(event: Mapping[str, Any]) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -187,6 +188,9 @@ def _json_kind(value: object) -> str:
 def _json_error(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "nesting too deep"
+    if "integer string conversion" in str(exc):
+        # int()'s own words point at a Python setting; say what is wrong with the input.
+        return f"a number has more than {sys.get_int_max_str_digits()} digits"
     return str(exc)
 
 

@@ -19,13 +19,13 @@ JSON-serialisable dict so grouping, summaries and storage read exactly one shape
     fingerprint  [str, ...]
 
 Absent or empty containers are left out rather than stored empty, and unknown keys pass through
-untouched. The output may share unchanged nested objects (frames, breadcrumbs, ...) with the
-input: both are treated as read-only afterwards, and not copying them keeps this cheap.
+untouched (values nested deeper than 254 levels are trimmed when stored: app.ingest.jsontext).
+The output may share unchanged nested objects (frames, breadcrumbs, ...) with the input: both are
+treated as read-only afterwards, and not copying them keeps this cheap.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import BadRequest
+from app.ingest.jsontext import dumps
 
 # Relay's clock-drift window: further out than this, the SDK clock is not trusted.
 MAX_FUTURE_SECONDS = 60.0
@@ -147,7 +148,7 @@ def _stringify(value: object) -> str | None:
         return "True" if value else "False"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return dumps(value)
 
 
 def _nonempty_text(value: object) -> str | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import time
 from collections import Counter
@@ -31,7 +30,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-import orjson
 from aiohttp import StreamReader
 
 from app.config import Settings
@@ -49,6 +47,7 @@ from app.grouping import compute_grouping, summarize
 from app.ingest.body import BodyReader
 from app.ingest.decoding import decode_store_body
 from app.ingest.envelope import Envelope, parse_envelope, parse_event_json
+from app.ingest.jsontext import dumps
 from app.ingest.normalize import normalize_event
 from app.ingest.projects import ProjectCache, ProjectKeys
 from app.ingest.ratelimit import retry_after_s, window_end_s
@@ -352,12 +351,12 @@ def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
         platform=event["platform"],
         environment=_column(event.get("environment")),
         release=_column(event.get("release")),
-        user_json=_dumps(user) if isinstance(user, dict) else None,
-        tags_json=_dumps(event.get("tags") or {}),
-        payload_json=_dumps(event),
+        user_json=dumps(user) if isinstance(user, dict) else None,
+        tags_json=dumps(event.get("tags") or {}),
+        payload_json=dumps(event),
         fingerprint=grouping.hash,
         grouping_version=grouping.version,
-        grouping_json=_dumps({"variant": grouping.variant, **grouping.explanation}),
+        grouping_json=dumps({"variant": grouping.variant, **grouping.explanation}),
         title=summary.title,
         type=summary.type,
         message=summary.message,
@@ -368,10 +367,3 @@ def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
 
 def _column(value: object) -> str | None:
     return value[:255] if isinstance(value, str) else None
-
-
-def _dumps(value: Any) -> str:
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:  # lone surrogates: json writes them, storage sanitises what it refuses
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

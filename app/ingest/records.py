@@ -7,6 +7,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+import orjson
+
+from app.ingest.jsontext import storable, without_surrogates
 from models.issue import IssueState
 
 
@@ -73,19 +76,26 @@ class EventRecord:
 def sanitized(record: EventRecord) -> EventRecord:
     """The record without what databases refuse in text: NUL characters and lone surrogates.
 
-    Rare in practice, so it is applied only after a record failed to store as it came.
+    Cleaned value by value: the JSON columns are parsed and every string in them (keys too) is
+    cleaned, so text that merely looks like an escape (a backslash and `u0000`) stays as it is and
+    the JSON stays valid. NUL characters are dropped, lone surrogates become U+FFFD. Rare in
+    practice, so it is applied only after a record failed to store as it came.
     """
-    changes: dict[str, Any] = {
-        field.name: _clean_text(value)
-        for field in fields(record)
-        if isinstance(value := getattr(record, field.name), str)
-    }
+    changes: dict[str, Any] = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        if field.name in _JSON_FIELDS and isinstance(value, str):
+            changes[field.name] = orjson.dumps(storable(orjson.loads(value), _clean_text)).decode()
+        elif isinstance(value, str):
+            changes[field.name] = _clean_text(value)
     return replace(record, **changes)
 
 
+_JSON_FIELDS = frozenset({"user_json", "tags_json", "payload_json", "grouping_json"})
+
+
 def _clean_text(text: str) -> str:
-    text = text.replace("\\u0000", "").replace("\x00", "")
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return without_surrogates(text.replace("\x00", ""))
 
 
 class Outcome(Enum):

@@ -307,6 +307,6 @@ async def test_nul_characters_and_lone_surrogates_are_stored_not_500(http, serve
     async with http.post(project.envelope_url, data=raw, headers=project.auth) as resp:
         assert resp.status == 200, await resp.text()
     (issue,) = await Issue.filter(project_id=project.id)
-    assert issue.title == "Err: lone ? surrogate"
+    assert issue.title == "Err: lone \ufffd surrogate"
     (event,) = await Event.filter(project_id=project.id)
     assert event.tags == {"k": "v"}

@@ -196,6 +196,12 @@ MALFORMED: list[Any] = [
         id="envelope_header_nested_too_deep",
     ),
     pytest.param(
+        b'{"length": ' + b"9" * 5000 + b"}\n",
+        "invalid envelope: invalid JSON in envelope header at offset 0: "
+        "a number has more than 4300 digits",
+        id="envelope_header_number_too_long",
+    ),
+    pytest.param(
         b'{}{"a":1}\n',
         "invalid envelope: invalid JSON in envelope header at offset 0: "
         "Extra data: line 1 column 3 (char 2)",
@@ -426,6 +432,11 @@ BAD_EVENT_JSON: list[Any] = [
         id="not_utf8",
     ),
     pytest.param(b"[" * 100_000, "invalid JSON in event item: nesting too deep", id="too_deep"),
+    pytest.param(
+        b'{"n": ' + b"1" * 5000 + b"}",
+        "invalid JSON in event item: a number has more than 4300 digits",
+        id="long_number",
+    ),
     pytest.param(b"[1]", "event item must be a JSON object", id="array"),
     pytest.param(b'"text"', "event item must be a JSON object", id="string"),
     pytest.param(b"null", "event item must be a JSON object", id="null"),

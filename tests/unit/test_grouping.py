@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from app.grouping import GROUPING_VERSION, Grouping, compute_grouping, parameterize_message
+from app.grouping.fingerprint import MAX_FINGERPRINT_ENTRIES
+from app.grouping.parameterize import MAX_CHARS
 from app.ingest.normalize import normalize_event
 from tests.samples import RECEIVED, sample_event
 
@@ -970,3 +972,41 @@ def test_captured_logging_event_groups_by_template() -> None:
     grouping = group(sample_event("logging-error-event-with-attachment.envelope"))
     assert grouping.variant == "message"
     assert grouping.explanation["values"] == ["log error %s"]
+
+
+# --- hostile input (issue #6) ------------------------------------------------------------------
+
+
+def test_only_the_first_fingerprint_entries_count() -> None:
+    entries = [f"e{n}" for n in range(MAX_FINGERPRINT_ENTRIES + 5)]
+    assert values({"fingerprint": entries}) == entries[:MAX_FINGERPRINT_ENTRIES]
+    assert hashed({"fingerprint": entries}) == hashed(
+        {"fingerprint": entries[:MAX_FINGERPRINT_ENTRIES]}
+    )
+
+
+def test_repeated_default_splices_are_bounded_by_the_cap() -> None:
+    grouping = group(error(APP, fingerprint=["{{ default }}"] * 1000 + ["x"]))
+    assert grouping.variant == "hybrid-fingerprint"
+    assert grouping.explanation["fingerprint"] == ["{{ default }}"] * MAX_FINGERPRINT_ENTRIES
+    assert len(grouping.explanation["values"]) == 4 * MAX_FINGERPRINT_ENTRIES  # 3 frame + type
+
+
+def test_fingerprint_variables_keep_as_much_as_parameterising_does() -> None:
+    value = "x" * (MAX_CHARS + 100)
+    assert values(error(value=value, fingerprint=["{{ raw_value }}", "{{ value }}"])) == [
+        value[:MAX_CHARS],
+        value[:MAX_CHARS],
+    ]
+
+
+def test_recursion_check_does_not_compare_deep_containers() -> None:
+    def deep() -> Any:
+        value: Any = "leaf"
+        for _ in range(100_000):
+            value = [value]
+        return value
+
+    frames = [frame("app.views", "index", in_app=True, lineno=deep()) for _ in range(2)]
+    # Containers where scalars belong are never equal, so both frames count.
+    assert values(error(*frames)) == ["app.views", "index", "app.views", "index", "ValueError"]

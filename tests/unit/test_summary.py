@@ -337,3 +337,10 @@ def test_culprit(payload: dict[str, Any], culprit: str) -> None:
 )
 def test_captured_event_summary(sample: str, expected: IssueSummary) -> None:
     assert summary(sample_event(sample)) == expected
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x85", "\u2028"])
+def test_the_first_line_ends_where_splitlines_would_end_it(separator: str) -> None:
+    value = f"  first line {separator}" + f"more{separator}" * 100_000
+    result = summary(exception(type="E", value=value))
+    assert (result.title, result.message) == ("E: first line", "first line")
