@@ -20,6 +20,7 @@ Refused requests are logged and counted per project and reason (`rejections`).
 from __future__ import annotations
 
 import asyncio
+import json
 import functools
 import logging
 import time
