@@ -20,8 +20,8 @@ Refused requests are logged and counted per project and reason (`rejections`).
 from __future__ import annotations
 
 import asyncio
-import json
 import functools
+import json
 import logging
 import time
 from collections import Counter
