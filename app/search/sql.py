@@ -41,9 +41,11 @@ _TEXT_COLUMNS = ("title", "message", "culprit")
 _EVENT = f'SELECT 1 FROM "event" e WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_TAGS = f'SELECT 1 FROM "event" e, json_each(e."tags") t WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_KEYS = frozenset(field.value for field in EventField)
+# Every term must be TRUE or FALSE, never NULL, or its negation would drop rows: an issue
+# without history has no last cause, hence the COALESCE.
 _LAST_CAUSE = (
-    f'(SELECT h."cause" FROM "issue_history" h WHERE h."issue_id" = {_ISSUE}."id" '
-    'ORDER BY h."at" DESC, h."id" DESC LIMIT 1)'
+    f'COALESCE((SELECT h."cause" FROM "issue_history" h WHERE h."issue_id" = {_ISSUE}."id" '
+    "ORDER BY h.\"at\" DESC, h.\"id\" DESC LIMIT 1), '')"
 )
 
 
