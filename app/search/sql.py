@@ -45,7 +45,7 @@ _EVENT_KEYS = frozenset(field.value for field in EventField)
 # without history has no last cause, hence the COALESCE.
 _LAST_CAUSE = (
     f'COALESCE((SELECT h."cause" FROM "issue_history" h WHERE h."issue_id" = {_ISSUE}."id" '
-    "ORDER BY h.\"at\" DESC, h.\"id\" DESC LIMIT 1), '')"
+    'ORDER BY h."at" DESC, h."id" DESC LIMIT 1), \'\')'
 )
 
 
