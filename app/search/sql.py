@@ -1,8 +1,8 @@
 """A `SearchFilter` as one WHERE condition on the `issue` table, for PostgreSQL or SQLite.
 
 Issue columns are compared directly; environment, release and tags are EXISTS probes into
-the issue's events (index `event (issue_id, environment)` / `(issue_id, release)`). Every value
-is a bound parameter. Free text is case-insensitive (PostgreSQL ILIKE; SQLite LIKE folds ASCII
+the issue's events (index `event (issue_id, environment, release)`). Every value is a bound
+parameter. Free text is case-insensitive (PostgreSQL ILIKE; SQLite LIKE folds ASCII
 only); values are case-sensitive (PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
 """
 
@@ -89,6 +89,10 @@ class _Where(Q):
 
     def __bool__(self) -> bool:
         return True
+
+    def __invert__(self) -> Q:
+        # Q's own inversion rebuilds a plain Q from filters and children: an empty one.
+        return _Where(self.criterion.negate())
 
     def resolve(self, resolve_context: ResolveContext) -> QueryModifier:
         return QueryModifier(where_criterion=self.criterion)

@@ -6,7 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tortoise.expressions import Q
 
+from app.search.parse import parse_search
+from app.search.sql import search_condition
+from models import Issue
 from tests.integration.sentry import SentryProject, event_envelope, new_project
 
 NOW = datetime.now(UTC)
@@ -236,6 +240,17 @@ async def test_search_table_on_ingested_issues(http, server, auth, shop):
         if set(found) != {f"SHOP-{n}" for n in expected}:
             wrong[query] = sorted(found)
     assert wrong == {}
+
+
+async def test_the_condition_composes_with_orm_filters_and_negation(server, http, auth, shop):
+    dialect = Issue._meta.db.capabilities.dialect
+    condition = search_condition(parse_search("level:error"), dialect, datetime.now(UTC))
+    assert condition is not None
+    mine = Issue.filter(project_id=shop.id)
+    assert {i.counter for i in await mine.filter(condition)} == {1, 4}
+    assert {i.counter for i in await mine.filter(~condition)} == {2, 3, 5}
+    assert {i.counter for i in await mine.filter(condition | Q(counter=2))} == {1, 2, 4}
+    assert {i.counter for i in await mine.filter(condition, state="open", counter__gt=1)} == {4}
 
 
 @pytest.mark.parametrize(
