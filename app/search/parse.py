@@ -2,14 +2,14 @@
 
     query    := space* (term (space+ term)*)? space*
     term     := "!"? (key ":" values | '"' phrase '"' | word)
-    key      := [A-Za-z0-9_.-]+
+    key      := [A-Za-z0-9_.-]+ | "tags[" tag-key "]"
     values   := value | "[" value ("," value)* "]"
     value    := '"' chars '"' | chars up to a space (in a list: up to "," or "]")
 
 `*` in a value or text is a wildcard; `\\*`, `\\"` and `\\\\` are a literal `*`, `"` and `\\`.
-Keys: is, level, environment, release, firstSeen, lastSeen, timesSeen, has; any other key is a
-tag. A bad query raises `SearchError` naming the 0-based character position and what was
-expected there, never an empty result.
+Keys: is, level, environment, release, firstSeen (or age), lastSeen, timesSeen, has; any other
+key is a tag, and `tags[key]` names a tag whatever its name. A bad query raises `SearchError`
+naming the 0-based character position and what was expected there, never an empty result.
 """
 
 from __future__ import annotations
@@ -53,7 +53,13 @@ _ESCAPABLE = frozenset('*"\\')
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 _ISO_CHARS = frozenset(digits + "-:T.+Z")
 _EVENT_KEYS = {field.value: field for field in EventField}
-_SEEN_KEYS = {"firstSeen": SeenField.FIRST_SEEN, "lastSeen": SeenField.LAST_SEEN}
+_SEEN_KEYS = {
+    "firstSeen": SeenField.FIRST_SEEN,
+    "age": SeenField.FIRST_SEEN,  # Sentry's name for the same filter
+    "lastSeen": SeenField.LAST_SEEN,
+}
+# Sentry's names for our states.
+_STATUS_ALIASES = {"unresolved": "open", "ignored": "muted", "archived": "muted"}
 _TIME_EXAMPLE = "a time like -24h, -7d or 2026-01-01T00:00"
 
 
@@ -128,6 +134,10 @@ class _Parser:
         end = start
         while end < len(text) and text[end] in _KEY_CHARS:
             end += 1
+        if text.startswith("[", end) and text[start:end] == "tags":
+            tag = self.bracketed_tag(end)
+            if tag is not None:
+                return self.tag(tag, negated)
         if end > start and end < len(text) and text[end] == ":":
             self.pos = end + 1
             return self.filter(text[start:end], negated, start)
@@ -142,7 +152,7 @@ class _Parser:
         label = f'"{key}:"'
         values = self.values(label)
         if key == "is":
-            names = self.choices(values, [s.value for s in Status], label)
+            names = self.choices(values, [s.value for s in Status], label, _STATUS_ALIASES)
             return StatusIs(tuple(Status(name) for name in names), negated)
         if key == "level":
             return LevelIs(self.choices(values, list(LEVELS), label), negated)
@@ -152,6 +162,22 @@ class _Parser:
         if key in _EVENT_KEYS:
             return EventValue(_EVENT_KEYS[key], patterns, negated)
         return TagValue(key, patterns, negated)
+
+    def bracketed_tag(self, opened: int) -> str | None:
+        """The key of `tags[key]:` whose "[" is at `opened`, or None when it is plain text."""
+        close = opened + 1
+        while close < len(self.text) and self.text[close] != "]" and not self.text[close].isspace():
+            close += 1
+        if not self.text.startswith("]:", close):
+            return None
+        if close == opened + 1:
+            raise self.error(close, 'expected a tag key inside "tags[]"')
+        self.pos = close + 2
+        return self.text[opened + 1 : close]
+
+    def tag(self, key: str, negated: bool) -> TagValue:
+        values = self.values(f'"tags[{key}]:"')
+        return TagValue(key, tuple(value.pattern for value in values), negated)
 
     def label(self, start: int) -> str:
         return f'"{self.text[start : self.pos]}"'
@@ -214,10 +240,17 @@ class _Parser:
         parts.append("".join(chars))
         return Pattern(tuple(parts))
 
-    def choices(self, values: list[_Value], allowed: list[str], label: str) -> tuple[str, ...]:
+    def choices(
+        self,
+        values: list[_Value],
+        allowed: list[str],
+        label: str,
+        aliases: dict[str, str] | None = None,
+    ) -> tuple[str, ...]:
         chosen: list[str] = []
         for value in values:
             name = (value.pattern.exact or "*").lower()
+            name = (aliases or {}).get(name, name)
             if name not in allowed:
                 choices = ", ".join(allowed)
                 raise self.error(value.position, f"expected one of {choices} after {label}")
