@@ -253,6 +253,7 @@ async def test_the_condition_composes_with_orm_filters_and_negation(server, http
     assert condition is not None
     mine = Issue.filter(project_id=shop.id)
     assert {i.counter for i in await mine.filter(condition)} == {1, 4}
+    assert await mine.filter(condition).count() == 2
     assert {i.counter for i in await mine.filter(~condition)} == {2, 3, 5}
     assert {i.counter for i in await mine.filter(condition | Q(counter=2))} == {1, 2, 4}
     assert {i.counter for i in await mine.filter(condition, state="open", counter__gt=1)} == {4}
