@@ -40,4 +40,6 @@ class Event(Model):
         table = "event"
         # event_id first: the same index serves lookups by event id alone.
         unique_together = (("event_id", "project"),)
-        indexes = (("issue", "timestamp", "id"),)
+        # (issue, environment, release): searches probe each candidate issue's events for an
+        # environment (a seek) or a release (an index-only scan of that issue's entries).
+        indexes = (("issue", "timestamp", "id"), ("issue", "environment", "release"))

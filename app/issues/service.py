@@ -11,6 +11,8 @@ from tortoise.transactions import in_transaction
 from app.errors import InvalidField, NotFound
 from app.issues.states import Cause, next_state, parse_state
 from app.pagination import Page, PageRequest, keyset_page
+from app.search.filter import SearchFilter
+from app.search.sql import search_condition
 from models import Issue, IssueHistory, IssueState, Project
 
 
@@ -32,10 +34,16 @@ async def list_issues(
     *,
     sort: IssueSort = IssueSort.LAST_SEEN,
     descending: bool = True,
+    search: SearchFilter | None = None,
 ) -> Page[Issue]:
     queryset = Issue.filter(project_id=project.id)
     if state is not None:
         queryset = queryset.filter(state=state)
+    if search is not None:
+        dialect = Issue._meta.db.capabilities.dialect
+        condition = search_condition(search, dialect, datetime.now(UTC))
+        if condition is not None:
+            queryset = queryset.filter(condition)
     return await keyset_page(queryset, _SORT_KEYS[sort], page, descending=descending)
 
 

@@ -28,8 +28,9 @@ from app.events import service as events
 from app.http import SETTINGS, Handler, json_response, read_json_object
 from app.ids import parse_id
 from app.issues import service as issues
-from app.pagination import Page, parse_page
+from app.pagination import Page, parse_page, query_value
 from app.projects import service as projects
+from app.search.parse import parse_search
 from models import ApiToken, Issue, Project
 
 T = TypeVar("T")
@@ -100,6 +101,7 @@ async def delete_project(request: web.Request) -> web.Response:
 @api.get(r"/api/projects/{project_id:\d+}/issues")
 async def list_issues(request: web.Request) -> web.Response:
     listing = issue_listing(request.query)
+    search = parse_search(query_value(request.query, "query") or "", field="query")
     project = await projects.get_project(_id(request, "project_id", Project))
     page = await issues.list_issues(
         project,
@@ -107,6 +109,7 @@ async def list_issues(request: web.Request) -> web.Response:
         listing.state,
         sort=listing.sort,
         descending=listing.descending,
+        search=search,
     )
     return _listing(page, lambda issue: issue_json(issue, project.slug))
 
