@@ -10,7 +10,9 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
      (DUPLICATE) but neither stored nor counted twice;
   4. per issue: event count, first/last seen, and a regression (resolved → open) with its
      history row;
-  5. per project (ascending): one upsert adding the stored events to its `accepted` count.
+  5. per issue: its hourly and tag counts (`tallies`), rows sorted by key; as the issue rows
+     are locked since step 2, concurrent writers add to one issue's counts in turn;
+  6. per project (ascending): one upsert adding the stored events to its `accepted` count.
 
 Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
 outcomes, so the two never wait for each other.
@@ -26,6 +28,15 @@ from typing import Protocol
 
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome
+from app.ingest.store.tallies import (
+    RETENTION_HOURS,
+    HourRow,
+    KeyRow,
+    TagRow,
+    admit,
+    hour_of,
+    tally,
+)
 from app.issues.states import Cause, state_after_event
 from models import IngestOutcome, IssueState
 
@@ -82,6 +93,24 @@ class Transaction(Protocol):
 
     async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
 
+    async def add_hours(self, rows: Sequence[HourRow]) -> set[int]:
+        """Add to the hourly counts; returns the issues for which a row was new."""
+        ...
+
+    async def prune_hours(self, issue_ids: Sequence[int], before_hour: int) -> None: ...
+
+    async def add_tag_counts(self, rows: Sequence[TagRow]) -> set[tuple[int, str, str]]:
+        """Add to the tag values that have a row; returns (issue, key, value) of those."""
+        ...
+
+    async def tag_keys(self, issue_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        """The value_count of every key of the issues."""
+        ...
+
+    async def insert_tag_values(self, rows: Sequence[TagRow]) -> None: ...
+
+    async def add_tag_keys(self, rows: Sequence[KeyRow]) -> None: ...
+
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         """Add to the ingest counts; rows of projects that no longer exist are skipped."""
         ...
@@ -119,6 +148,7 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[O
             outcomes[i] = Outcome.STORED
     stored = [r for r in rows if (r.project_id, r.event_id) in inserted]
     await _count_events(tx, stored, issues)
+    await _count_aggregates(tx, stored, [issues[(r.project_id, r.fingerprint)].id for r in stored])
     if stored:
         per_project = Counter(r.project_id for r in stored)
         await tx.add_counts(
@@ -221,3 +251,23 @@ async def _count_events(
     await tx.update_issues(updates)
     if history:
         await tx.add_history(history)
+
+
+async def _count_aggregates(
+    tx: Transaction, stored: Sequence[EventRecord], issue_ids: Sequence[int]
+) -> None:
+    """Hourly and tag counts of the stored events: in the common batch, one statement each."""
+    if not stored:
+        return
+    tallies = tally(stored, issue_ids)
+    started = await tx.add_hours(tallies.hours)
+    if started:  # a new hour for these issues: forget their hours past retention
+        now = max(r.received_at for r in stored)
+        await tx.prune_hours(sorted(started), hour_of(now) - RETENTION_HOURS)
+    existing = await tx.add_tag_counts(tallies.tags)
+    new = [r for r in tallies.tags if (r.issue_id, r.key, r.value) not in existing]
+    if new:
+        known = await tx.tag_keys(sorted({r.issue_id for r in new}))
+        inserts, keys = admit(new, known)
+        await tx.insert_tag_values(inserts)
+        await tx.add_tag_keys(keys)

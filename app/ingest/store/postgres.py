@@ -15,6 +15,7 @@ import asyncpg
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.tallies import HourRow, KeyRow, TagRow
 from models import IssueState
 
 T = TypeVar("T")
@@ -45,6 +46,41 @@ _ADD_COUNTS = (
     "AS u(project_id, outcome, n) JOIN project ON project.id = u.project_id "
     "ORDER BY u.project_id, u.outcome "
     "ON CONFLICT (project_id, outcome) DO UPDATE SET count = ingest_count.count + excluded.count"
+)
+
+# Aggregates (see tallies): rows arrive sorted by their unique key, and ORDER BY keeps it so.
+_ADD_HOURS = (
+    "INSERT INTO issue_hourly (issue_id, hour, count) "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(issue_id, hour, n) "
+    "ORDER BY u.issue_id, u.hour "
+    "ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly.count + excluded.count "
+    "RETURNING issue_id, hour, count"
+)
+_TAG_ROWS = (
+    "unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], "
+    "$6::timestamptz[]) AS u(issue_id, key, value, n, first_seen, last_seen)"
+)
+_ADD_TAG_COUNTS = (
+    "UPDATE issue_tag SET count = issue_tag.count + u.n, "
+    "first_seen = LEAST(issue_tag.first_seen, u.first_seen), "
+    "last_seen = GREATEST(issue_tag.last_seen, u.last_seen) "
+    f"FROM {_TAG_ROWS} WHERE issue_tag.issue_id = u.issue_id AND issue_tag.key = u.key "
+    "AND issue_tag.value = u.value RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value"
+)
+_INSERT_TAG_VALUES = (
+    "INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
+    f"SELECT * FROM {_TAG_ROWS} ORDER BY u.issue_id, u.key, u.value "
+    "ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag.count + excluded.count, "
+    "first_seen = LEAST(issue_tag.first_seen, excluded.first_seen), "
+    "last_seen = GREATEST(issue_tag.last_seen, excluded.last_seen)"
+)
+_ADD_TAG_KEYS = (
+    "INSERT INTO issue_tag_key (issue_id, key, value_count, other_count) "
+    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) "
+    "AS u(issue_id, key, new_values, other) ORDER BY u.issue_id, u.key "
+    "ON CONFLICT (issue_id, key) DO UPDATE SET "
+    "value_count = issue_tag_key.value_count + excluded.value_count, "
+    "other_count = issue_tag_key.other_count + excluded.other_count"
 )
 
 
@@ -176,3 +212,59 @@ class PostgresTransaction:
             [r[1].value for r in rows],
             [r[2] for r in rows],
         )
+
+    # --- aggregates (tallies) ---------------------------------------------------------------
+
+    async def add_hours(self, rows: Sequence[HourRow]) -> set[int]:
+        added = {(issue, hour): n for issue, hour, n in rows}
+        returned = await self._connection.fetch(
+            _ADD_HOURS, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+        )
+        # A row that holds just what was added is new.
+        return {r["issue_id"] for r in returned if r["count"] == added[(r["issue_id"], r["hour"])]}
+
+    async def prune_hours(self, issue_ids: Sequence[int], before_hour: int) -> None:
+        await self._connection.execute(
+            "DELETE FROM issue_hourly WHERE issue_id = ANY($1::bigint[]) AND hour < $2",
+            list(issue_ids),
+            before_hour,
+        )
+
+    async def add_tag_counts(self, rows: Sequence[TagRow]) -> set[tuple[int, str, str]]:
+        if not rows:
+            return set()
+        returned = await self._connection.fetch(_ADD_TAG_COUNTS, *_tag_columns(rows))
+        return {(r["issue_id"], r["key"], r["value"]) for r in returned}
+
+    async def tag_keys(self, issue_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        rows = await self._connection.fetch(
+            "SELECT issue_id, key, value_count FROM issue_tag_key "
+            "WHERE issue_id = ANY($1::bigint[])",
+            list(issue_ids),
+        )
+        return {(r["issue_id"], r["key"]): r["value_count"] for r in rows}
+
+    async def insert_tag_values(self, rows: Sequence[TagRow]) -> None:
+        if rows:
+            await self._connection.execute(_INSERT_TAG_VALUES, *_tag_columns(rows))
+
+    async def add_tag_keys(self, rows: Sequence[KeyRow]) -> None:
+        if rows:
+            await self._connection.execute(
+                _ADD_TAG_KEYS,
+                [r.issue_id for r in rows],
+                [r.key for r in rows],
+                [r.new_values for r in rows],
+                [r.other for r in rows],
+            )
+
+
+def _tag_columns(rows: Sequence[TagRow]) -> list[list[Any]]:
+    return [
+        [r.issue_id for r in rows],
+        [r.key for r in rows],
+        [r.value for r in rows],
+        [r.count for r in rows],
+        [r.first_seen for r in rows],
+        [r.last_seen for r in rows],
+    ]
