@@ -30,9 +30,9 @@ from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.tallies import (
     RETENTION_HOURS,
-    HourRow,
-    KeyRow,
-    TagRow,
+    Misses,
+    Placing,
+    Tallies,
     admit,
     hour_of,
     tally,
@@ -93,23 +93,13 @@ class Transaction(Protocol):
 
     async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
 
-    async def add_hours(self, rows: Sequence[HourRow]) -> set[int]:
-        """Add to the hourly counts; returns the issues for which a row was new."""
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        """Add to the hourly counts and to the tag values that have a row."""
         ...
 
-    async def prune_hours(self, issue_ids: Sequence[int], before_hour: int) -> None: ...
-
-    async def add_tag_counts(self, rows: Sequence[TagRow]) -> set[tuple[int, str, str]]:
-        """Add to the tag values that have a row; returns (issue, key, value) of those."""
+    async def place_aggregates(self, placing: Placing) -> None:
+        """Prune hours, insert new tag values, add to their keys."""
         ...
-
-    async def tag_keys(self, issue_ids: Sequence[int]) -> dict[tuple[int, str], int]:
-        """The value_count of every key of the issues."""
-        ...
-
-    async def insert_tag_values(self, rows: Sequence[TagRow]) -> None: ...
-
-    async def add_tag_keys(self, rows: Sequence[KeyRow]) -> None: ...
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         """Add to the ingest counts; rows of projects that no longer exist are skipped."""
@@ -256,18 +246,16 @@ async def _count_events(
 async def _count_aggregates(
     tx: Transaction, stored: Sequence[EventRecord], issue_ids: Sequence[int]
 ) -> None:
-    """Hourly and tag counts of the stored events: in the common batch, one statement each."""
+    """Hourly and tag counts of the stored events: one statement in the common batch, two when
+    an issue starts an hour or meets a new tag value."""
     if not stored:
         return
     tallies = tally(stored, issue_ids)
-    started = await tx.add_hours(tallies.hours)
-    if started:  # a new hour for these issues: forget their hours past retention
-        now = max(r.received_at for r in stored)
-        await tx.prune_hours(sorted(started), hour_of(now) - RETENTION_HOURS)
-    existing = await tx.add_tag_counts(tallies.tags)
-    new = [r for r in tallies.tags if (r.issue_id, r.key, r.value) not in existing]
-    if new:
-        known = await tx.tag_keys(sorted({r.issue_id for r in new}))
-        inserts, keys = admit(new, known)
-        await tx.insert_tag_values(inserts)
-        await tx.add_tag_keys(keys)
+    misses = await tx.add_aggregates(tallies)
+    if not misses.started and not misses.tags:
+        return
+    # A new hour: forget the issue's hours past retention.
+    before_hour = hour_of(max(r.received_at for r in stored)) - RETENTION_HOURS
+    new = [r for r in tallies.tags if (r.issue_id, r.key, r.value) in misses.tags]
+    values, keys = admit(new, misses.keys)
+    await tx.place_aggregates(Placing(sorted(misses.started), before_hour, values, keys))

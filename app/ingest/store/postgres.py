@@ -15,7 +15,7 @@ import asyncpg
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import HourRow, KeyRow, TagRow
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from models import IssueState
 
 T = TypeVar("T")
@@ -48,36 +48,53 @@ _ADD_COUNTS = (
     "ON CONFLICT (project_id, outcome) DO UPDATE SET count = ingest_count.count + excluded.count"
 )
 
-# Aggregates (see tallies): rows arrive sorted by their unique key, and ORDER BY keeps it so.
-_ADD_HOURS = (
-    "INSERT INTO issue_hourly (issue_id, hour, count) "
-    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(issue_id, hour, n) "
-    "ORDER BY u.issue_id, u.hour "
+# Aggregates (see tallies), in at most two statements a batch, rows sorted by their unique key.
+# The first adds to the hours and to the tag values that have a row, and names what missed: an
+# issue's new hour, tag values without a row, and the keys of their issues.
+_TAG_ARRAYS = (
+    "unnest({}::bigint[], {}::text[], {}::text[], {}::bigint[], {}::timestamptz[], "
+    "{}::timestamptz[]) AS u(issue_id, key, value, n, first_seen, last_seen)"
+)
+_ADD_AGGREGATES = (
+    "WITH hours AS (INSERT INTO issue_hourly (issue_id, hour, count) "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS h(issue_id, hour, n) "
+    "ORDER BY h.issue_id, h.hour "
     "ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly.count + excluded.count "
-    "RETURNING issue_id, hour, count"
-)
-_TAG_ROWS = (
-    "unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], "
-    "$6::timestamptz[]) AS u(issue_id, key, value, n, first_seen, last_seen)"
-)
-_ADD_TAG_COUNTS = (
-    "UPDATE issue_tag SET count = issue_tag.count + u.n, "
+    "RETURNING issue_id, hour, count), "
+    # The arrays are read where they are joined (not from a CTE), so the planner sees a small
+    # function scan and probes the unique index rather than scanning the table.
+    "counted AS (UPDATE issue_tag SET count = issue_tag.count + u.n, "
     "first_seen = LEAST(issue_tag.first_seen, u.first_seen), "
     "last_seen = GREATEST(issue_tag.last_seen, u.last_seen) "
-    f"FROM {_TAG_ROWS} WHERE issue_tag.issue_id = u.issue_id AND issue_tag.key = u.key "
-    "AND issue_tag.value = u.value RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value"
+    "FROM " + _TAG_ARRAYS.format("$4", "$5", "$6", "$7", "$8", "$9") + " "
+    "WHERE issue_tag.issue_id = u.issue_id AND issue_tag.key = u.key "
+    "AND issue_tag.value = u.value "
+    "RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value), "
+    "missed AS (SELECT t.issue_id, t.key, t.value "
+    "FROM unnest($4::bigint[], $5::text[], $6::text[]) AS t(issue_id, key, value) "
+    "WHERE NOT EXISTS (SELECT 1 FROM counted AS c WHERE c.issue_id = t.issue_id "
+    "AND c.key = t.key AND c.value = t.value)) "
+    # A row that holds just what was added is new.
+    "SELECT 'hour' AS kind, hours.issue_id, NULL::text AS key, NULL::text AS value, "
+    "0::bigint AS n FROM hours JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) "
+    "AS h(issue_id, hour, n) ON h.issue_id = hours.issue_id AND h.hour = hours.hour "
+    "WHERE hours.count = h.n "
+    "UNION ALL SELECT 'tag', issue_id, key, value, 0 FROM missed "
+    "UNION ALL SELECT 'key', k.issue_id, k.key, NULL, k.value_count FROM issue_tag_key AS k "
+    "WHERE k.issue_id IN (SELECT issue_id FROM missed)"
 )
-_INSERT_TAG_VALUES = (
-    "INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
-    f"SELECT * FROM {_TAG_ROWS} ORDER BY u.issue_id, u.key, u.value "
+_PLACE_AGGREGATES = (
+    "WITH pruned AS (DELETE FROM issue_hourly "
+    "WHERE issue_id = ANY($1::bigint[]) AND hour < $2), "
+    "tag_values AS (INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
+    "SELECT * FROM " + _TAG_ARRAYS.format("$3", "$4", "$5", "$6", "$7", "$8") + " "
+    "ORDER BY u.issue_id, u.key, u.value "
     "ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag.count + excluded.count, "
     "first_seen = LEAST(issue_tag.first_seen, excluded.first_seen), "
-    "last_seen = GREATEST(issue_tag.last_seen, excluded.last_seen)"
-)
-_ADD_TAG_KEYS = (
+    "last_seen = GREATEST(issue_tag.last_seen, excluded.last_seen)) "
     "INSERT INTO issue_tag_key (issue_id, key, value_count, other_count) "
-    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) "
-    "AS u(issue_id, key, new_values, other) ORDER BY u.issue_id, u.key "
+    "SELECT * FROM unnest($9::bigint[], $10::text[], $11::int[], $12::bigint[]) "
+    "AS k(issue_id, key, new_values, other) ORDER BY k.issue_id, k.key "
     "ON CONFLICT (issue_id, key) DO UPDATE SET "
     "value_count = issue_tag_key.value_count + excluded.value_count, "
     "other_count = issue_tag_key.other_count + excluded.other_count"
@@ -215,48 +232,37 @@ class PostgresTransaction:
 
     # --- aggregates (tallies) ---------------------------------------------------------------
 
-    async def add_hours(self, rows: Sequence[HourRow]) -> set[int]:
-        added = {(issue, hour): n for issue, hour, n in rows}
-        returned = await self._connection.fetch(
-            _ADD_HOURS, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
-        )
-        # A row that holds just what was added is new.
-        return {r["issue_id"] for r in returned if r["count"] == added[(r["issue_id"], r["hour"])]}
-
-    async def prune_hours(self, issue_ids: Sequence[int], before_hour: int) -> None:
-        await self._connection.execute(
-            "DELETE FROM issue_hourly WHERE issue_id = ANY($1::bigint[]) AND hour < $2",
-            list(issue_ids),
-            before_hour,
-        )
-
-    async def add_tag_counts(self, rows: Sequence[TagRow]) -> set[tuple[int, str, str]]:
-        if not rows:
-            return set()
-        returned = await self._connection.fetch(_ADD_TAG_COUNTS, *_tag_columns(rows))
-        return {(r["issue_id"], r["key"], r["value"]) for r in returned}
-
-    async def tag_keys(self, issue_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        hours = tallies.hours
         rows = await self._connection.fetch(
-            "SELECT issue_id, key, value_count FROM issue_tag_key "
-            "WHERE issue_id = ANY($1::bigint[])",
-            list(issue_ids),
+            _ADD_AGGREGATES,
+            [r[0] for r in hours],
+            [r[1] for r in hours],
+            [r[2] for r in hours],
+            *_tag_columns(tallies.tags),
         )
-        return {(r["issue_id"], r["key"]): r["value_count"] for r in rows}
+        misses = Misses(started=set(), tags=set(), keys={})
+        for row in rows:
+            if row["kind"] == "hour":
+                misses.started.add(row["issue_id"])
+            elif row["kind"] == "tag":
+                misses.tags.add((row["issue_id"], row["key"], row["value"]))
+            else:
+                misses.keys[(row["issue_id"], row["key"])] = row["n"]
+        return misses
 
-    async def insert_tag_values(self, rows: Sequence[TagRow]) -> None:
-        if rows:
-            await self._connection.execute(_INSERT_TAG_VALUES, *_tag_columns(rows))
-
-    async def add_tag_keys(self, rows: Sequence[KeyRow]) -> None:
-        if rows:
-            await self._connection.execute(
-                _ADD_TAG_KEYS,
-                [r.issue_id for r in rows],
-                [r.key for r in rows],
-                [r.new_values for r in rows],
-                [r.other for r in rows],
-            )
+    async def place_aggregates(self, placing: Placing) -> None:
+        keys = placing.keys
+        await self._connection.execute(
+            _PLACE_AGGREGATES,
+            placing.prune,
+            placing.before_hour,
+            *_tag_columns(placing.values),
+            [r.issue_id for r in keys],
+            [r.key for r in keys],
+            [r.new_values for r in keys],
+            [r.other for r in keys],
+        )
 
 
 def _tag_columns(rows: Sequence[TagRow]) -> list[list[Any]]:

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import HourRow, KeyRow, TagRow
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from models import IssueState
 
 _EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
@@ -176,46 +176,40 @@ class SqliteTransaction:
 
     # --- aggregates (tallies) ---------------------------------------------------------------
 
-    async def add_hours(self, rows: Sequence[HourRow]) -> set[int]:
-        added = {(issue, hour): n for issue, hour, n in rows}
-        returned = await self._rows(_ADD_HOURS, [_json(rows)])
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        added = {(issue, hour): n for issue, hour, n in tallies.hours}
+        hours = await self._rows(_ADD_HOURS, [_json(tallies.hours)])
         # A row that holds just what was added is new.
-        return {
+        started = {
             int(r["issue_id"])
-            for r in returned
+            for r in hours
             if r["count"] == added[(int(r["issue_id"]), int(r["hour"]))]
         }
-
-    async def prune_hours(self, issue_ids: Sequence[int], before_hour: int) -> None:
-        await self._client.execute_query(
-            "DELETE FROM issue_hourly WHERE issue_id IN (SELECT value FROM json_each(?)) "
-            "AND hour < ?",
-            [_json(issue_ids), before_hour],
-        )
-
-    async def add_tag_counts(self, rows: Sequence[TagRow]) -> set[tuple[int, str, str]]:
-        if not rows:
-            return set()
-        returned = await self._rows(_ADD_TAG_COUNTS, [_tag_json(rows)])
-        return {(int(r["issue_id"]), str(r["key"]), str(r["value"])) for r in returned}
-
-    async def tag_keys(self, issue_ids: Sequence[int]) -> dict[tuple[int, str], int]:
-        rows = await self._rows(
-            "SELECT issue_id, key, value_count FROM issue_tag_key "
-            "WHERE issue_id IN (SELECT value FROM json_each(?))",
-            [_json(issue_ids)],
-        )
-        return {(int(r["issue_id"]), str(r["key"])): int(r["value_count"]) for r in rows}
-
-    async def insert_tag_values(self, rows: Sequence[TagRow]) -> None:
-        if rows:
-            await self._client.execute_query(_INSERT_TAG_VALUES, [_tag_json(rows)])
-
-    async def add_tag_keys(self, rows: Sequence[KeyRow]) -> None:
-        if rows:
-            await self._client.execute_query(
-                _ADD_TAG_KEYS, [_json([(r.issue_id, r.key, r.new_values, r.other) for r in rows])]
+        counted = await self._rows(_ADD_TAG_COUNTS, [_tag_json(tallies.tags)])
+        missed = {(r.issue_id, r.key, r.value) for r in tallies.tags}
+        missed -= {(int(r["issue_id"]), str(r["key"]), str(r["value"])) for r in counted}
+        keys = {}
+        if missed:
+            rows = await self._rows(
+                "SELECT issue_id, key, value_count FROM issue_tag_key "
+                "WHERE issue_id IN (SELECT value FROM json_each(?))",
+                [_json(sorted({issue for issue, _, _ in missed}))],
             )
+            keys = {(int(r["issue_id"]), str(r["key"])): int(r["value_count"]) for r in rows}
+        return Misses(started=started, tags=missed, keys=keys)
+
+    async def place_aggregates(self, placing: Placing) -> None:
+        if placing.prune:
+            await self._client.execute_query(
+                "DELETE FROM issue_hourly WHERE issue_id IN (SELECT value FROM json_each(?)) "
+                "AND hour < ?",
+                [_json(placing.prune), placing.before_hour],
+            )
+        if placing.values:
+            await self._client.execute_query(_INSERT_TAG_VALUES, [_tag_json(placing.values)])
+        if placing.keys:
+            rows = [(r.issue_id, r.key, r.new_values, r.other) for r in placing.keys]
+            await self._client.execute_query(_ADD_TAG_KEYS, [_json(rows)])
 
 
 def _json(rows: Sequence[Any]) -> str:

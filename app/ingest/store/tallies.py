@@ -73,6 +73,25 @@ class Tallies:
     tags: list[TagRow]  # sorted by (issue_id, key, value)
 
 
+@dataclass(frozen=True, slots=True)
+class Misses:
+    """What adding a batch's tallies found no row for."""
+
+    started: set[int]  # issues whose row for an hour is new
+    tags: set[tuple[int, str, str]]  # (issue, key, value) without a row
+    keys: dict[tuple[int, str], int]  # value_count of every key of those tags' issues
+
+
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """The second statement of a batch: prune hours, new tag values and what their keys gain."""
+
+    prune: list[int]  # issues whose hours before `before_hour` go
+    before_hour: int
+    values: list[TagRow]
+    keys: list[KeyRow]
+
+
 def hour_of(moment: datetime) -> int:
     return int(moment.timestamp()) // HOUR_S
 
