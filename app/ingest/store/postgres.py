@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
+import orjson
 
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
@@ -49,52 +50,46 @@ _ADD_COUNTS = (
 )
 
 # Aggregates (see tallies), in at most two statements a batch, rows sorted by their unique key.
-# The first adds to the hours and to the tag values that have a row, and names what missed: an
-# issue's new hour, tag values without a row, and the keys of their issues.
-_TAG_ARRAYS = (
-    "unnest({}::bigint[], {}::text[], {}::text[], {}::bigint[], {}::timestamptz[], "
-    "{}::timestamptz[]) AS u(issue_id, key, value, n, first_seen, last_seen)"
+# Rows go in as one JSON text each (arrays would cost asyncpg a type check per element). The
+# first statement adds to the hours and to the tag values that have a row, and names what
+# missed: an issue's new hour, tag values without a row, and the keys of their issues.
+_HOURS = "json_to_recordset($1::json) AS {}(i bigint, h bigint, n bigint)"
+_TAGS = (
+    "json_to_recordset({}::json) "
+    "AS u(i bigint, k text, v text, n bigint, f timestamptz, l timestamptz)"
 )
 _ADD_AGGREGATES = (
     "WITH hours AS (INSERT INTO issue_hourly (issue_id, hour, count) "
-    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS h(issue_id, hour, n) "
-    "ORDER BY h.issue_id, h.hour "
+    f"SELECT * FROM {_HOURS.format('r')} ORDER BY r.i, r.h "
     "ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly.count + excluded.count "
     "RETURNING issue_id, hour, count), "
-    # The arrays are read where they are joined (not from a CTE), so the planner sees a small
-    # function scan and probes the unique index rather than scanning the table.
     "counted AS (UPDATE issue_tag SET count = issue_tag.count + u.n, "
-    "first_seen = LEAST(issue_tag.first_seen, u.first_seen), "
-    "last_seen = GREATEST(issue_tag.last_seen, u.last_seen) "
-    "FROM " + _TAG_ARRAYS.format("$4", "$5", "$6", "$7", "$8", "$9") + " "
-    "WHERE issue_tag.issue_id = u.issue_id AND issue_tag.key = u.key "
-    "AND issue_tag.value = u.value "
+    "first_seen = LEAST(issue_tag.first_seen, u.f), last_seen = GREATEST(issue_tag.last_seen, u.l) "
+    f"FROM {_TAGS.format('$2')} "
+    "WHERE issue_tag.issue_id = u.i AND issue_tag.key = u.k AND issue_tag.value = u.v "
     "RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value), "
-    "missed AS (SELECT t.issue_id, t.key, t.value "
-    "FROM unnest($4::bigint[], $5::text[], $6::text[]) AS t(issue_id, key, value) "
-    "WHERE NOT EXISTS (SELECT 1 FROM counted AS c WHERE c.issue_id = t.issue_id "
-    "AND c.key = t.key AND c.value = t.value)) "
+    "missed AS (SELECT u.i, u.k, u.v "
+    f"FROM {_TAGS.format('$2')} WHERE NOT EXISTS (SELECT 1 FROM counted AS c "
+    "WHERE c.issue_id = u.i AND c.key = u.k AND c.value = u.v)) "
     # A row that holds just what was added is new.
     "SELECT 'hour' AS kind, hours.issue_id, NULL::text AS key, NULL::text AS value, "
-    "0::bigint AS n FROM hours JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) "
-    "AS h(issue_id, hour, n) ON h.issue_id = hours.issue_id AND h.hour = hours.hour "
-    "WHERE hours.count = h.n "
-    "UNION ALL SELECT 'tag', issue_id, key, value, 0 FROM missed "
-    "UNION ALL SELECT 'key', k.issue_id, k.key, NULL, k.value_count FROM issue_tag_key AS k "
-    "WHERE k.issue_id IN (SELECT issue_id FROM missed)"
+    f"0::bigint AS n FROM hours JOIN {_HOURS.format('r')} "
+    "ON r.i = hours.issue_id AND r.h = hours.hour WHERE hours.count = r.n "
+    "UNION ALL SELECT 'tag', i, k, v, 0 FROM missed "
+    "UNION ALL SELECT 'key', t.issue_id, t.key, NULL, t.value_count FROM issue_tag_key AS t "
+    "WHERE t.issue_id IN (SELECT i FROM missed)"
 )
 _PLACE_AGGREGATES = (
     "WITH pruned AS (DELETE FROM issue_hourly "
     "WHERE issue_id = ANY($1::bigint[]) AND hour < $2), "
     "tag_values AS (INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
-    "SELECT * FROM " + _TAG_ARRAYS.format("$3", "$4", "$5", "$6", "$7", "$8") + " "
-    "ORDER BY u.issue_id, u.key, u.value "
+    f"SELECT * FROM {_TAGS.format('$3')} ORDER BY u.i, u.k, u.v "
     "ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag.count + excluded.count, "
     "first_seen = LEAST(issue_tag.first_seen, excluded.first_seen), "
     "last_seen = GREATEST(issue_tag.last_seen, excluded.last_seen)) "
     "INSERT INTO issue_tag_key (issue_id, key, value_count, other_count) "
-    "SELECT * FROM unnest($9::bigint[], $10::text[], $11::int[], $12::bigint[]) "
-    "AS k(issue_id, key, new_values, other) ORDER BY k.issue_id, k.key "
+    "SELECT * FROM json_to_recordset($4::json) AS k(i bigint, k text, n int, o bigint) "
+    "ORDER BY k.i, k.k "
     "ON CONFLICT (issue_id, key) DO UPDATE SET "
     "value_count = issue_tag_key.value_count + excluded.value_count, "
     "other_count = issue_tag_key.other_count + excluded.other_count"
@@ -233,13 +228,9 @@ class PostgresTransaction:
     # --- aggregates (tallies) ---------------------------------------------------------------
 
     async def add_aggregates(self, tallies: Tallies) -> Misses:
-        hours = tallies.hours
+        hours = [{"i": i, "h": h, "n": n} for i, h, n in tallies.hours]
         rows = await self._connection.fetch(
-            _ADD_AGGREGATES,
-            [r[0] for r in hours],
-            [r[1] for r in hours],
-            [r[2] for r in hours],
-            *_tag_columns(tallies.tags),
+            _ADD_AGGREGATES, _json(hours), _json(_tag_rows(tallies.tags))
         )
         misses = Misses(started=set(), tags=set(), keys={})
         for row in rows:
@@ -252,25 +243,31 @@ class PostgresTransaction:
         return misses
 
     async def place_aggregates(self, placing: Placing) -> None:
-        keys = placing.keys
+        keys = [
+            {"i": r.issue_id, "k": r.key, "n": r.new_values, "o": r.other} for r in placing.keys
+        ]
         await self._connection.execute(
             _PLACE_AGGREGATES,
             placing.prune,
             placing.before_hour,
-            *_tag_columns(placing.values),
-            [r.issue_id for r in keys],
-            [r.key for r in keys],
-            [r.new_values for r in keys],
-            [r.other for r in keys],
+            _json(_tag_rows(placing.values)),
+            _json(keys),
         )
 
 
-def _tag_columns(rows: Sequence[TagRow]) -> list[list[Any]]:
+def _tag_rows(rows: Sequence[TagRow]) -> list[dict[str, Any]]:
     return [
-        [r.issue_id for r in rows],
-        [r.key for r in rows],
-        [r.value for r in rows],
-        [r.count for r in rows],
-        [r.first_seen for r in rows],
-        [r.last_seen for r in rows],
+        {
+            "i": r.issue_id,
+            "k": r.key,
+            "v": r.value,
+            "n": r.count,
+            "f": r.first_seen,
+            "l": r.last_seen,
+        }
+        for r in rows
     ]
+
+
+def _json(rows: list[dict[str, Any]]) -> str:
+    return orjson.dumps(rows).decode()
