@@ -79,7 +79,7 @@ async def frequency(issue_id: int, period: Period, now: datetime) -> list[Bucket
 async def frequencies(
     issue_ids: Sequence[int], period: Period, now: datetime
 ) -> dict[int, list[Bucket]]:
-    """Zero-filled buckets, oldest first, for each issue."""
+    """Zero-filled buckets, oldest first, for each issue; `now` is timezone-aware."""
     last_hour = hour_of(now)
     if period is Period.DAY:
         width, starts = 1, range(last_hour - 23, last_hour + 1)
