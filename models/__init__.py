@@ -7,6 +7,9 @@ from models.event import Event
 from models.ingest_count import REJECTION_REASONS, IngestCount, IngestOutcome
 from models.issue import Issue, IssueState
 from models.issue_history import IssueHistory
+from models.issue_hourly import IssueHourly
+from models.issue_tag import IssueTag
+from models.issue_tag_key import IssueTagKey
 from models.project import Project
 from models.rate_window import RateWindow
 
@@ -18,7 +21,10 @@ __all__ = [
     "IngestOutcome",
     "Issue",
     "IssueHistory",
+    "IssueHourly",
     "IssueState",
+    "IssueTag",
+    "IssueTagKey",
     "Project",
     "RateWindow",
 ]

@@ -26,6 +26,9 @@ FAULTLINE_TABLES = {
     "ingest_count",
     "issue",
     "issue_history",
+    "issue_hourly",
+    "issue_tag",
+    "issue_tag_key",
     "project",
     "rate_window",
 }

@@ -6,6 +6,7 @@ Every `/api/…` route here needs `Authorization: Bearer <token>`; `/health` rou
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from tortoise.models import Model
 
 from app import database
 from app.auth import tokens
+from app.compat.rustrak.aggregates import frequency_json, frequency_period, tag_json, tag_query
 from app.compat.rustrak.aliases import issue_changes, issue_listing
 from app.compat.rustrak.serializers import (
     event_json,
@@ -27,6 +29,7 @@ from app.errors import NotFound, Unavailable
 from app.events import service as events
 from app.http import SETTINGS, Handler, json_response, read_json_object
 from app.ids import parse_id
+from app.issues import aggregates
 from app.issues import service as issues
 from app.pagination import Page, parse_page, query_value
 from app.projects import service as projects
@@ -138,6 +141,21 @@ async def delete_issue(request: web.Request) -> web.Response:
 async def issue_history(request: web.Request) -> web.Response:
     page = await issues.list_history(_id(request, "issue_id", Issue), parse_page(request.query))
     return _listing(page, history_json)
+
+
+@api.get(r"/api/issues/{issue_id:\d+}/tags")
+async def issue_tags(request: web.Request) -> web.Response:
+    keys, top = tag_query(request.query)
+    tags = await aggregates.issue_tags(_id(request, "issue_id", Issue), keys, top)
+    return json_response({"data": [tag_json(summary) for summary in tags]})
+
+
+@api.get(r"/api/issues/{issue_id:\d+}/frequency")
+async def issue_frequency(request: web.Request) -> web.Response:
+    period = frequency_period(request.query)
+    issue_id = _id(request, "issue_id", Issue)
+    buckets = await aggregates.frequency(issue_id, period, datetime.now(UTC))
+    return json_response(frequency_json(period, buckets))
 
 
 # --- events ---------------------------------------------------------------------------------

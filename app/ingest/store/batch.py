@@ -10,7 +10,9 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
      (DUPLICATE) but neither stored nor counted twice;
   4. per issue: event count, first/last seen, and a regression (resolved → open) with its
      history row;
-  5. per project (ascending): one upsert adding the stored events to its `accepted` count.
+  5. per issue: its hourly and tag counts (`tallies`), rows sorted by key; as the issue rows
+     are locked since step 2, concurrent writers add to one issue's counts in turn;
+  6. per project (ascending): one upsert adding the stored events to its `accepted` count.
 
 Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
 outcomes, so the two never wait for each other.
@@ -26,6 +28,15 @@ from typing import Protocol
 
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome
+from app.ingest.store.tallies import (
+    RETENTION_HOURS,
+    Misses,
+    Placing,
+    Tallies,
+    admit,
+    hour_of,
+    tally,
+)
 from app.issues.states import Cause, state_after_event
 from models import IngestOutcome, IssueState
 
@@ -82,6 +93,14 @@ class Transaction(Protocol):
 
     async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
 
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        """Add to the hourly counts and to the tag values that have a row."""
+        ...
+
+    async def place_aggregates(self, placing: Placing) -> None:
+        """Prune hours, insert new tag values, add to their keys."""
+        ...
+
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         """Add to the ingest counts; rows of projects that no longer exist are skipped."""
         ...
@@ -119,6 +138,7 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[O
             outcomes[i] = Outcome.STORED
     stored = [r for r in rows if (r.project_id, r.event_id) in inserted]
     await _count_events(tx, stored, issues)
+    await _count_aggregates(tx, stored, [issues[(r.project_id, r.fingerprint)].id for r in stored])
     if stored:
         per_project = Counter(r.project_id for r in stored)
         await tx.add_counts(
@@ -221,3 +241,21 @@ async def _count_events(
     await tx.update_issues(updates)
     if history:
         await tx.add_history(history)
+
+
+async def _count_aggregates(
+    tx: Transaction, stored: Sequence[EventRecord], issue_ids: Sequence[int]
+) -> None:
+    """Hourly and tag counts of the stored events: one statement in the common batch, two when
+    an issue starts an hour or meets a new tag value."""
+    if not stored:
+        return
+    tallies = tally(stored, issue_ids)
+    misses = await tx.add_aggregates(tallies)
+    if not misses.started and not misses.tags:
+        return
+    # A new hour: forget the issue's hours past retention.
+    before_hour = hour_of(max(r.received_at for r in stored)) - RETENTION_HOURS
+    new = [r for r in tallies.tags if (r.issue_id, r.key, r.value) in misses.tags]
+    values, keys = admit(new, misses.keys)
+    await tx.place_aggregates(Placing(sorted(misses.started), before_hour, values, keys))

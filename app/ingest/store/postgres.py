@@ -11,10 +11,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
+import orjson
 
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from models import IssueState
 
 T = TypeVar("T")
@@ -45,6 +47,52 @@ _ADD_COUNTS = (
     "AS u(project_id, outcome, n) JOIN project ON project.id = u.project_id "
     "ORDER BY u.project_id, u.outcome "
     "ON CONFLICT (project_id, outcome) DO UPDATE SET count = ingest_count.count + excluded.count"
+)
+
+# Aggregates (see tallies), in at most two statements a batch, rows sorted by their unique key.
+# Rows go in as one JSON text each (arrays would cost asyncpg a type check per element). The
+# first statement adds to the hours and to the tag values that have a row, and names what
+# missed: an issue's new hour, tag values without a row, and the keys of their issues.
+_HOURS = "json_to_recordset($1::json) AS {}(i bigint, h bigint, n bigint)"
+_TAGS = (
+    "json_to_recordset({}::json) "
+    "AS u(i bigint, k text, v text, n bigint, f timestamptz, l timestamptz)"
+)
+_ADD_AGGREGATES = (
+    "WITH hours AS (INSERT INTO issue_hourly (issue_id, hour, count) "
+    f"SELECT * FROM {_HOURS.format('r')} ORDER BY r.i, r.h "
+    "ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly.count + excluded.count "
+    "RETURNING issue_id, hour, count), "
+    "counted AS (UPDATE issue_tag SET count = issue_tag.count + u.n, "
+    "first_seen = LEAST(issue_tag.first_seen, u.f), last_seen = GREATEST(issue_tag.last_seen, u.l) "
+    f"FROM {_TAGS.format('$2')} "
+    "WHERE issue_tag.issue_id = u.i AND issue_tag.key = u.k AND issue_tag.value = u.v "
+    "RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value), "
+    "missed AS (SELECT u.i, u.k, u.v "
+    f"FROM {_TAGS.format('$2')} WHERE NOT EXISTS (SELECT 1 FROM counted AS c "
+    "WHERE c.issue_id = u.i AND c.key = u.k AND c.value = u.v)) "
+    # A row that holds just what was added is new.
+    "SELECT 'hour' AS kind, hours.issue_id, NULL::text AS key, NULL::text AS value, "
+    f"0::bigint AS n FROM hours JOIN {_HOURS.format('r')} "
+    "ON r.i = hours.issue_id AND r.h = hours.hour WHERE hours.count = r.n "
+    "UNION ALL SELECT 'tag', i, k, v, 0 FROM missed "
+    "UNION ALL SELECT 'key', t.issue_id, t.key, NULL, t.value_count FROM issue_tag_key AS t "
+    "WHERE t.issue_id IN (SELECT i FROM missed)"
+)
+_PLACE_AGGREGATES = (
+    "WITH pruned AS (DELETE FROM issue_hourly "
+    "WHERE issue_id = ANY($1::bigint[]) AND hour < $2), "
+    "tag_values AS (INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
+    f"SELECT * FROM {_TAGS.format('$3')} ORDER BY u.i, u.k, u.v "
+    "ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag.count + excluded.count, "
+    "first_seen = LEAST(issue_tag.first_seen, excluded.first_seen), "
+    "last_seen = GREATEST(issue_tag.last_seen, excluded.last_seen)) "
+    "INSERT INTO issue_tag_key (issue_id, key, value_count, other_count) "
+    "SELECT * FROM json_to_recordset($4::json) AS k(i bigint, k text, n int, o bigint) "
+    "ORDER BY k.i, k.k "
+    "ON CONFLICT (issue_id, key) DO UPDATE SET "
+    "value_count = issue_tag_key.value_count + excluded.value_count, "
+    "other_count = issue_tag_key.other_count + excluded.other_count"
 )
 
 
@@ -176,3 +224,50 @@ class PostgresTransaction:
             [r[1].value for r in rows],
             [r[2] for r in rows],
         )
+
+    # --- aggregates (tallies) ---------------------------------------------------------------
+
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        hours = [{"i": i, "h": h, "n": n} for i, h, n in tallies.hours]
+        rows = await self._connection.fetch(
+            _ADD_AGGREGATES, _json(hours), _json(_tag_rows(tallies.tags))
+        )
+        misses = Misses(started=set(), tags=set(), keys={})
+        for row in rows:
+            if row["kind"] == "hour":
+                misses.started.add(row["issue_id"])
+            elif row["kind"] == "tag":
+                misses.tags.add((row["issue_id"], row["key"], row["value"]))
+            else:
+                misses.keys[(row["issue_id"], row["key"])] = row["n"]
+        return misses
+
+    async def place_aggregates(self, placing: Placing) -> None:
+        keys = [
+            {"i": r.issue_id, "k": r.key, "n": r.new_values, "o": r.other} for r in placing.keys
+        ]
+        await self._connection.execute(
+            _PLACE_AGGREGATES,
+            placing.prune,
+            placing.before_hour,
+            _json(_tag_rows(placing.values)),
+            _json(keys),
+        )
+
+
+def _tag_rows(rows: Sequence[TagRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "i": r.issue_id,
+            "k": r.key,
+            "v": r.value,
+            "n": r.count,
+            "f": r.first_seen,
+            "l": r.last_seen,
+        }
+        for r in rows
+    ]
+
+
+def _json(rows: list[dict[str, Any]]) -> str:
+    return orjson.dumps(rows).decode()

@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app.ingest.records import EventRecord, Outcome
 from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from models import IssueState
 
 _EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
+
+# Aggregates (see tallies): the rows go in as one JSON array, read back with json_each, so
+# a statement's size never depends on the batch's (nor meets SQLite's parameter limit).
+_TAG_ROWS = (
+    "(SELECT json_extract(j.value, '$[0]') AS issue_id, json_extract(j.value, '$[1]') AS key, "
+    "json_extract(j.value, '$[2]') AS value, json_extract(j.value, '$[3]') AS n, "
+    "json_extract(j.value, '$[4]') AS first_seen, json_extract(j.value, '$[5]') AS last_seen "
+    "FROM json_each(?) AS j) AS u"
+)
+_ADD_HOURS = (
+    "INSERT INTO issue_hourly (issue_id, hour, count) "
+    "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), "
+    "json_extract(j.value, '$[2]') FROM json_each(?) AS j WHERE true "
+    "ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly.count + excluded.count "
+    "RETURNING issue_id, hour, count"
+)
+_ADD_TAG_COUNTS = (
+    "UPDATE issue_tag SET count = issue_tag.count + u.n, "
+    "first_seen = min(issue_tag.first_seen, u.first_seen), "
+    "last_seen = max(issue_tag.last_seen, u.last_seen) "
+    f"FROM {_TAG_ROWS} WHERE issue_tag.issue_id = u.issue_id AND issue_tag.key = u.key "
+    "AND issue_tag.value = u.value RETURNING issue_tag.issue_id, issue_tag.key, issue_tag.value"
+)
+_INSERT_TAG_VALUES = (
+    "INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
+    f"SELECT u.issue_id, u.key, u.value, u.n, u.first_seen, u.last_seen FROM {_TAG_ROWS} "
+    "WHERE true ON CONFLICT (issue_id, key, value) DO UPDATE "
+    "SET count = issue_tag.count + excluded.count, "
+    "first_seen = min(issue_tag.first_seen, excluded.first_seen), "
+    "last_seen = max(issue_tag.last_seen, excluded.last_seen)"
+)
+_ADD_TAG_KEYS = (
+    "INSERT INTO issue_tag_key (issue_id, key, value_count, other_count) "
+    "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), "
+    "json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]') FROM json_each(?) AS j "
+    "WHERE true ON CONFLICT (issue_id, key) DO UPDATE SET "
+    "value_count = issue_tag_key.value_count + excluded.value_count, "
+    "other_count = issue_tag_key.other_count + excluded.other_count"
+)
 
 
 class SqliteStore:
@@ -131,3 +173,58 @@ class SqliteTransaction:
                 "SET count = ingest_count.count + excluded.count",
                 [project_id, outcome.value, count, project_id],
             )
+
+    # --- aggregates (tallies) ---------------------------------------------------------------
+
+    async def add_aggregates(self, tallies: Tallies) -> Misses:
+        added = {(issue, hour): n for issue, hour, n in tallies.hours}
+        hours = await self._rows(_ADD_HOURS, [_json(tallies.hours)])
+        # A row that holds just what was added is new.
+        started = {
+            int(r["issue_id"])
+            for r in hours
+            if r["count"] == added[(int(r["issue_id"]), int(r["hour"]))]
+        }
+        counted = await self._rows(_ADD_TAG_COUNTS, [_tag_json(tallies.tags)])
+        missed = {(r.issue_id, r.key, r.value) for r in tallies.tags}
+        missed -= {(int(r["issue_id"]), str(r["key"]), str(r["value"])) for r in counted}
+        keys = {}
+        if missed:
+            rows = await self._rows(
+                "SELECT issue_id, key, value_count FROM issue_tag_key "
+                "WHERE issue_id IN (SELECT value FROM json_each(?))",
+                [_json(sorted({issue for issue, _, _ in missed}))],
+            )
+            keys = {(int(r["issue_id"]), str(r["key"])): int(r["value_count"]) for r in rows}
+        return Misses(started=started, tags=missed, keys=keys)
+
+    async def place_aggregates(self, placing: Placing) -> None:
+        if placing.prune:
+            await self._client.execute_query(
+                "DELETE FROM issue_hourly WHERE issue_id IN (SELECT value FROM json_each(?)) "
+                "AND hour < ?",
+                [_json(placing.prune), placing.before_hour],
+            )
+        if placing.values:
+            await self._client.execute_query(_INSERT_TAG_VALUES, [_tag_json(placing.values)])
+        if placing.keys:
+            rows = [(r.issue_id, r.key, r.new_values, r.other) for r in placing.keys]
+            await self._client.execute_query(_ADD_TAG_KEYS, [_json(rows)])
+
+
+def _json(rows: Sequence[Any]) -> str:
+    return orjson.dumps(rows).decode()
+
+
+def _tag_json(rows: Sequence[TagRow]) -> str:
+    return _json(
+        [
+            (r.issue_id, r.key, r.value, r.count, _time(r.first_seen), _time(r.last_seen))
+            for r in rows
+        ]
+    )
+
+
+def _time(moment: datetime) -> str:
+    # The text Tortoise's sqlite3 adapter writes for a datetime, so stored values compare alike.
+    return moment.isoformat(" ")
