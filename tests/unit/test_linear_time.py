@@ -78,11 +78,15 @@ def _assert_linear(
 ) -> None:
     small, large = sizes
     budget = s_per_mib * large / (1024 * KIB)
-    small_s = _best_of_3(lambda: run(_text(unit, small)), budget * small / large)
-    large_s = _best_of_3(lambda: run(_text(unit, large)), budget)
+    for _ in range(3):  # a burst of load elsewhere can spoil one pair of runs, not three
+        small_s = _best_of_3(lambda: run(_text(unit, small)), budget * small / large)
+        large_s = _best_of_3(lambda: run(_text(unit, large)), budget)
+        # Below a few tens of ms the ratio is cache and allocator noise, not the algorithm.
+        grows_linearly = large_s < 0.03 or large_s / small_s < MAX_GROWTH
+        if large_s < budget and grows_linearly:
+            return
     assert large_s < budget, f"{large // KIB} KiB of {unit!r}: {large_s:.2f} s"
-    # Below a few tens of ms the ratio is cache and allocator noise, not the algorithm.
-    assert large_s < 0.03 or large_s / small_s < MAX_GROWTH, (
+    assert grows_linearly, (
         f"{unit!r}: {small // KIB} KiB {small_s:.3f} s, {large // KIB} KiB {large_s:.3f} s"
     )
 
