@@ -52,40 +52,45 @@ _Group = tuple[ChangeKind, int, IssueState | None]
 
 
 def encode(changes: Iterable[IssueChange]) -> list[str]:
-    """The payloads carrying `changes` in order, each under MAX_PAYLOAD_BYTES."""
+    """The payloads carrying `changes` in order, each at most MAX_PAYLOAD_BYTES long."""
     payloads: list[str] = []
     groups: list[tuple[_Group, list[int]]] = []
-    size = 0
+    size = _EMPTY_SIZE
     for change in changes:
         key = (change.kind, change.project_id, change.state)
-        cost = len(str(change.issue_id)) + 1
-        opens = not groups or groups[-1][0] != key
-        if opens:
-            cost += len(_head(key)) + 4
-        if groups and size + cost > MAX_PAYLOAD_BYTES:
+        id_size = len(str(change.issue_id))
+        while True:
+            if groups and groups[-1][0] == key:
+                cost = id_size + 1  # ",id"
+            else:
+                cost = len(_group_json(key, [change.issue_id])) + (1 if groups else 0)
+            if size + cost <= MAX_PAYLOAD_BYTES or not groups:
+                break
             payloads.append(_dump(groups))
-            groups, size, opens = [], 0, True
-            cost = len(str(change.issue_id)) + len(_head(key)) + 5
-        if opens:
-            groups.append((key, []))
-        groups[-1][1].append(change.issue_id)
+            groups, size = [], _EMPTY_SIZE
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(change.issue_id)
+        else:
+            groups.append((key, [change.issue_id]))
         size += cost
     if groups:
         payloads.append(_dump(groups))
     return payloads
 
 
-def _head(key: _Group) -> str:
+def _group_json(key: _Group, ids: list[int]) -> str:
     kind, project_id, state = key
-    return json.dumps([kind.value, project_id, state.value if state else None])
+    return json.dumps(
+        [kind.value, project_id, state.value if state else None, ids], separators=(",", ":")
+    )
 
 
 def _dump(groups: Sequence[tuple[_Group, list[int]]]) -> str:
-    body = [
-        [kind.value, project, state.value if state else None, ids]
-        for (kind, project, state), ids in groups
-    ]
-    return json.dumps({"v": _VERSION, "g": body}, separators=(",", ":"))
+    body = ",".join(_group_json(key, ids) for key, ids in groups)
+    return f'{{"v":{_VERSION},"g":[{body}]}}'
+
+
+_EMPTY_SIZE = len(_dump([]))
 
 
 def decode(payload: str) -> list[IssueChange]:
