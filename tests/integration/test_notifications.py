@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import aiohttp
 import asyncpg
 import pytest
 
-from app.database import asyncpg_dsn
+from app.database import Limits, asyncpg_dsn
 from app.errors import InvalidField, NotFound
+from app.ingest.records import EventRecord
+from app.ingest.store import open_store
 from app.issues import service as issues
 from app.notifications import (
     BROKER,
@@ -335,3 +339,77 @@ async def test_a_foreign_notification_on_the_channel_is_ignored(http, server, ca
             "ignoring a notification on faultline_issue_changes (not JSON)",
         ]
         assert max(map(len, logged)) < 400  # the payload is quoted clipped
+
+
+def record(project_id: int, fingerprint: str, event_id: str | None = None) -> EventRecord:
+    now = datetime.now(UTC)
+    return EventRecord(
+        project_id=project_id,
+        event_id=event_id or uuid.uuid4().hex,
+        timestamp=now,
+        received_at=now,
+        level="error",
+        platform="python",
+        environment=None,
+        release=None,
+        user_json=None,
+        tags_json="{}",
+        payload_json="{}",
+        fingerprint=fingerprint,
+        grouping_version="test",
+        grouping_json="{}",
+        title=f"Error {fingerprint}",
+        type="Error",
+        message="",
+        culprit=fingerprint,
+        rate_limit_per_minute=None,
+    )
+
+
+async def test_one_batch_publishes_every_change_in_one_notification(server):
+    url = server.settings.database_url
+    project = await new_project(server)
+    store = open_store(url, Limits.of(server.settings))
+    raw: list[str] = []
+    listener = None
+    if url.startswith("postgres"):
+        listener = await asyncpg.connect(asyncpg_dsn(url))
+        await listener.add_listener(CHANNEL, lambda *args: raw.append(args[3]))
+    try:
+        async with (
+            notifying_server(url) as (dedicated, _),
+            broker_of(dedicated).subscribe(project.id) as sub,
+        ):
+            assert await store.store_batch([record(project.id, "old"), record(project.id, "back")])
+            old, back = [await only_issue(project, f) for f in ("old", "back")]
+            await issues.change_state(back.id, "resolved")
+            while sub.poll() is not None:
+                pass
+            raw.clear()
+            repeated = uuid.uuid4().hex
+            outcomes = await store.store_batch(
+                [
+                    record(project.id, "new_b"),
+                    record(project.id, "new_a", repeated),
+                    record(project.id, "old"),
+                    record(project.id, "new_b"),
+                    record(project.id, "back"),
+                    record(project.id, "new_a", repeated),
+                ]
+            )
+            assert [o.value for o in outcomes] == ["stored"] * 5 + ["duplicate"]
+            new_b, new_a = [await only_issue(project, f) for f in ("new_b", "new_a")]
+            assert [await next_change(sub) for _ in range(4)] == [
+                # Issues open in fingerprint order; CREATED come in id order.
+                IssueChange(CREATED, new_a.id, project.id, OPEN),
+                IssueChange(CREATED, new_b.id, project.id, OPEN),
+                IssueChange(REGRESSED, back.id, project.id, OPEN),
+                IssueChange(COUNT, old.id, project.id),
+            ]
+            if listener is not None:
+                await wait_until(lambda: len(raw) >= 1)
+                assert len(raw) == 1
+    finally:
+        await store.close()
+        if listener is not None:
+            await listener.close()

@@ -229,7 +229,7 @@ async def _count_events(
         await tx.add_history(history)
     # Every issue opened, even one whose events all turned out duplicates: it exists now.
     opened = [
-        IssueChange(ChangeKind.CREATED, issue.id, project_id, IssueState.OPEN)
-        for project_id, issue in sorted((p, i) for (p, _), i in issues.items() if i.opened)
+        IssueChange(ChangeKind.CREATED, issue_id, project_id, IssueState.OPEN)
+        for project_id, issue_id in sorted((p, i.id) for (p, _), i in issues.items() if i.opened)
     ]
     return opened + [IssueChange.of(t) for t in history] + counted
