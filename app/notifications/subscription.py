@@ -30,6 +30,8 @@ from app.notifications.changes import ChangeKind, IssueChange
 
 DEFAULT_CAPACITY = 1_000
 COUNT_INTERVAL_S = 1.0
+# Issues whose last COUNT time is kept; past this, the oldest may see its next COUNT sooner.
+_MAX_REMEMBERED = 10_000
 
 
 class Subscription:
@@ -54,10 +56,6 @@ class Subscription:
         self._last_count: OrderedDict[int, float] = OrderedDict()  # issue → last admitted
         self._closed = False
         self._wake = asyncio.Event()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def offer(self, change: IssueChange) -> None:
         """Take a change; never waits."""
@@ -140,7 +138,7 @@ class Subscription:
         # Admissions older than one interval cannot defer anything any more.
         while self._last_count:
             issue_id, at = next(iter(self._last_count.items()))
-            if now - at < self._interval:
+            if now - at < self._interval and len(self._last_count) < _MAX_REMEMBERED:
                 break
             del self._last_count[issue_id]
         self._last_count[change.issue_id] = now
