@@ -70,8 +70,8 @@ async def bulk_set_state(
     ids: Sequence[int], requested: object, cause: Cause = Cause.USER
 ) -> list[Issue]:
     """THE way an issue's state changes, for every API (ingestion's regressions share the rules
-    of app/issues/states.py). One transaction: the issues are locked in id order, each one that
-    changes gets its history row and a STATE notification; all or nothing.
+    of app/issues/states.py). One transaction: the issues are locked, each one that changes
+    gets its history row and a STATE notification; all or nothing.
 
     Returns the issues as written, once each, in the order of `ids`; raises NotFound naming the
     unknown ids (none is changed then).
@@ -81,13 +81,15 @@ async def bulk_set_state(
     if not wanted:
         return []
     async with notifying_transaction() as outbox:
+        # Locked in the order ingestion locks issues (project, fingerprint): no deadlock.
+        # (values_list() would silently drop the FOR UPDATE; only() keeps it.)
         rows = (
             await Issue.filter(id__in=[i for i in wanted if fits(Issue, "id", i)])
-            .order_by("id")
+            .order_by("project_id", "fingerprint")
             .select_for_update()
-            .values_list("id", "project_id", "state")
+            .only("id", "project_id", "state")
         )
-        current = {int(i): (int(p), IssueState(s)) for i, p, s in rows}
+        current = {row.id: (row.project_id, IssueState(row.state)) for row in rows}
         _require_all(wanted, current)
         now = datetime.now(UTC)
         changes = [
