@@ -13,13 +13,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from app.ingest.records import EventRecord
-from app.notifications import (
-    BROKER,
-    Broker,
-    ChangeKind,
-    IssueChange,
-    Subscription,
-)
+from app.notifications import BROKER, Broker, ChangeKind, IssueChange, Subscription
 from models import Issue, IssueState
 from tests.integration.dedicated import Dedicated, FakeClock, dedicated_server
 from tests.integration.sentry import SentryProject, event_envelope, exception_event

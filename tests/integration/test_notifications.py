@@ -15,9 +15,7 @@ import asyncpg
 from app.database import Limits, asyncpg_dsn
 from app.ingest.store import open_store
 from app.issues import service as issues
-from app.notifications import (
-    IssueChange,
-)
+from app.notifications import IssueChange
 from app.notifications.changes import CHANNEL
 from models import Issue
 from tests.integration.notifying import (

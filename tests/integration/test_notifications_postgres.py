@@ -7,10 +7,7 @@ import asyncpg
 import pytest
 
 from app.database import asyncpg_dsn
-from app.notifications import (
-    IssueChange,
-    PostgresBroker,
-)
+from app.notifications import IssueChange, PostgresBroker
 from app.notifications.changes import CHANNEL
 from tests.conftest import free_port
 from tests.integration.notifying import (

@@ -9,9 +9,7 @@ import pytest
 
 from app.errors import InvalidField, NotFound
 from app.issues import service as issues
-from app.notifications import (
-    IssueChange,
-)
+from app.notifications import IssueChange
 from models import Issue, IssueHistory
 from tests.integration.notifying import (
     DELETED,
