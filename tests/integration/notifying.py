@@ -103,3 +103,18 @@ def record(project_id: int, fingerprint: str, event_id: str | None = None) -> Ev
         culprit=fingerprint,
         rate_limit_per_minute=None,
     )
+
+
+async def open_issues(
+    dedicated: Dedicated, project: SentryProject, subscription: Subscription, *functions: str
+) -> list[Issue]:
+    """An issue per function, each heard as CREATED before the next (deliveries are async on
+    PostgreSQL: a test subscribes first and consumes what its setup publishes)."""
+    opened = []
+    for function in functions:
+        await send_direct(dedicated, project, function)
+        issue = await only_issue(project, function)
+        created = IssueChange(ChangeKind.CREATED, issue.id, project.id, IssueState.OPEN)
+        assert await next_change(subscription) == created
+        opened.append(issue)
+    return opened
