@@ -97,7 +97,7 @@ def decode(payload: str) -> list[IssueChange]:
     """The changes of one payload; ValueError names what is wrong with a foreign one."""
     try:
         data: Any = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # a payload of 4,000 "[" nests too deep to parse
         raise ValueError("not JSON") from None
     if not isinstance(data, dict) or data.get("v") != _VERSION:
         raise ValueError(f"not a version {_VERSION} payload")

@@ -71,7 +71,10 @@ def test_nothing_to_say_is_no_payload():
         '{"v": 1, "g": [["COUNT", 1, null, [9223372036854775808]]]}',
         '{"v": 1, "g": [["COUNT", "1", null, [1]]]}',
         '{"v": 1, "g": [["COUNT", 1, null, 1]]}',
+        "[" * 3_999 + "]" * 3_999,
+        '{"v": 1, "g": ' + "[" * 3_990 + "]" * 3_990 + "}",
     ],
+    ids=lambda payload: payload[:60],
 )
 def test_foreign_payloads_are_refused_with_a_reason(payload):
     with pytest.raises(ValueError, match=r"\w"):
