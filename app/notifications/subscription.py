@@ -7,6 +7,9 @@ The policy (what a GraphQL subscription sees):
   the issue when it reads the change, so one entry shows every count before it), and at most
   one per issue is queued per `count_interval_s` (1 s). A COUNT arriving sooner is deferred to
   the end of the interval, not dropped, so the last count of a burst is always delivered.
+  This happens here, per subscriber, not at the publishers: several processes publish, and
+  only the subscriber sees all of them (ingestion publishes at most one COUNT per issue per
+  batch anyway).
 - The queue holds at most `capacity` changes (1,000). When it is full the OLDEST change is
   dropped and `lost` counts it; deferred COUNTs beyond `capacity` issues are dropped and
   counted the same way. A reader that sees `lost` grow should refetch what it shows.
