@@ -18,13 +18,16 @@ The path of an event, from socket to storage
                             postgres.py (own asyncpg connection), sqlite.py
     ingest/ratelimit.py     per-project minute windows and the headers SDKs obey (pure)
     issues/states.py        states and allowed transitions (pure); regressions come from here
+    notifications/          issue changes published in the committing transaction (pg_notify,
+                            or in memory on SQLite) and heard by each process's broker
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render
     compat/rustrak/serializers.py models → the documented JSON shapes
     pagination.py                 keyset cursors (?limit, ?cursor) shared by every list
     projects/service.py           project reads and writes (REST, CLI, later GraphQL)
-    issues/service.py             issue reads and state changes, one history row per change
+    issues/service.py             issue reads and state changes (bulk_set_state: the one
+                                  place), one history row and one notification per change
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256
     models/                       Tortoise models, one module per table; migrations/ per dialect

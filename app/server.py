@@ -17,6 +17,7 @@ from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
+from app.notifications import BROKER, open_broker
 
 
 def create_app(
@@ -42,6 +43,10 @@ def create_app(
             )
         limits = database.Limits.of(settings)
         await database.init(settings.database_url, settings.db_pool_size, limits)
+        # Listening before the writer starts, so this process hears its own first batch.
+        broker = open_broker(settings.database_url, clock or time.monotonic)
+        await broker.start()
+        app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
         ingestor = Ingestor(settings, projects, writer, clock=clock or time.time)
@@ -51,6 +56,7 @@ def create_app(
         reporter.cancel()
         await ingestor.flush_rejections()
         await writer.close()
+        await broker.close()
         await database.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -1,19 +1,24 @@
-"""Issue reads and state changes; every change writes one history row in the same transaction."""
+"""Issue reads and writes. Every state change goes through `bulk_set_state`, which writes one
+history row per change and publishes it (STATE) in the same transaction; deletes publish DELETED."""
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from app.errors import InvalidField, NotFound
-from app.issues.states import Cause, next_state, parse_state
+from app.ids import fits
+from app.issues.states import Cause, parse_state, transition
+from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
 from app.search.filter import SearchFilter
 from app.search.sql import search_condition
 from models import Issue, IssueHistory, IssueState, Project
+
+# One bulk update is one transaction holding this many row locks at most.
+MAX_BULK_IDS = 1_000
 
 
 class IssueSort(StrEnum):
@@ -65,27 +70,84 @@ async def update_issue(issue_id: int, changes: dict[str, Any]) -> Issue:
 
 
 async def change_state(issue_id: int, requested: object, cause: Cause = Cause.USER) -> Issue:
+    (issue,) = await bulk_set_state([issue_id], requested, cause)
+    return issue
+
+
+async def bulk_set_state(
+    ids: Sequence[int], requested: object, cause: Cause = Cause.USER
+) -> list[Issue]:
+    """THE way an issue's state changes, for every API (ingestion's regressions share the rules
+    of app/issues/states.py). One transaction: the issues are locked, each one that changes
+    gets its history row and a STATE notification; all or nothing.
+
+    Returns the issues as written, once each, in the order of `ids`; raises NotFound naming the
+    unknown ids (none is changed then).
+    """
     target = parse_state(requested)
-    async with in_transaction():
-        issue = await Issue.select_for_update().get_or_none(id=issue_id)
-        if issue is None:
-            raise NotFound(f"issue {issue_id} not found")
-        new = next_state(IssueState(issue.state), target)
-        if new is not None:
-            await Issue.filter(id=issue_id).update(state=new)
-            await IssueHistory.create(
-                issue_id=issue_id,
-                from_state=issue.state,
-                to_state=new,
-                cause=cause,
-                at=datetime.now(UTC),
+    wanted = _unique_ids(ids)
+    if not wanted:
+        return []
+    async with notifying_transaction() as outbox:
+        # Locked in the order ingestion locks issues (project, fingerprint): no deadlock.
+        # (values_list() would silently drop the FOR UPDATE; only() keeps it.)
+        rows = (
+            await Issue.filter(id__in=[i for i in wanted if fits(Issue, "id", i)])
+            .order_by("project_id", "fingerprint")
+            .select_for_update()
+            .only("id", "project_id", "state")
+        )
+        current = {row.id: (row.project_id, IssueState(row.state)) for row in rows}
+        _require_all(wanted, current)
+        now = datetime.now(UTC)
+        changes = [
+            t
+            for issue_id in wanted
+            if (t := transition(issue_id, *current[issue_id], target, cause, now)) is not None
+        ]
+        if changes:
+            await Issue.filter(id__in=[t.issue_id for t in changes]).update(state=target)
+            await IssueHistory.bulk_create(
+                [
+                    IssueHistory(
+                        issue_id=t.issue_id,
+                        from_state=t.from_state,
+                        to_state=t.to_state,
+                        cause=t.cause,
+                        at=t.at,
+                    )
+                    for t in changes
+                ]
             )
-    return await get_issue(issue_id)
+            outbox.extend(IssueChange.of(t) for t in changes)
+        written = {i.id: i for i in await Issue.filter(id__in=wanted).select_related("project")}
+    return [written[issue_id] for issue_id in wanted]
+
+
+def _unique_ids(ids: Sequence[int]) -> list[int]:
+    if len(ids) > MAX_BULK_IDS:
+        raise InvalidField("ids", f"at most {MAX_BULK_IDS} issues at once")
+    for value in ids:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidField("ids", "must be issue ids (integers)")
+    return list(dict.fromkeys(ids))
+
+
+def _require_all(wanted: Sequence[int], found: Container[int]) -> None:
+    missing = [issue_id for issue_id in wanted if issue_id not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:10])) + (", …" if len(missing) > 10 else "")
+        noun = "issue" if len(missing) == 1 else "issues"
+        raise NotFound(f"{noun} {shown} not found")
 
 
 async def delete_issue(issue_id: int) -> None:
-    if not await Issue.filter(id=issue_id).delete():
-        raise NotFound(f"issue {issue_id} not found")
+    async with notifying_transaction() as outbox:
+        issue = await Issue.select_for_update().get_or_none(id=issue_id)
+        if issue is None:
+            raise NotFound(f"issue {issue_id} not found")
+        await Issue.filter(id=issue_id).delete()
+        outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
 
 
 async def list_history(issue_id: int, page: PageRequest) -> Page[IssueHistory]:

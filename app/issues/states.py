@@ -1,7 +1,13 @@
-"""Issue states, the transitions between them, and the causes recorded in history."""
+"""Issue states, the transitions between them, and the causes recorded in history.
+
+A `Transition` is one state change, whoever made it: the issue service writes it for every
+API, ingestion for regressions; each becomes one history row and one notification.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from app.errors import InvalidField, InvalidTransition
@@ -18,6 +24,16 @@ ALLOWED: dict[IssueState, frozenset[IssueState]] = {
     IssueState.RESOLVED: frozenset({IssueState.OPEN, IssueState.MUTED}),
     IssueState.MUTED: frozenset({IssueState.OPEN, IssueState.RESOLVED}),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    issue_id: int
+    project_id: int
+    from_state: IssueState
+    to_state: IssueState
+    cause: Cause
+    at: datetime
 
 
 def parse_state(value: object, field: str = "state") -> IssueState:
@@ -42,3 +58,26 @@ def next_state(current: IssueState, requested: IssueState) -> IssueState | None:
 def state_after_event(current: IssueState) -> IssueState | None:
     """A new event reopens a resolved issue (a regression); muted issues stay muted."""
     return IssueState.OPEN if current == IssueState.RESOLVED else None
+
+
+def transition(
+    issue_id: int,
+    project_id: int,
+    current: IssueState,
+    requested: IssueState,
+    cause: Cause,
+    at: datetime,
+) -> Transition | None:
+    """The change someone asked for, or None when the issue is already in that state."""
+    new = next_state(current, requested)
+    return None if new is None else Transition(issue_id, project_id, current, new, cause, at)
+
+
+def regression(
+    issue_id: int, project_id: int, current: IssueState, at: datetime
+) -> Transition | None:
+    """The change a new event makes to an issue in `current`, if any."""
+    new = state_after_event(current)
+    if new is None:
+        return None
+    return Transition(issue_id, project_id, current, new, Cause.REGRESSION, at)

@@ -8,9 +8,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.errors import BadRequest, InvalidField, NotFound
+from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
 from app.projects.naming import new_sentry_key, slug_candidates, slugify, validate_name
-from models import IngestCount, IngestOutcome, Project
+from models import IngestCount, IngestOutcome, Issue, Project
 
 MAX_RATE_LIMIT = 10_000_000
 
@@ -76,9 +77,14 @@ async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
 
 
 async def delete_project(project_id: int) -> None:
-    # Issues, events and history go with it (ON DELETE CASCADE).
-    if not await Project.filter(id=project_id).delete():
-        raise NotFound(f"project {project_id} not found")
+    """Issues, events and history go with it (ON DELETE CASCADE); subscribers hear DELETED for
+    each of its issues. The project row is locked first, so ingestion opens no issue unheard."""
+    async with notifying_transaction() as outbox:
+        if await Project.select_for_update().get_or_none(id=project_id) is None:
+            raise NotFound(f"project {project_id} not found")
+        issue_ids = await Issue.filter(project_id=project_id).order_by("id").values_list("id")
+        await Project.filter(id=project_id).delete()
+        outbox.extend(IssueChange(ChangeKind.DELETED, i, project_id) for (i,) in issue_ids)
 
 
 def validate_rate_limit(value: object) -> int | None:

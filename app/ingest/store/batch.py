@@ -12,7 +12,10 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
      history row;
   5. per issue: its hourly and tag counts (`tallies`), rows sorted by key; as the issue rows
      are locked since step 2, concurrent writers add to one issue's counts in turn;
-  6. per project (ascending): one upsert adding the stored events to its `accepted` count.
+  6. per project (ascending): one upsert adding the stored events to its `accepted` count;
+  7. one notification of what changed: CREATED for each issue opened, REGRESSED for each
+     regression, COUNT for each other issue with new events (`Transaction.notify`: pg_notify
+     inside the transaction, or in memory after the commit).
 
 Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
 outcomes, so the two never wait for each other.
@@ -37,7 +40,8 @@ from app.ingest.store.tallies import (
     hour_of,
     tally,
 )
-from app.issues.states import Cause, state_after_event
+from app.issues.states import Transition, regression
+from app.notifications.changes import ChangeKind, IssueChange
 from models import IngestOutcome, IssueState
 
 # (project id, outcome, how many to add), sorted, so concurrent transactions lock rows alike.
@@ -48,6 +52,7 @@ CountRow = tuple[int, IngestOutcome, int]
 class IssueRef:
     id: int
     state: IssueState
+    opened: bool = False  # by this batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +62,6 @@ class IssueUpdate:
     state: IssueState
     first_seen: datetime
     last_seen: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    issue_id: int
-    from_state: IssueState
-    to_state: IssueState
-    cause: Cause
-    at: datetime
 
 
 class Transaction(Protocol):
@@ -91,7 +87,11 @@ class Transaction(Protocol):
 
     async def update_issues(self, updates: Sequence[IssueUpdate]) -> None: ...
 
-    async def add_history(self, rows: Sequence[HistoryRow]) -> None: ...
+    async def add_history(self, rows: Sequence[Transition]) -> None: ...
+
+    async def notify(self, changes: Sequence[IssueChange]) -> None:
+        """Publish `changes` if, and when, the transaction commits."""
+        ...
 
     async def add_aggregates(self, tallies: Tallies) -> Misses:
         """Add to the hourly counts and to the tag values that have a row."""
@@ -137,13 +137,15 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[O
         if key in inserted:
             outcomes[i] = Outcome.STORED
     stored = [r for r in rows if (r.project_id, r.event_id) in inserted]
-    await _count_events(tx, stored, issues)
+    changes = await _count_events(tx, stored, issues)
     await _count_aggregates(tx, stored, [issues[(r.project_id, r.fingerprint)].id for r in stored])
     if stored:
         per_project = Counter(r.project_id for r in stored)
         await tx.add_counts(
             [(p, IngestOutcome.ACCEPTED, n) for p, n in sorted(per_project.items())]
         )
+    if changes:
+        await tx.notify(changes)
     return outcomes
 
 
@@ -207,7 +209,7 @@ async def _open_missing(
         if fingerprint not in issues:
             counter += 1
             issue_id = await tx.open_issue(firsts[(project_id, fingerprint)], counter)
-            issues[fingerprint] = IssueRef(issue_id, IssueState.OPEN)
+            issues[fingerprint] = IssueRef(issue_id, IssueState.OPEN, opened=True)
     await tx.set_issue_counter(project_id, counter)
     return issues
 
@@ -216,19 +218,23 @@ async def _count_events(
     tx: Transaction,
     stored: Sequence[EventRecord],
     issues: dict[tuple[int, str], IssueRef],
-) -> None:
+) -> list[IssueChange]:
+    """Counts, seen times and regressions of the issues; the changes to publish."""
     groups: dict[tuple[int, str], list[EventRecord]] = defaultdict(list)
     for record in stored:
         groups[(record.project_id, record.fingerprint)].append(record)
     updates: list[IssueUpdate] = []
-    history: list[HistoryRow] = []
+    history: list[Transition] = []
+    counted: list[IssueChange] = []
     now = datetime.now(UTC)
     for key in sorted(groups):
         group, issue = groups[key], issues[key]
-        new_state = state_after_event(issue.state)
-        if new_state is not None:
-            history.append(HistoryRow(issue.id, issue.state, new_state, Cause.REGRESSION, now))
-            issue.state = new_state
+        change = regression(issue.id, key[0], issue.state, now)
+        if change is not None:
+            history.append(change)
+            issue.state = change.to_state
+        elif not issue.opened:
+            counted.append(IssueChange(ChangeKind.COUNT, issue.id, key[0]))
         updates.append(
             IssueUpdate(
                 id=issue.id,
@@ -241,6 +247,12 @@ async def _count_events(
     await tx.update_issues(updates)
     if history:
         await tx.add_history(history)
+    # Every issue opened, even one whose events all turned out duplicates: it exists now.
+    opened = [
+        IssueChange(ChangeKind.CREATED, issue_id, project_id, IssueState.OPEN)
+        for project_id, issue_id in sorted((p, i.id) for (p, _), i in issues.items() if i.opened)
+    ]
+    return opened + [IssueChange.of(t) for t in history] + counted
 
 
 async def _count_aggregates(

@@ -15,8 +15,11 @@ import orjson
 
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Outcome
-from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
 from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.issues.states import Transition
+from app.notifications.changes import CHANNEL, IssueChange, encode
+from app.notifications.publish import PG_NOTIFY
 from models import IssueState
 
 T = TypeVar("T")
@@ -208,12 +211,16 @@ class PostgresTransaction:
             [u.last_seen for u in updates],
         )
 
-    async def add_history(self, rows: Sequence[HistoryRow]) -> None:
+    async def add_history(self, rows: Sequence[Transition]) -> None:
         await self._connection.executemany(
             "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
             "VALUES ($1, $2, $3, $4, $5)",
             [(r.issue_id, r.from_state.value, r.to_state.value, r.cause.value, r.at) for r in rows],
         )
+
+    async def notify(self, changes: Sequence[IssueChange]) -> None:
+        for payload in encode(changes):
+            await self._connection.execute(PG_NOTIFY, CHANNEL, payload)
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         if not rows:

@@ -11,8 +11,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app.ingest.records import EventRecord, Outcome
-from app.ingest.store.batch import CountRow, HistoryRow, IssueRef, IssueUpdate, store_batch
+from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
 from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.issues.states import Transition
+from app.notifications.broker import publish_local
+from app.notifications.changes import IssueChange
 from models import IssueState
 
 _EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
@@ -60,7 +63,10 @@ _ADD_TAG_KEYS = (
 class SqliteStore:
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
         async with in_transaction() as client:
-            return await store_batch(SqliteTransaction(client), records)
+            tx = SqliteTransaction(client)
+            outcomes = await store_batch(tx, records)
+        publish_local(tx.outbox)
+        return outcomes
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         async with in_transaction() as client:
@@ -73,6 +79,7 @@ class SqliteStore:
 class SqliteTransaction:
     def __init__(self, client: BaseDBAsyncClient) -> None:
         self._client = client
+        self.outbox: list[IssueChange] = []  # published by the store after commit
 
     async def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         return await self._client.execute_query_dict(sql, params)
@@ -156,13 +163,16 @@ class SqliteTransaction:
                 ],
             )
 
-    async def add_history(self, rows: Sequence[HistoryRow]) -> None:
+    async def add_history(self, rows: Sequence[Transition]) -> None:
         for row in rows:
             await self._client.execute_query(
                 "INSERT INTO issue_history (issue_id, from_state, to_state, cause, at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [row.issue_id, row.from_state.value, row.to_state.value, row.cause.value, row.at],
             )
+
+    async def notify(self, changes: Sequence[IssueChange]) -> None:
+        self.outbox.extend(changes)
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         for project_id, outcome, count in rows:
