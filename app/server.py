@@ -17,6 +17,7 @@ from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
+from schema import view as graphql
 
 
 def create_app(
@@ -56,4 +57,5 @@ def create_app(
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
     rustrak.setup(app)
+    graphql.setup(app)
     return app

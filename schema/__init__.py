@@ -1,1 +1,76 @@
-"""The GraphQL schema served at /graphql (strawberry): types, queries, mutations, subscriptions."""
+"""The GraphQL schema served at /graphql (strawberry), built once per process.
+
+Limits (documented in the README): documents of at most MAX_TOKENS tokens, MAX_DEPTH nested
+selections (counted from 0; introspection is exempt) and MAX_ALIASES aliases. The rule classes
+are made once here, so the validation cache's key (document, rules) repeats and it hits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import ASTValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+    max_aliases,
+    query_depth_limiter,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.errors import process
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.types.common import SCALARS
+
+MAX_TOKENS = 5_000
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+# Distinct documents kept parsed and validated (bounded: clients choose the documents).
+CACHE_SIZE = 256
+SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
+
+RULES: list[type[ASTValidationRule]] = [
+    query_depth_limiter.create_validator(MAX_DEPTH, None),
+    max_aliases.create_validator(MAX_ALIASES),
+]
+
+
+class FreshLoaders(SchemaExtension):
+    """DataLoader caches live for one operation, even on a WebSocket that runs many."""
+
+    def on_operation(self):  # type: ignore[no-untyped-def]
+        self.execution_context.context.renew_loaders()
+        yield
+
+
+class FaultlineSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        process(errors)
+
+
+schema = FaultlineSchema(
+    config=StrawberryConfig(scalar_map=SCALARS),
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: MaxTokensLimiter(MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules(RULES),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        FreshLoaders,
+    ],
+)
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in schema/schema.graphql."""
+    return schema.as_str() + "\n"
