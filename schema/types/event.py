@@ -213,10 +213,11 @@ class EventType:
             ip_address=_text(user, "ip_address"),
         )
 
-    @strawberry.field
+    @strawberry.field(description="By key.")
     def tags(self) -> list[Tag]:
         tags = _object(self.model.tags) or {}
-        return [Tag(key=k, value=v) for k, v in tags.items() if isinstance(v, str)]
+        # By key: PostgreSQL's jsonb does not keep the order the SDK sent.
+        return [Tag(key=k, value=v) for k, v in sorted(tags.items()) if isinstance(v, str)]
 
     @strawberry.field
     def exceptions(self) -> list[ExceptionValue]:
