@@ -17,6 +17,7 @@ from app.pagination import Page
 from app.projects.naming import short_id
 from models import Issue, IssueHistory, IssueState, Project
 from schema.context import Context
+from schema.errors import renamed_fields
 from schema.types.common import (
     BigInt,
     IssueSortEnum,
@@ -146,7 +147,9 @@ class IssueType:
     ) -> Annotated[EventConnection, strawberry.lazy(_EVENT_MODULE)]:
         from schema.types.event import EventConnection  # it imports this module
 
-        page = await events.list_events(self.model.id, page_request(first, after))
+        request = page_request(first, after)
+        with renamed_fields(cursor="after"):
+            page = await events.list_events(self.model.id, request)
         return EventConnection.of(page, self.model.id)
 
     @strawberry.field
@@ -191,13 +194,16 @@ class IssueConnection:
 
 async def issue_connection(project: Project, args: IssueListArgs) -> IssueConnection:
     _search_not_available(args.search)
-    page = await issues.list_issues(
-        project,
-        page_request(args.first, args.after),
-        sort=args.sort.value,
-        descending=args.direction is SortDirection.DESC,
-        **args.filters(),
-    )
+    request = page_request(args.first, args.after)
+    # The cursor's values are checked against the sort keys only when the page is read.
+    with renamed_fields(cursor="after"):
+        page = await issues.list_issues(
+            project,
+            request,
+            sort=args.sort.value,
+            descending=args.direction is SortDirection.DESC,
+            **args.filters(),
+        )
     return IssueConnection.of(page, project, args)
 
 

@@ -487,3 +487,129 @@ async def test_a_corrupt_stored_event_is_masked_and_logged(http, server, auth, p
     ]
     assert caplog.records[0].exc_info is not None
     assert await Issue.filter(id=issue.id).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message", "extensions"),
+    [
+        (
+            "first: 0",
+            "first: must be an integer from 1 to 100",
+            {"code": "BAD_USER_INPUT", "field": "first"},
+        ),
+        (
+            "first: 101",
+            "first: must be an integer from 1 to 100",
+            {"code": "BAD_USER_INPUT", "field": "first"},
+        ),
+        (
+            'after: "garbage!"',
+            "after: is not a cursor returned by this API",
+            {"code": "BAD_USER_INPUT", "field": "after"},
+        ),
+        (
+            f'after: "{"A" * 300}"',
+            "after: is not a cursor returned by this API",
+            {"code": "BAD_USER_INPUT", "field": "after"},
+        ),
+        # A cursor of another sort order (times, not counts).
+        (
+            'sort: EVENT_COUNT, after: "WyIyMDI2LTAxLTE1VDEwOjMxOjAwKzAwOjAwIiwxXQ"',
+            "after: is not a cursor returned by this API",
+            {"code": "BAD_USER_INPUT", "field": "after"},
+        ),
+        (
+            'level: "a\\u0000b"',
+            "level: must not contain control characters",
+            {"code": "BAD_USER_INPUT", "field": "level"},
+        ),
+        (
+            f'environment: "{"e" * 256}"',
+            "environment: must be at most 255 characters",
+            {"code": "BAD_USER_INPUT", "field": "environment"},
+        ),
+    ],
+)
+async def test_bad_list_arguments_are_bad_user_input_naming_the_argument(
+    http, server, auth, project, arguments, message, extensions
+):
+    await seed.issue(project, 1)
+    result = await execute(
+        http,
+        server,
+        f'{{ issues(projectId: "{project.id}", {arguments}) {{ totalCount }} }}',
+        headers=auth,
+    )
+    assert result["data"] is None
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [(message, extensions)]
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "code"),
+    [
+        ('{ issue(id: "12a") { id } }', "id: must be a numeric id", "BAD_USER_INPUT"),
+        ('{ issue(id: "٣") { id } }', "id: must be a numeric id", "BAD_USER_INPUT"),
+        ('{ issue(id: "-1") { id } }', "id: must be a numeric id", "BAD_USER_INPUT"),
+        (
+            '{ issue(id: "9223372036854775808") { id } }',
+            "issue 9223372036854775808 not found",
+            "NOT_FOUND",
+        ),
+        ('{ project(id: "2147483648") { id } }', "project 2147483648 not found", "NOT_FOUND"),
+        (
+            '{ issues(projectId: "x") { totalCount } }',
+            "projectId: must be a numeric id",
+            "BAD_USER_INPUT",
+        ),
+        ('{ event(id: "not-a-uuid") { id } }', "event 'not-a-uuid' not found", "NOT_FOUND"),
+        (f'{{ event(id: "{"f" * 5000}") {{ id }} }}', f"event '{'f' * 64}' not found", "NOT_FOUND"),
+        (
+            '{ issueByEventId(eventId: "550e8400e29b41d4a716446655440000") { id } }',
+            "event '550e8400e29b41d4a716446655440000' not found",
+            "NOT_FOUND",
+        ),
+        (
+            "{ issues(projectId: 1, first: 99999999999) { totalCount } }",
+            "Int cannot represent non 32-bit signed integer value: 99999999999",
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ],
+)
+async def test_bad_ids_are_named_or_not_found(http, server, auth, query, message, code):
+    result = await execute(http, server, query, headers=auth)
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [(message, code)]
+
+
+async def test_a_lone_surrogate_in_a_variable_is_bad_user_input(http, server, auth, project):
+    query = (
+        f'query($r: String) {{ issues(projectId: "{project.id}", release: $r) {{ totalCount }} }}'
+    )
+    # A lone surrogate escape is valid JSON (a GraphQL literal could not carry it).
+    body = json.dumps({"query": query, "variables": {"r": "\ud800"}})
+    async with http.post(
+        server("/graphql"), data=body, headers={**auth, "Content-Type": "application/json"}
+    ) as resp:
+        result = await resp.json()
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        (
+            "release: must not contain lone surrogates",
+            {"code": "BAD_USER_INPUT", "field": "release"},
+        )
+    ]
+
+
+async def test_an_event_cursor_of_another_list_is_bad_user_input(http, server, auth, project):
+    issue = await seed.issue(project, 1)
+    await seed.event(issue, 1)
+    result = await execute(
+        http,
+        server,
+        f'{{ issue(id: "{issue.id}") {{ events(after: "WzEsMl0") {{ totalCount }} }} }}',
+        headers=auth,
+    )
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        (
+            "after: is not a cursor returned by this API",
+            {"code": "BAD_USER_INPUT", "field": "after"},
+        )
+    ]
