@@ -1,8 +1,8 @@
 """The GraphQL schema served at /graphql (strawberry), built once per process.
 
-Limits (documented in the README): documents of at most MAX_TOKENS tokens, MAX_DEPTH nested
-selections (counted from 0; introspection is exempt) and MAX_ALIASES aliases. The rule classes
-are made once here, so the validation cache's key (document, rules) repeats and it hits.
+Limits (documented in the README): documents of at most MAX_TOKENS tokens, and the depth,
+alias and connection-nesting limits of schema.limits. Its rule is one fixed class, so the
+validation cache's key (document, rules) repeats and the cache hits.
 """
 
 from __future__ import annotations
@@ -18,28 +18,22 @@ from strawberry.extensions import (
     ParserCache,
     SchemaExtension,
     ValidationCache,
-    max_aliases,
-    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import process
+from schema.limits import DocumentLimits
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.types.common import SCALARS
 
 MAX_TOKENS = 5_000
-MAX_DEPTH = 10
-MAX_ALIASES = 30
 # Distinct documents kept parsed and validated (bounded: clients choose the documents).
 CACHE_SIZE = 256
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
-RULES: list[type[ASTValidationRule]] = [
-    query_depth_limiter.create_validator(MAX_DEPTH, None),
-    max_aliases.create_validator(MAX_ALIASES),
-]
+RULES: list[type[ASTValidationRule]] = [DocumentLimits]
 
 
 class FreshLoaders(SchemaExtension):

@@ -11,7 +11,8 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from models import Project
-from schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema import MAX_TOKENS
+from schema.limits import MAX_ALIASES, MAX_DEPTH
 from schema.view import MAX_BODY_BYTES
 from tests.integration.graphql import data, execute
 
@@ -185,8 +186,15 @@ async def test_other_methods_are_refused(http, server, auth):
 # --- document limits ---------------------------------------------------------------------------
 
 
+# Fields ten levels below the operation's own (the limit), and no connection.
+DEEPEST = (
+    '{ event(id: "1") { issue { latestEvent { issue { latestEvent { issue { latestEvent '
+    "{ issue { latestEvent { issue { id } } } } } } } } } } }"
+)
+
+
 async def test_depth_alias_and_token_limits_refuse_with_a_validation_code(http, server, auth):
-    deep = '{ issue(id: "1") { project { issues { edges { node { project { issues { edges { node { project { issues { edges { node { id } } } } } } } } } } } } } }'
+    deep = DEEPEST.replace("issue { id }", "issue { latestEvent { id } }")
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(MAX_ALIASES + 1)) + " }"
     tokens = "{ " + "__typename " * MAX_TOKENS + "}"
     for query, message, code in [
@@ -214,6 +222,8 @@ async def test_depth_alias_and_token_limits_refuse_with_a_validation_code(http, 
 
 
 async def test_documents_within_the_limits_pass(http, server, auth):
+    result = await execute(http, server, DEEPEST, headers=auth)
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(MAX_ALIASES)) + " }"
     assert len(await data(http, server, aliases, headers=auth)) == MAX_ALIASES
 
@@ -316,3 +326,47 @@ async def test_a_websocket_message_over_the_limit_closes_the_socket(http, server
     async for _ in ws:
         pass
     assert ws.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+
+
+NESTED_3 = "connections are nested 3 deep (at most 2); ask for the inner list in a query of its own"
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ('{ issues(projectId: "1") { edges { node { events { totalCount } } } } }', None),
+        ('{ project(id: "1") { issues { edges { node { events { totalCount } } } } } }', None),
+        (
+            '{ issues(projectId: "1") { edges { node { events { edges { node { issue { events { totalCount } } } } } } } } }',
+            NESTED_3,
+        ),
+        (
+            '{ issues(projectId: "1") { edges { node { project { issues { edges { node { events { totalCount } } } } } } } } }',
+            NESTED_3,
+        ),
+        (
+            """query { issues(projectId: "1") { ...A } }
+            fragment A on IssueConnection { edges { node { ...B } } }
+            fragment B on Issue { events { edges { node { issue { ... on Issue { events { totalCount } } } } } } }""",
+            NESTED_3,
+        ),
+    ],
+    ids=["issues-events", "project-issues-events", "three", "via-project", "via-fragments"],
+)
+async def test_connections_nest_at_most_two_deep(http, server, auth, query, error):
+    result = await execute(http, server, query, headers=auth)
+    messages = [e["message"] for e in result.get("errors", [])]
+    if error is None:
+        assert NESTED_3 not in messages
+    else:
+        assert messages == [error]
+        assert result["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+async def test_many_fragment_spreads_are_validated_quickly(http, server, auth):
+    # Each fragment spreads the next twice: 2^40 paths if walked naively.
+    fragments = [f"fragment F{i} on Issue {{ ...F{i + 1} ...F{i + 1} id }}" for i in range(40)]
+    fragments.append("fragment F40 on Issue { id }")
+    query = '{ issue(id: "1") { ...F0 } }\n' + "\n".join(fragments)
+    result = await execute(http, server, query, headers=auth)
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
