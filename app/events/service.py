@@ -38,7 +38,7 @@ async def get_event(event_id: str) -> Event:
     key = event_key(event_id) if len(event_id) <= 64 else None
     event = await Event.filter(event_id=key).order_by("id").first() if key else None
     if event is None:
-        raise NotFound(f"event {event_id[:64]!r} not found")
+        raise NotFound(f"event {event_id[:64]} not found")
     return event
 
 
