@@ -20,7 +20,12 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.config import MIB
 from app.database import is_unavailable
-from app.errors import FaultlineError, Forbidden, Unauthorized, UnsupportedMediaType
+from app.errors import (
+    FaultlineError,
+    Forbidden,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from app.http import RENDERER_ATTR, SETTINGS, json_response, read_body
 from schema import schema
 from schema.context import Context
@@ -55,9 +60,9 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
         super().__init__(schema=schema)
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
-        if request.method == "POST" and not self.is_websocket_request(request):
-            request[_BODY] = await _read_plain_json(request)
         try:
+            if request.method == "POST" and not self.is_websocket_request(request):
+                request[_BODY] = await _read_plain_json(request)
             return await self.run(request=request)
         except HTTPException as exc:
             error = FaultlineError(exc.reason)
@@ -131,7 +136,11 @@ async def _read_plain_json(request: web.Request) -> bytes:
         raise UnsupportedMediaType("Content-Encoding is not supported on /graphql; send plain JSON")
     if request.content_type != "application/json":
         raise UnsupportedMediaType("Content-Type must be application/json")
-    return await read_body(request, MAX_BODY_BYTES, request.app[SETTINGS].body_read_timeout_s)
+    body = await read_body(request, MAX_BODY_BYTES, request.app[SETTINGS].body_read_timeout_s)
+    # Strawberry expects an object (or a list, a batch) and fails on any other JSON value.
+    if body.lstrip(b" \t\r\n")[:1] not in (b"{", b"["):
+        raise HTTPException(400, 'body must be a JSON object: {"query": ...}')
+    return body
 
 
 def setup(app: web.Application) -> None:
