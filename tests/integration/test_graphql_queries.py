@@ -613,3 +613,11 @@ async def test_an_event_cursor_of_another_list_is_bad_user_input(http, server, a
             {"code": "BAD_USER_INPUT", "field": "after"},
         )
     ]
+
+
+async def test_expected_errors_are_not_logged_as_errors(http, server, auth, caplog):
+    with caplog.at_level("WARNING"):
+        for query in ('{ issue(id: "999") { id } }', '{ issue(id: "x") { id } }', "{ nope }", "{"):
+            await execute(http, server, query, headers=auth)
+        await execute(http, server, "{ projects { id } }")
+    assert [r for r in caplog.records if r.name.startswith(("schema", "strawberry"))] == []
