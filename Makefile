@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test lint format bench migrations lock clean
+.PHONY: help install install-test run test lint format bench migrations schema lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ bench: install-test  ## ingestion benchmark on PostgreSQL (see bench/README.md)
 
 migrations: install-test  ## generate the next migration for both dialects: make migrations NAME=add_x
 	$(BIN)/python scripts/makemigrations.py $(or $(NAME),update)
+
+schema: install-test  ## rewrite schema/schema.graphql from the code (a test fails when they differ)
+	$(BIN)/python scripts/export_schema.py
 
 lock: install-test  ## regenerate the hashed lock files after changing pyproject.toml
 	$(PIP) uv

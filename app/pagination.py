@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -49,6 +49,11 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+    # The sort keys of a keyset page, so each item's own cursor can be made (GraphQL edges).
+    keys: tuple[str, ...] = field(default=())
+
+    def cursor_of(self, item: T) -> str:
+        return encode_cursor([getattr(item, key) for key in self.keys])
 
 
 def query_value(query: Query, name: str) -> str | None:
@@ -127,10 +132,11 @@ async def keyset_page(
         queryset = queryset.offset(page.offset)
     rows = await queryset.limit(page.limit + 1)
     if len(rows) <= page.limit:
-        return Page(items=list(rows), next_cursor=None)
+        return Page(items=list(rows), next_cursor=None, keys=tuple(keys))
     rows = rows[: page.limit]
     last = rows[-1]
-    return Page(items=list(rows), next_cursor=encode_cursor([getattr(last, k) for k in keys]))
+    next_cursor = encode_cursor([getattr(last, k) for k in keys])
+    return Page(items=list(rows), next_cursor=next_cursor, keys=tuple(keys))
 
 
 def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:

@@ -18,6 +18,7 @@ from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
 from app.notifications import BROKER, open_broker
+from schema import view as graphql
 
 
 def create_app(
@@ -62,4 +63,5 @@ def create_app(
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
     rustrak.setup(app)
+    graphql.setup(app)
     return app

@@ -90,3 +90,7 @@ async def authenticate(token: str) -> ApiToken:
         record.last_used_at = now
         await ApiToken.filter(id=record.id).update(last_used_at=now)
     return record
+
+
+async def all_tokens() -> list[ApiToken]:
+    return list(await ApiToken.all().order_by("id"))

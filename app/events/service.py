@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+
+from tortoise import connections
 
 from app.errors import NotFound
 from app.issues.service import get_issue
-from app.pagination import Page, PageRequest, keyset_page
-from models import Event
+from app.pagination import Page, PageRequest, decode_cursor, encode_cursor, keyset_page
+from models import Event, Issue
+
+# An issue's events in time order; the id breaks ties between equal timestamps.
+_TIME_ORDER = ("timestamp", "id")
 
 
 def event_key(value: str) -> str | None:
@@ -21,12 +27,46 @@ def event_key(value: str) -> str | None:
 async def list_events(issue_id: int, page: PageRequest) -> Page[Event]:
     await get_issue(issue_id)
     queryset = Event.filter(issue_id=issue_id)
-    return await keyset_page(queryset, ("timestamp", "id"), page, descending=True)
+    return await keyset_page(queryset, _TIME_ORDER, page, descending=True)
+
+
+async def count_events(issue_id: int) -> int:
+    return await Event.filter(issue_id=issue_id).count()
 
 
 async def get_event(event_id: str) -> Event:
-    key = event_key(event_id)
+    key = event_key(event_id) if len(event_id) <= 64 else None
     event = await Event.filter(event_id=key).order_by("id").first() if key else None
     if event is None:
-        raise NotFound(f"event {event_id} not found")
+        raise NotFound(f"event {event_id[:64]} not found")
     return event
+
+
+async def get_issue_by_event_id(event_id: str) -> Issue:
+    return await get_issue((await get_event(event_id)).issue_id)
+
+
+async def neighbour(event: Event, *, later: bool) -> Event | None:
+    """The event of the same issue just before (or after) `event` in time order."""
+    # The cursor of `event` itself, in the encoded form keyset_page takes (times as ISO text).
+    page = PageRequest(limit=1, after=decode_cursor(encode_cursor([event.timestamp, event.id])))
+    found = await keyset_page(
+        Event.filter(issue_id=event.issue_id), _TIME_ORDER, page, descending=not later
+    )
+    return found.items[0] if found.items else None
+
+
+async def latest_events(issue_ids: Iterable[int]) -> dict[int, Event]:
+    """The newest event of each issue, in two queries whatever the number of issues."""
+    ids = sorted({int(i) for i in issue_ids})
+    if not ids:
+        return {}
+    # A correlated subquery per issue walks the (issue, timestamp, id) index backwards once.
+    listed = ",".join(str(i) for i in ids)  # ints from the database: safe to inline
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT (SELECT e.id FROM event e WHERE e.issue_id = i.id"
+        " ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
+        f" FROM issue i WHERE i.id IN ({listed})"
+    )
+    latest = [row["latest"] for row in rows if row["latest"] is not None]
+    return {event.issue_id: event for event in await Event.filter(id__in=latest)}

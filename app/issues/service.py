@@ -3,19 +3,24 @@ history row per change and publishes it (STATE) in the same transaction; deletes
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+import re
+from collections.abc import Container, Iterable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
+
 from app.errors import InvalidField, NotFound
-from app.ids import fits
+from app.ids import fits, parse_id
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
 from app.search.filter import SearchFilter
 from app.search.sql import search_condition
-from models import Issue, IssueHistory, IssueState, Project
+from app.text import require_plain_line
+from models import Event, Issue, IssueHistory, IssueState, Project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
@@ -24,12 +29,18 @@ MAX_BULK_IDS = 1_000
 class IssueSort(StrEnum):
     LAST_SEEN = "last_seen"  # most recently seen first
     DIGEST_ORDER = "digest_order"  # the order issues opened in: the short-id number
+    FIRST_SEEN = "first_seen"
+    EVENT_COUNT = "event_count"
 
 
 _SORT_KEYS: dict[IssueSort, tuple[str, str]] = {
     IssueSort.LAST_SEEN: ("last_seen", "id"),
     IssueSort.DIGEST_ORDER: ("counter", "id"),
+    IssueSort.FIRST_SEEN: ("first_seen", "id"),
+    IssueSort.EVENT_COUNT: ("event_count", "id"),
 }
+MAX_FILTER_CHARS = 255
+_SHORT_ID = re.compile(r"([a-z0-9][a-z0-9-]{0,99})-([0-9]{1,10})")
 
 
 async def list_issues(
@@ -39,23 +50,91 @@ async def list_issues(
     *,
     sort: IssueSort = IssueSort.LAST_SEEN,
     descending: bool = True,
+    level: str | None = None,
+    environment: str | None = None,
+    release: str | None = None,
     search: SearchFilter | None = None,
 ) -> Page[Issue]:
+    queryset = _filtered(project, state, level, environment, release, search)
+    return await keyset_page(queryset, _SORT_KEYS[sort], page, descending=descending)
+
+
+async def count_issues(
+    project: Project,
+    state: IssueState | None = None,
+    *,
+    level: str | None = None,
+    environment: str | None = None,
+    release: str | None = None,
+    search: SearchFilter | None = None,
+) -> int:
+    return await _filtered(project, state, level, environment, release, search).count()
+
+
+def _filtered(
+    project: Project,
+    state: IssueState | None,
+    level: str | None,
+    environment: str | None,
+    release: str | None,
+    search: SearchFilter | None = None,
+) -> QuerySet[Issue]:
     queryset = Issue.filter(project_id=project.id)
     if state is not None:
         queryset = queryset.filter(state=state)
+    if level is not None:
+        queryset = queryset.filter(level=_filter_text("level", level))
+    # An issue matches when any of its events has the environment and release asked for.
+    on_events = {
+        name: _filter_text(name, value)
+        for name, value in (("environment", environment), ("release", release))
+        if value is not None
+    }
+    if on_events:
+        matching = Event.filter(project_id=project.id, **on_events)
+        queryset = queryset.filter(id__in=Subquery(matching.values("issue_id")))
     if search is not None:
         dialect = Issue._meta.db.capabilities.dialect
         condition = search_condition(search, dialect, datetime.now(UTC))
         if condition is not None:
             queryset = queryset.filter(condition)
-    return await keyset_page(queryset, _SORT_KEYS[sort], page, descending=descending)
+    return queryset
+
+
+def _filter_text(field: str, value: str) -> str:
+    # No stored value is longer, and NUL or a lone surrogate would make the database raise.
+    if len(value) > MAX_FILTER_CHARS:
+        raise InvalidField(field, f"must be at most {MAX_FILTER_CHARS} characters")
+    return require_plain_line(field, value)
 
 
 async def get_issue(issue_id: int) -> Issue:
     issue = await Issue.get_or_none(id=issue_id).select_related("project")
     if issue is None:
         raise NotFound(f"issue {issue_id} not found")
+    return issue
+
+
+def grouping_explanation(issue: Issue) -> dict[str, Any]:
+    """How the issue's events were grouped: algorithm version, hash and what went into it."""
+    return {"version": issue.grouping_version, "hash": issue.fingerprint, **(issue.grouping or {})}
+
+
+async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
+    return {issue.id: issue for issue in await Issue.filter(id__in=list(issue_ids))}
+
+
+async def get_issue_by_short_id(short_id: str) -> Issue:
+    """`MY-APP-7` (any case): the issue numbered 7 of the project whose slug is `my-app`."""
+    match = _SHORT_ID.fullmatch(short_id.strip().lower()[:120])
+    counter = parse_id(match[2], Issue, "counter") if match else None
+    issue = None
+    if match and counter is not None:
+        issue = await Issue.get_or_none(project__slug=match[1], counter=counter).select_related(
+            "project"
+        )
+    if issue is None:
+        raise NotFound(f"issue {short_id[:40]!r} not found")
     return issue
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -95,3 +96,11 @@ def validate_rate_limit(value: object) -> int | None:
     if not 0 <= value <= MAX_RATE_LIMIT:
         raise InvalidField("rate_limit_per_minute", f"must be between 0 and {MAX_RATE_LIMIT}")
     return value
+
+
+async def all_projects() -> list[Project]:
+    return list(await Project.all().order_by("id"))
+
+
+async def projects_by_id(project_ids: Iterable[int]) -> dict[int, Project]:
+    return {p.id: p for p in await Project.filter(id__in=list(project_ids))}

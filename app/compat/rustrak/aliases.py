@@ -19,6 +19,8 @@ from models import IssueState
 
 ALL = "all"
 _FLAGS = ("is_resolved", "is_muted")
+# Rustrak's sort orders (GraphQL offers more).
+_SORTS = (IssueSort.LAST_SEEN, IssueSort.DIGEST_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def _filter(raw: str) -> IssueState | None:
 
 
 def _sort(raw: str) -> IssueSort:
-    try:
-        return IssueSort(raw)
-    except ValueError:
-        raise InvalidField("sort", f"must be one of {', '.join(IssueSort)}") from None
+    for sort in _SORTS:
+        if raw == sort.value:
+            return sort
+    raise InvalidField("sort", f"must be one of {', '.join(_SORTS)}")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.auth.tokens import masked
+from app.issues.service import grouping_explanation
 from app.projects.naming import dashed_key, dsn, short_id
 from models import REJECTION_REASONS, ApiToken, Event, IngestOutcome, Issue, IssueHistory, Project
 
@@ -56,11 +57,7 @@ def issue_json(issue: Issue, slug: str, *, detail: bool = False) -> dict[str, An
         "last_seen": iso(issue.last_seen),
     }
     if detail:
-        body["grouping"] = {
-            "version": issue.grouping_version,
-            "hash": issue.fingerprint,
-            **(issue.grouping or {}),
-        }
+        body["grouping"] = grouping_explanation(issue)
     return body
 
 

@@ -1,0 +1,43 @@
+"""The context every resolver receives: the request, who asks, the loaders, the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from app.config import Settings
+from schema.loaders import Loaders
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPrincipal:
+    """A caller authenticated by an API token; tokens may do everything for now."""
+
+    token_id: int
+
+
+# Who is asking. A user session or a scoped token becomes another member of this union;
+# resolvers only see it through the permission classes.
+Principal = TokenPrincipal
+
+
+@dataclass(slots=True)
+class Context:
+    request: web.Request
+    # The HTTP response being prepared, or the open WebSocket.
+    response: web.StreamResponse
+    settings: Settings
+    loaders: Loaders = field(default_factory=Loaders)
+    principal: Principal | None = None
+    # Why `principal` is None, as the client is told (UNAUTHENTICATED).
+    auth_problem: str = "missing Authorization: Bearer <token> header"
+    # The notifications broker, for subscriptions (set by the view once they exist).
+    broker: Any = None
+    # The `connection_init` payload of a WebSocket (strawberry fills it in).
+    connection_params: dict[str, Any] | None = None
+
+    def renew_loaders(self) -> None:
+        """Fresh caches: one WebSocket context serves many operations and messages."""
+        self.loaders = Loaders()

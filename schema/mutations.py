@@ -1,0 +1,76 @@
+"""Mutation: each returns the state it wrote, read after its transaction committed."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.auth import tokens
+from app.issues import service as issues
+from app.projects import service as projects
+from models import ApiToken, Issue, Project
+from schema.errors import renamed_fields
+from schema.permissions import AUTHENTICATED
+from schema.types.common import IssueStateEnum, model_id
+from schema.types.issue import IssueType
+from schema.types.project import ProjectType
+from schema.types.token import CreatedToken
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def create_project(self, name: str) -> ProjectType:
+        return ProjectType(model=await projects.create_project(name))
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def update_project(self, id: strawberry.ID, name: str) -> ProjectType:
+        project_id = model_id(id, Project, "id", "project")
+        return ProjectType(model=await projects.update_project(project_id, {"name": name}))
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Events accepted per minute; null returns to the server default.",
+    )
+    async def set_project_rate_limit(
+        self, id: strawberry.ID, per_minute: int | None
+    ) -> ProjectType:
+        project_id = model_id(id, Project, "id", "project")
+        with renamed_fields(rate_limit_per_minute="perMinute"):
+            changes = {"rate_limit_per_minute": per_minute}
+            return ProjectType(model=await projects.update_project(project_id, changes))
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED, description="Deletes its issues and events too."
+    )
+    async def delete_project(self, id: strawberry.ID) -> bool:
+        await projects.delete_project(model_id(id, Project, "id", "project"))
+        return True
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def update_issue(self, id: strawberry.ID, state: IssueStateEnum) -> IssueType:
+        issue_id = model_id(id, Issue, "id", "issue")
+        return IssueType(model=await issues.change_state(issue_id, state.value))
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="All or none: an unknown id changes nothing. At most 100 ids.",
+    )
+    async def bulk_update_issues(
+        self, ids: list[strawberry.ID], state: IssueStateEnum
+    ) -> list[IssueType]:
+        issue_ids = [model_id(i, Issue, "ids", "issue") for i in ids]
+        return [IssueType(model=i) for i in await issues.bulk_set_state(issue_ids, state.value)]
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def delete_issue(self, id: strawberry.ID) -> bool:
+        await issues.delete_issue(model_id(id, Issue, "id", "issue"))
+        return True
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def create_token(self, description: str | None = None) -> CreatedToken:
+        return CreatedToken.of(await tokens.create_token(description))
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def delete_token(self, id: strawberry.ID) -> bool:
+        await tokens.delete_token(model_id(id, ApiToken, "id", "token"))
+        return True

@@ -1,0 +1,48 @@
+"""Authentication for GraphQL: credentials to a Principal, and the permission every root field
+carries (a field without it would be open to anyone; a test checks that none is)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from app.auth import tokens
+from app.errors import Unauthorized
+from schema.context import Context, Principal, TokenPrincipal
+
+
+async def authenticate(authorization: str | None) -> Principal:
+    """The principal of an `Authorization` header value; Unauthorized saying what is wrong."""
+    record = await tokens.authenticate(tokens.bearer_token(authorization))
+    return TokenPrincipal(token_id=record.id)
+
+
+def ws_authorization(params: Mapping[str, Any] | None, header: str | None) -> str | None:
+    """The Authorization value of a WebSocket: `connection_init` payload first, then the
+    upgrade request's header. The payload may carry `Authorization` or a bare `token`."""
+    for key in ("Authorization", "authorization"):
+        if params and key in params:
+            value = params[key]
+            if not isinstance(value, str):
+                raise Unauthorized(f"connection_init payload: {key} must be a string")
+            return value
+    if params and "token" in params:
+        token = params["token"]
+        if not isinstance(token, str):
+            raise Unauthorized("connection_init payload: token must be a string")
+        return f"Bearer {token}"
+    return header
+
+
+class IsAuthenticated(BasePermission):
+    def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
+        if info.context.principal is None:
+            # Raised rather than returned False: the one error mapping gives it its code.
+            raise Unauthorized(info.context.auth_problem)
+        return True
+
+
+AUTHENTICATED: list[type[BasePermission]] = [IsAuthenticated]

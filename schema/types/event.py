@@ -1,0 +1,287 @@
+"""Events: the stored payload rendered field by field, defensively (SDKs send odd shapes)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from app.errors import NotFound
+from app.events import service as events
+from app.pagination import Page
+from models import Event
+from schema.context import Context
+from schema.types.common import BigInt, PageInfo
+from schema.types.issue import IssueType
+
+_INT32 = 2**31 - 1
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if isinstance(value, int) and not isinstance(value, bool) and -_INT32 <= value <= _INT32:
+        return value
+    return None
+
+
+def _texts(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    """The objects of a list or of a `{"values": [...]}` container."""
+    if isinstance(value, dict):
+        value = value.get("values")
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _object(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _json(value: object) -> JSON | None:
+    """An object of the payload, passed on whole (a JSON scalar), or None if it is no object."""
+    return JSON(value) if isinstance(value, dict) else None
+
+
+def _time(value: object) -> datetime | None:
+    """A breadcrumb time: unix seconds or ISO 8601 text, as SDKs send either."""
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC)
+        if isinstance(value, str) and len(value) <= 40:
+            moment = datetime.fromisoformat(value)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    return None
+
+
+@strawberry.type
+class Frame:
+    filename: str | None
+    abs_path: str | None
+    function: str | None
+    module: str | None
+    lineno: int | None
+    colno: int | None
+    context_line: str | None
+    pre_context: list[str]
+    post_context: list[str]
+    in_app: bool | None
+    vars: JSON | None
+
+    @classmethod
+    def of(cls, frame: dict[str, Any]) -> Frame:
+        in_app = frame.get("in_app")
+        return cls(
+            filename=_text(frame, "filename"),
+            abs_path=_text(frame, "abs_path"),
+            function=_text(frame, "function"),
+            module=_text(frame, "module"),
+            lineno=_int(frame, "lineno"),
+            colno=_int(frame, "colno"),
+            context_line=_text(frame, "context_line"),
+            pre_context=_texts(frame, "pre_context"),
+            post_context=_texts(frame, "post_context"),
+            in_app=in_app if isinstance(in_app, bool) else None,
+            vars=_json(frame.get("vars")),
+        )
+
+
+@strawberry.type
+class Stacktrace:
+    frames: list[Frame]
+
+
+@strawberry.type(name="ExceptionValue")
+class ExceptionValue:
+    type: str | None
+    value: str | None
+    module: str | None
+    stacktrace: Stacktrace | None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ExceptionValue:
+        trace = _object(data.get("stacktrace"))
+        return cls(
+            type=_text(data, "type"),
+            value=_text(data, "value"),
+            module=_text(data, "module"),
+            stacktrace=Stacktrace(frames=[Frame.of(f) for f in _dicts(trace.get("frames"))])
+            if trace
+            else None,
+        )
+
+
+@strawberry.type
+class Breadcrumb:
+    timestamp: datetime | None
+    category: str | None
+    message: str | None
+    level: str | None
+    type: str | None
+    data: JSON | None
+
+    @classmethod
+    def of(cls, crumb: dict[str, Any]) -> Breadcrumb:
+        return cls(
+            timestamp=_time(crumb.get("timestamp")),
+            category=_text(crumb, "category"),
+            message=_text(crumb, "message"),
+            level=_text(crumb, "level"),
+            type=_text(crumb, "type"),
+            data=_json(crumb.get("data")),
+        )
+
+
+@strawberry.type(name="EventUser")
+class User:
+    id: str | None
+    email: str | None
+    username: str | None
+    ip_address: str | None
+
+
+@strawberry.type
+class Tag:
+    key: str
+    value: str
+
+
+@strawberry.type(name="Event")
+class EventType:
+    model: strawberry.Private[Event]
+    # The payload parsed once, on first use: several fields read it.
+    parsed: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.field(description="The SDK's event id, as a dashed UUID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(uuid.UUID(hex=self.model.event_id)))
+
+    @strawberry.field
+    def timestamp(self) -> datetime:
+        return self.model.timestamp
+
+    @strawberry.field
+    def received_at(self) -> datetime:
+        return self.model.received_at
+
+    @strawberry.field
+    def environment(self) -> str | None:
+        return self.model.environment
+
+    @strawberry.field
+    def release(self) -> str | None:
+        return self.model.release
+
+    @strawberry.field
+    def level(self) -> str:
+        return self.model.level
+
+    @strawberry.field
+    def platform(self) -> str:
+        return self.model.platform
+
+    @strawberry.field
+    def message(self) -> str | None:
+        logentry = _object(self._payload.get("logentry")) or {}
+        return _text(logentry, "formatted") or _text(logentry, "message")
+
+    @strawberry.field
+    def user(self) -> User | None:
+        user = _object(self.model.user)
+        if user is None:
+            return None
+        return User(
+            id=_text(user, "id"),
+            email=_text(user, "email"),
+            username=_text(user, "username"),
+            ip_address=_text(user, "ip_address"),
+        )
+
+    @strawberry.field(description="By key.")
+    def tags(self) -> list[Tag]:
+        tags = _object(self.model.tags) or {}
+        # By key: PostgreSQL's jsonb does not keep the order the SDK sent.
+        return [Tag(key=k, value=v) for k, v in sorted(tags.items()) if isinstance(v, str)]
+
+    @strawberry.field
+    def exceptions(self) -> list[ExceptionValue]:
+        return [ExceptionValue.of(e) for e in _dicts(self._payload.get("exception"))]
+
+    @strawberry.field
+    def breadcrumbs(self) -> list[Breadcrumb]:
+        return [Breadcrumb.of(b) for b in _dicts(self._payload.get("breadcrumbs"))]
+
+    @strawberry.field
+    def contexts(self) -> JSON | None:
+        return _json(self._payload.get("contexts"))
+
+    @strawberry.field
+    def request(self) -> JSON | None:
+        return _json(self._payload.get("request"))
+
+    @strawberry.field
+    def sdk(self) -> JSON | None:
+        return _json(self._payload.get("sdk"))
+
+    @strawberry.field
+    async def issue(self, info: Info[Context, None]) -> IssueType:
+        issue = await info.context.loaders.issue.load(self.model.issue_id)
+        if issue is None:  # deleted while this operation ran
+            raise NotFound(f"issue {self.model.issue_id} not found")
+        return IssueType(model=issue)
+
+    @strawberry.field(description="The issue's event just before this one in time.")
+    async def previous_event(self) -> EventType | None:
+        event = await events.neighbour(self.model, later=False)
+        return EventType(model=event) if event else None
+
+    @strawberry.field(description="The issue's event just after this one in time.")
+    async def next_event(self) -> EventType | None:
+        event = await events.neighbour(self.model, later=True)
+        return EventType(model=event) if event else None
+
+    @property
+    def _payload(self) -> dict[str, Any]:
+        if self.parsed is None:
+            raw = json.loads(self.model.payload) if self.model.payload else {}
+            self.parsed = raw if isinstance(raw, dict) else {}
+        return self.parsed
+
+
+@strawberry.type
+class EventEdge:
+    cursor: str
+    node: EventType
+
+
+@strawberry.type
+class EventConnection:
+    edges: list[EventEdge]
+    page_info: PageInfo
+    issue_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def total_count(self) -> BigInt:
+        return BigInt(await events.count_events(self.issue_id))
+
+    @classmethod
+    def of(cls, page: Page[Event], issue_id: int) -> EventConnection:
+        edges = [EventEdge(cursor=page.cursor_of(e), node=EventType(model=e)) for e in page.items]
+        info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
+        return cls(edges=edges, page_info=info, issue_id=issue_id)

@@ -1,0 +1,149 @@
+"""The aiohttp view of /graphql: body limits, authentication, WebSocket refusals.
+
+POST bodies are plain JSON of at most MAX_BODY_BYTES (the application's client_max_size is
+ingestion's, and it does not decode Content-Encoding, so a compressed body is refused here);
+GET serves queries and, to browsers, GraphiQL. WebSockets speak graphql-transport-ws and
+graphql-ws; a connection without valid credentials is closed with 4401 (4403: forbidden).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import hdrs, web
+from cross_web import AiohttpHTTPRequestAdapter, HTTPException
+from strawberry.aiohttp.views import GraphQLView
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
+
+from app.config import MIB
+from app.database import is_unavailable
+from app.errors import (
+    FaultlineError,
+    Forbidden,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from app.http import RENDERER_ATTR, SETTINGS, json_response, read_body
+from schema import schema
+from schema.context import Context
+from schema.errors import extensions_of
+from schema.permissions import authenticate, ws_authorization
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1 * MIB
+_BODY = web.RequestKey("graphql_body", bytes)
+# Close codes of graphql-transport-ws; graphql-ws clients get them too.
+WS_UNAUTHENTICATED = 4401
+WS_FORBIDDEN = 4403
+WS_UNAVAILABLE = 1011
+
+
+def render_error(error: FaultlineError) -> web.Response:
+    """A failure of the HTTP request itself, as a GraphQL response with its status."""
+    body = {"errors": [{"message": error.message, "extensions": extensions_of(error)}]}
+    return json_response(body, status=error.status)
+
+
+def _adapter(request: web.Request) -> AiohttpHTTPRequestAdapter:
+    # The body was read (within our limits) before strawberry saw the request.
+    return AiohttpHTTPRequestAdapter(request, body=request.get(_BODY))
+
+
+class FaultlineGraphQLView(GraphQLView[Context, None]):
+    request_adapter_class = staticmethod(_adapter)  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(schema=schema)
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        try:
+            if request.method == "POST" and not self.is_websocket_request(request):
+                request[_BODY] = await _read_plain_json(request)
+            return await self.run(request=request)
+        except HTTPException as exc:
+            error = FaultlineError(exc.reason)
+            error.status = exc.status_code
+            raise error from None
+
+    async def get_context(
+        self, request: web.Request, response: web.Response | web.WebSocketResponse
+    ) -> Context:
+        context = Context(request=request, response=response, settings=request.app[SETTINGS])
+        if not isinstance(response, web.WebSocketResponse):
+            await _authenticate(context, request.headers.get(hdrs.AUTHORIZATION))
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        ws = context.response
+        assert isinstance(ws, web.WebSocketResponse)
+        header = context.request.headers.get(hdrs.AUTHORIZATION)
+        try:
+            authorization = ws_authorization(context.connection_params, header)
+            context.principal = await authenticate(authorization)
+        except Unauthorized as error:
+            await _refuse(ws, WS_UNAUTHENTICATED, error)
+        except Forbidden as error:
+            await _refuse(ws, WS_FORBIDDEN, error)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                log.exception("unexpected error authenticating a GraphQL WebSocket")
+            await _refuse(ws, WS_UNAVAILABLE, FaultlineError("server unavailable, reconnect"))
+        ack: UnsetType = UNSET
+        return ack
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [], max_msg_size=MAX_BODY_BYTES
+        )
+        await ws.prepare(request)
+        return ws
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Strawberry turns JSONDecodeError (only) into a 400 or a WebSocket close: every other
+        # failure of untrusted JSON (bad UTF-8, nesting, huge numbers) is made one.
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise json.JSONDecodeError(f"malformed JSON: {type(exc).__name__}", "", 0) from None
+
+
+async def _authenticate(context: Context, authorization: str | None) -> None:
+    """Sets the principal, or says why there is none; a database failure propagates."""
+    try:
+        context.principal = await authenticate(authorization)
+    except Unauthorized as error:
+        context.auth_problem = error.message
+
+
+async def _refuse(ws: web.WebSocketResponse, code: int, error: FaultlineError) -> None:
+    payload: dict[str, object] = {"message": error.message, "extensions": extensions_of(error)}
+    if ws.ws_protocol == GRAPHQL_WS_PROTOCOL and not ws.closed:
+        # graphql-ws has no close codes of its own: its clients read connection_error.
+        await ws.send_json({"type": "connection_error", "payload": payload})
+    await ws.close(code=code, message=error.message[:120].encode())
+    raise ConnectionRejectionError(payload)
+
+
+async def _read_plain_json(request: web.Request) -> bytes:
+    encoding = request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise UnsupportedMediaType("Content-Encoding is not supported on /graphql; send plain JSON")
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType("Content-Type must be application/json")
+    body = await read_body(request, MAX_BODY_BYTES, request.app[SETTINGS].body_read_timeout_s)
+    # Strawberry expects an object (or a list, a batch) and fails on any other JSON value.
+    if body.lstrip(b" \t\r\n")[:1] not in (b"{", b"["):
+        raise HTTPException(400, 'body must be a JSON object: {"query": ...}')
+    return body
+
+
+def setup(app: web.Application) -> None:
+    view = FaultlineGraphQLView()
+    setattr(view, RENDERER_ATTR, render_error)  # errors escaping the view: GraphQL-shaped
+    app.router.add_route("*", "/graphql", view)

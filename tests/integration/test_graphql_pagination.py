@@ -1,0 +1,99 @@
+"""Issue pages stay stable while events arrive, and a page costs the same queries at any size."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from models import Issue
+from tests.integration import seed
+from tests.integration.graphql import data
+from tests.integration.sentry import event_envelope, exception_event, new_project
+
+PAGE = """query($p: ID!, $first: Int!, $after: String) {
+  issues(projectId: $p, first: $first, after: $after) {
+    edges { node { shortId } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def _ingest(http, project, function: str) -> None:
+    body = event_envelope(exception_event(function=function))
+    async with http.post(project.envelope_url, data=body, headers=project.auth) as resp:
+        assert resp.status == 200, await resp.text()
+
+
+async def test_pages_never_repeat_or_skip_an_issue_while_events_bump_others(http, server, auth):
+    project = await new_project(server)
+    # Six issues through real ingestion; the later ones are seen last (listed first).
+    for n in range(1, 7):
+        await _ingest(http, project, f"f{n}")
+    assert await Issue.filter(project_id=project.id).count() == 6
+    variables = {"p": str(project.id), "first": 2}
+    first = (await data(http, server, PAGE, variables, auth))["issues"]
+    assert [e["node"]["shortId"] for e in first["edges"]] == ["MY-APP-6", "MY-APP-5"]
+    # New events bump an issue already served (5) and one not served yet (2) to the top.
+    await _ingest(http, project, "f5")
+    await _ingest(http, project, "f2")
+    rest: list[str] = []
+    after = first["pageInfo"]["endCursor"]
+    while after:
+        page = (await data(http, server, PAGE, {**variables, "after": after}, auth))["issues"]
+        rest += [e["node"]["shortId"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+    # Served pages are not repeated, and every issue not bumped comes exactly once, in order;
+    # the bumped one moved above the cursor (the next first page shows it).
+    assert rest == ["MY-APP-4", "MY-APP-3", "MY-APP-1"]
+    again = (await data(http, server, PAGE, variables, auth))["issues"]
+    assert [e["node"]["shortId"] for e in again["edges"]] == ["MY-APP-2", "MY-APP-5"]
+
+
+class _QueryCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # The client logs each statement it sends (and pool events, which are not statements).
+        if "connection pool" not in record.getMessage():
+            self.count += 1
+
+
+@contextmanager
+def _counting() -> Iterator[_QueryCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = _QueryCounter()
+    level = logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+
+
+LIST = """query($p: ID!, $first: Int!) { issues(projectId: $p, first: $first) {
+  totalCount edges { node { shortId project { name } latestEvent { id issue { id } } } }
+} }"""
+
+
+async def test_a_page_costs_the_same_queries_for_5_and_50_issues(http, server, auth):
+    project = await new_project(server)
+    from models import Project
+
+    model = await Project.get(id=project.id)
+    for n in range(1, 51):
+        issue = await seed.issue(model, n)
+        await seed.event(issue, n)
+    variables = {"p": str(project.id)}
+    await data(http, server, LIST, {**variables, "first": 1}, auth)  # token use recorded now
+    counts = {}
+    for first in (5, 50):
+        with _counting() as counter:
+            found = await data(http, server, LIST, {**variables, "first": first}, auth)
+        assert len(found["issues"]["edges"]) == first
+        counts[first] = counter.count
+    # Token, project, issue page, count, projects, latest event ids, events, their issues.
+    assert counts == {5: 8, 50: 8}
