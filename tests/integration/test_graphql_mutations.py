@@ -194,15 +194,15 @@ async def test_bulk_update_with_an_unknown_id_changes_nothing(http, server, auth
     assert await IssueHistory.all().count() == 0
 
 
-async def test_bulk_update_refuses_more_than_100_issues(http, server, auth, project):
+async def test_bulk_update_refuses_more_than_1000_issues(http, server, auth, project):
     result = await execute(
         http,
         server,
         "mutation($ids: [ID!]!) { bulkUpdateIssues(ids: $ids, state: MUTED) { id } }",
-        {"ids": [str(n) for n in range(1, 102)]},
+        {"ids": [str(n) for n in range(1, 1002)]},
         auth,
     )
-    assert result["errors"][0]["message"] == "ids: must name at most 100 issues"
+    assert result["errors"][0]["message"] == "ids: at most 1000 issues at once"
     assert codes(result) == [("BAD_USER_INPUT", "ids")]
 
 
