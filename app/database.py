@@ -173,6 +173,7 @@ def _limited(url: str, limits: Limits) -> dict[str, Any]:
     else:
         # SQLite has no statement timeout; a lock waits this long, then "database is locked".
         credentials.setdefault("busy_timeout", limits.lock_timeout_ms)
+        connection["engine"] = "app.sqlite_engine"  # transactions begin IMMEDIATE
     return connection
 
 
