@@ -27,9 +27,8 @@ from bench.bodies import request_headers
 from bench.children import (
     Children,
     LoadProcess,
-    faultline_command,
     free_port,
-    server_env,
+    start_server,
     tail,
     wait_healthy,
 )
@@ -113,20 +112,10 @@ async def faultline_phase(
     headers: dict[str, str],
 ) -> dict[str, Any]:
     """Server up, the load, the wait until stored, server down: the report's `faultline`."""
-    port = free_port()
     server_log = RESULTS / "server.log"
-    workers = ["--workers", str(options.workers)] if options.workers > 1 else []
-    with server_log.open("wb") as log_file:
-        server = await children.start(
-            "faultline server",
-            [*faultline_command(), "serve", "--port", str(port), *workers],
-            env=server_env(database_url),
-            stdout=log_file,
-            stderr=log_file,
-        )
-    startup_s = await wait_healthy(server, port, server_log)
-    await asyncio.sleep(1.0)  # let spawned workers settle (all answer /health by now)
-    log(f"server: pid {server.pid} on port {port}, healthy after {startup_s:.1f} s")
+    server, port, startup_s = await start_server(
+        children, database_url, options.workers, server_log
+    )
 
     async with Database(database_url) as db:
         counters_before = await db.pg_counters()
@@ -212,7 +201,12 @@ async def amain(options: Options, children: Children) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    options = parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["graphql"]:
+        from bench.graphql.__main__ import main as graphql_main
+
+        return graphql_main(arguments[1:])
+    options = parse_args(arguments)
     children = Children()
     try:
         report = asyncio.run(amain(options, children))

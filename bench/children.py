@@ -126,6 +126,26 @@ async def wait_healthy(
     raise BenchError(f"server did not answer /health within {START_TIMEOUT_S:.0f} s")
 
 
+async def start_server(
+    children: Children, database_url: str, workers: int, log_path: Path
+) -> tuple[asyncio.subprocess.Process, int, float]:
+    """`faultline serve` on a free port: the process, its port, seconds until healthy."""
+    port = free_port()
+    extra = ["--workers", str(workers)] if workers > 1 else []
+    with log_path.open("wb") as log_file:
+        server = await children.start(
+            "faultline server",
+            [*faultline_command(), "serve", "--port", str(port), *extra],
+            env=server_env(database_url),
+            stdout=log_file,
+            stderr=log_file,
+        )
+    startup_s = await wait_healthy(server, port, log_path)
+    await asyncio.sleep(1.0)  # let spawned workers settle (all answer /health by now)
+    log(f"server: pid {server.pid} on port {port}, healthy after {startup_s:.1f} s")
+    return server, port, startup_s
+
+
 class LoadProcess:
     """The load generator's process and its JSON-lines protocol (bench/load.py)."""
 
