@@ -14,9 +14,7 @@ Every process started is stopped at the end, on errors and on Ctrl-C too.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -28,11 +26,12 @@ from bench.children import (
     Children,
     LoadProcess,
     free_port,
+    run_bench,
     start_server,
     tail,
     wait_healthy,
 )
-from bench.common import RESULTS, BenchError, log
+from bench.common import RESULTS, log
 from bench.database import Database, create_project, recreate_database, wait_stored
 from bench.measure import RssMonitor, measured_load
 from bench.options import BENCH_DATABASE, Options, parse_args
@@ -189,17 +188,6 @@ async def ceiling_phase(
     return {**result, "workers": options.workers, "cpu": cpu, "memory": memory}
 
 
-async def amain(options: Options, children: Children) -> dict[str, Any]:
-    # SIGTERM ends the run like Ctrl-C does: cancelled, through the cleanup below.
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await run(options, children)
-    finally:
-        await asyncio.shield(children.stop_all())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["graphql"]:
@@ -207,23 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return graphql_main(arguments[1:])
     options = parse_args(arguments)
-    children = Children()
-    try:
-        report = asyncio.run(amain(options, children))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        log("interrupted; every process the bench started was stopped")
-        return 130
-    except BenchError as exc:
-        log(f"failed: {exc}")
-        return 1
-    finally:
-        children.kill_all()  # only if the orderly stop above could not finish
-    options.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(render(report))
-    print(f"  report: {options.output}")
-    if options.check and not report["summary"]["all_targets_met"]:
-        return 1
-    return 0
+    return run_bench(lambda children: run(options, children), options.output, render, options.check)
 
 
 if __name__ == "__main__":

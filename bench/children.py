@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -144,6 +144,44 @@ async def start_server(
     await asyncio.sleep(1.0)  # let spawned workers settle (all answer /health by now)
     log(f"server: pid {server.pid} on port {port}, healthy after {startup_s:.1f} s")
     return server, port, startup_s
+
+
+def run_bench(
+    run: Callable[[Children], Awaitable[dict[str, Any]]],
+    output: Path,
+    render: Callable[[dict[str, Any]], str],
+    check: bool,
+) -> int:
+    """Runs a bench to its report (JSON to `output`, text printed); every child stopped after.
+
+    SIGTERM ends the run like Ctrl-C does: cancelled, through the orderly stop. Exit status 1
+    on a BenchError, or with `check` when a target is missed.
+    """
+    children = Children()
+
+    async def amain() -> dict[str, Any]:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await run(children)
+        finally:
+            await asyncio.shield(children.stop_all())
+
+    try:
+        report = asyncio.run(amain())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        log("interrupted; every process the bench started was stopped")
+        return 130
+    except BenchError as exc:
+        log(f"failed: {exc}")
+        return 1
+    finally:
+        children.kill_all()  # only if the orderly stop above could not finish
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(render(report))
+    print(f"  report: {output}")
+    return 1 if check and not report["summary"]["all_targets_met"] else 0
 
 
 class LoadProcess:

@@ -13,11 +13,10 @@ report     printed, and written to bench/results/graphql.json
 
 from __future__ import annotations
 
-import asyncio
-import json
-import signal
+import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -25,8 +24,9 @@ from typing import Any
 
 import aiohttp
 
+from bench import procs
 from bench.bodies import request_headers
-from bench.children import Children, LoadProcess, start_server
+from bench.children import Children, LoadProcess, run_bench, start_server
 from bench.common import RESULTS, BenchError, log
 from bench.database import Database, create_project, create_token, recreate_database
 from bench.graphql import seed
@@ -41,7 +41,7 @@ from bench.graphql.queries import (
     subscription_fields,
     type_fields,
 )
-from bench.graphql.report import render, summarize
+from bench.graphql.report import cpu_ms_per_request, render, summarize
 from bench.graphql.runner import GraphQLClient, run_operation
 from bench.graphql.subscribers import pick_subscription, subscribed
 from bench.report import machine_info
@@ -114,14 +114,16 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
                 EVENT_SAMPLE,
             )
         ]
-        await db.value("ANALYZE")  # fresh statistics, as autovacuum would have by now
+        # Seeding updates every issue row per event; autovacuum (off on some shared clusters)
+        # would have cleaned up and analysed by the time a user reads.
+        await db.value("VACUUM ANALYZE")
         ops, report["detail_fields"] = await build_operations(
             client, options, str(project_id), issue_ids, event_ids
         )
         report["queries"] = []
         for operation in ops:
             log(f"query: {operation.name}, {options.concurrency} clients, {options.duration:g} s")
-            result = await run_operation(client, operation, options.concurrency, options.duration)
+            result = await measured_operation(client, operation, options, server.pid)
             result["query"] = operation.query
             report["queries"].append(result)
         if options.subscribers:
@@ -133,6 +135,25 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
     await children.stop(load_process)
     report["summary"] = summarize(report)
     return report
+
+
+async def measured_operation(
+    client: GraphQLClient, operation: Operation, options: Options, server_pid: int
+) -> dict[str, Any]:
+    """One operation's figures, with the CPU the server, PostgreSQL and this client spent."""
+    groups = {
+        "server": procs.tree(server_pid),
+        "postgres": procs.postgres_pids(),
+        "client": [os.getpid()],
+    }
+    before = procs.CpuSnapshot.take(groups)
+    started = time.perf_counter()
+    result = await run_operation(client, operation, options.concurrency, options.duration)
+    split = procs.cpu_split(before, procs.CpuSnapshot.take(groups), time.perf_counter() - started)
+    result["cpu_ms_per_request"] = cpu_ms_per_request(split, result["requests"])
+    result["machine_busy_pct"] = split.get("machine", {}).get("busy_pct")
+    result["steal_s"] = split.get("machine", {}).get("steal_s")
+    return result
 
 
 async def build_operations(
@@ -210,35 +231,9 @@ async def subscriber_phase(
     }
 
 
-async def amain(options: Options, children: Children) -> dict[str, Any]:
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await run(options, children)
-    finally:
-        await asyncio.shield(children.stop_all())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
-    children = Children()
-    try:
-        report = asyncio.run(amain(options, children))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        log("interrupted; every process the bench started was stopped")
-        return 130
-    except BenchError as exc:
-        log(f"failed: {exc}")
-        return 1
-    finally:
-        children.kill_all()
-    options.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(render(report))
-    print(f"  report: {options.output}")
-    if options.check and not report["summary"]["all_targets_met"]:
-        return 1
-    return 0
+    return run_bench(lambda children: run(options, children), options.output, render, options.check)
 
 
 if __name__ == "__main__":

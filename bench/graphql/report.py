@@ -11,6 +11,14 @@ TARGET_P99_MS = 50.0
 TARGET_SUBSCRIBED_RATIO = 0.95
 
 
+def cpu_ms_per_request(split: dict[str, Any], requests: int) -> dict[str, float]:
+    """CPU ms per request of each group in a `procs.cpu_split`."""
+    return {
+        name: round(group["cpu_s"] * 1000 / requests, 2) if requests else 0.0
+        for name, group in split["groups"].items()
+    }
+
+
 def summarize(report: dict[str, Any]) -> dict[str, Any]:
     targets: dict[str, dict[str, Any]] = {}
     for result in report["queries"]:
@@ -63,6 +71,13 @@ def render(report: dict[str, Any]) -> str:
             f"{latency['p50']:>7.1f} {latency['p95']:>7.1f} {latency['p99']:>7.1f} "
             f"{sum(result['errors'].values()):>6}   {target['target']} {_mark(target['met'])}"
         )
+        cpu = result.get("cpu_ms_per_request")
+        if cpu:
+            lines.append(
+                "      CPU ms per request: "
+                + ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
+                + f"; machine busy {result['machine_busy_pct']}%, steal {result['steal_s']} s"
+            )
         lines += [f"      e.g. {sample}" for sample in result["error_samples"][:2]]
     lines.append("  (latencies in ms; nearest-rank percentiles over every request)")
     subscribers = report.get("subscribers") or {}

@@ -23,7 +23,7 @@ from bench.graphql.queries import (
     subscription_fields,
     type_fields,
 )
-from bench.graphql.report import render, summarize
+from bench.graphql.report import cpu_ms_per_request, render, summarize
 from bench.graphql.runner import summarize as summarize_operation
 from bench.graphql.seed import state_plan
 from bench.graphql.subscribers import SUBSCRIPTIONS, pick_subscription
@@ -234,3 +234,18 @@ def test_percentile_is_the_nearest_rank(n: int, fraction: float, rank: int) -> N
     # round(x + 0.5) rounded half to even: ranks 96 and 100 for p95 and p99 of 100 values.
     assert percentile(list(range(1, n + 1)), fraction) == rank
     assert percentile([], fraction) == 0.0
+
+
+def test_cpu_per_request_by_group_and_its_report_line() -> None:
+    split = {
+        "groups": {"server": {"cpu_s": 3.0}, "postgres": {"cpu_s": 0.5}, "client": {"cpu_s": 0}}
+    }
+    assert cpu_ms_per_request(split, 200) == {"server": 15.0, "postgres": 2.5, "client": 0.0}
+    assert cpu_ms_per_request(split, 0) == {"server": 0.0, "postgres": 0.0, "client": 0.0}
+    report = _report([10.0], {})
+    report["queries"][0].update(
+        cpu_ms_per_request={"server": 15.0, "postgres": 2.5}, machine_busy_pct=97.0, steal_s=0.3
+    )
+    assert "CPU ms per request: server 15.0, postgres 2.5; machine busy 97.0%, steal 0.3 s" in (
+        render(report)
+    )
