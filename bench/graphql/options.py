@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphql import GraphQLError, parse
+
 from bench.common import RESULTS
 from bench.options import DEFAULT_ADMIN_URL
 
@@ -28,6 +30,14 @@ class Options:
     admin_url: str
     output: Path
     check: bool
+
+
+def _check_query(parser: argparse.ArgumentParser, path: Path) -> None:
+    """Refused here, not after minutes of seeding: an unreadable or unparsable query file."""
+    try:
+        parse(path.read_text())
+    except (OSError, UnicodeDecodeError, GraphQLError) as exc:
+        parser.error(f"--detail-query {path}: {exc}")
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -71,8 +81,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     args = parser.parse_args(argv)
     if min(args.issues, args.concurrency, args.workers, args.seed_concurrency) < 1:
         parser.error("issues, concurrency, workers and seed concurrency must be positive")
-    if args.events < args.issues or args.duration <= 0 or args.subscribers < 0:
-        parser.error("events must be at least issues; duration positive; subscribers >= 0")
+    if args.events < args.issues or args.subscribers < 0:
+        parser.error("events must be at least issues, subscribers at least 0")
+    if args.duration <= 0 or args.ingest_duration <= 0:
+        parser.error("durations must be positive")
+    if args.detail_query is not None:
+        _check_query(parser, args.detail_query)
     return Options(
         issues=args.issues,
         events=args.events,

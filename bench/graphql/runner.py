@@ -35,9 +35,12 @@ class GraphQLClient:
         async with self.http.post(self.url, data=body, headers=self.headers) as response:
             raw = await response.read()
         try:
-            return response.status, orjson.loads(raw)
+            answer = orjson.loads(raw)
         except orjson.JSONDecodeError:
+            answer = None
+        if not isinstance(answer, dict):
             return response.status, {"errors": [{"message": raw[:200].decode(errors="replace")}]}
+        return response.status, answer
 
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The answer's `data`; raises RuntimeError naming the errors when there are any."""

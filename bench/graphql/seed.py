@@ -21,6 +21,7 @@ FIRST_GUESS_PER_S = 1000.0  # a short first slice, then the rate measured
 RESOLVED_EVERY = 10  # every 10th issue resolved
 MUTED_EVERY = 25  # every 25th (not resolved) muted
 MAX_STALLED_SLICES = 3
+BULK_LIMIT = 100  # ids per bulkUpdateIssues, within the schema's documented limit
 
 BULK_UPDATE = """
 mutation Bulk($ids: [ID!]!, $state: IssueState!) {
@@ -79,7 +80,7 @@ async def set_states(client: GraphQLClient, issue_ids: list[str]) -> dict[str, i
     """Resolves and mutes a share of the issues through `bulkUpdateIssues`; counts per state."""
     counts = {}
     for state, ids in state_plan(issue_ids).items():
-        if ids:
-            await client.data(BULK_UPDATE, {"ids": ids, "state": state})
+        for start in range(0, len(ids), BULK_LIMIT):
+            await client.data(BULK_UPDATE, {"ids": ids[start : start + BULK_LIMIT], "state": state})
         counts[state.lower()] = len(ids)
     return counts

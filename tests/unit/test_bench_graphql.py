@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -203,7 +204,15 @@ def test_options_defaults_follow_the_issue(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(
-    "argv", [["--events", "10", "--issues", "20"], ["--concurrency", "0"], ["--subscribers", "-1"]]
+    "argv",
+    [
+        ["--events", "10", "--issues", "20"],
+        ["--concurrency", "0"],
+        ["--subscribers", "-1"],
+        ["--duration", "0"],
+        ["--ingest-duration", "-1"],
+        ["--detail-query", "/nonexistent/q.graphql"],
+    ],
 )
 def test_bad_options_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
@@ -249,3 +258,16 @@ def test_cpu_per_request_by_group_and_its_report_line() -> None:
     assert "CPU ms per request: server 15.0, postgres 2.5; machine busy 97.0%, steal 0.3 s" in (
         render(report)
     )
+
+
+def test_a_detail_query_file_is_read_and_parsed_up_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.graphql"
+    good.write_text("query ($id: ID!) { issue(id: $id) { id } }")
+    assert parse_args(["--detail-query", str(good)]).detail_query == good
+    bad = tmp_path / "bad.graphql"
+    bad.write_text("query { issue(id: ")
+    with pytest.raises(SystemExit):
+        parse_args(["--detail-query", str(bad)])
+    assert "--detail-query" in capsys.readouterr().err
