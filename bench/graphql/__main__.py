@@ -213,10 +213,14 @@ async def subscriber_phase(
         return float(result["ok_per_s"])
 
     before = await ingest_rate()
-    async with subscribed(
-        http, graphql_url, token, str(project_id), field, options.subscribers
-    ) as subscribers:
-        with_subscribers = await ingest_rate()
+    try:
+        async with subscribed(
+            http, graphql_url, token, str(project_id), field, options.subscribers
+        ) as subscribers:
+            with_subscribers = await ingest_rate()
+    except (RuntimeError, aiohttp.ClientError) as exc:
+        log(f"subscribers: {exc}")
+        return {"count": options.subscribers, "field": field, "skipped": f"failed: {exc}"}
     after = await ingest_rate()
     without = (before + after) / 2
     return {

@@ -29,7 +29,7 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
     if ratio is not None:
         targets["ingest rate with subscribers"] = {
             "target": f">= {TARGET_SUBSCRIBED_RATIO:.0%} of without",
-            "met": ratio >= TARGET_SUBSCRIBED_RATIO,
+            "met": ratio >= TARGET_SUBSCRIBED_RATIO and not subscribers.get("errors"),
         }
     missing = [field for field in WANTED_DETAIL if field not in report["detail_fields"]]
     return {

@@ -32,6 +32,7 @@ class Subscriber:
     def __init__(self) -> None:
         self.messages = 0
         self.errors: list[str] = []
+        self.subscribed = asyncio.Event()
 
     async def run(
         self, ws: aiohttp.ClientWebSocketResponse, field: str, project_id: str, token: str
@@ -49,6 +50,7 @@ class Subscriber:
                 "payload": {"query": SUBSCRIPTIONS[field], "variables": {"p": project_id}},
             }
         )
+        self.subscribed.set()
         async for message in ws:
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
@@ -60,6 +62,8 @@ class Subscriber:
             elif data.get("type") in ("error", "complete"):
                 self.errors.append(str(data)[:300])
                 break
+        if ws.close_code not in (None, 1000):
+            self.errors.append(f"closed with {ws.close_code}")
 
 
 @contextlib.asynccontextmanager
@@ -74,6 +78,13 @@ async def subscribed(
         for s, ws in zip(subscribers, sockets, strict=True)
     ]
     try:
+        # Until all have subscribed, or one has failed (refused, closed) before it could.
+        ready: asyncio.Future[Any] = asyncio.gather(*(s.subscribed.wait() for s in subscribers))
+        await asyncio.wait({ready, *tasks}, timeout=ACK_TIMEOUT_S, return_when="FIRST_COMPLETED")
+        if not ready.done():
+            ready.cancel()
+            failed = [repr(t.exception()) for t in tasks if t.done() and t.exception()]
+            raise RuntimeError(f"not all subscribed within {ACK_TIMEOUT_S:g} s: {failed}")
         yield subscribers
     finally:
         for ws in sockets:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from graphql import parse, validate
 
 from bench.__main__ import main as bench_main
@@ -27,7 +31,13 @@ from bench.graphql.queries import (
 from bench.graphql.report import cpu_ms_per_request, render, summarize
 from bench.graphql.runner import summarize as summarize_operation
 from bench.graphql.seed import state_plan
-from bench.graphql.subscribers import SUBSCRIPTIONS, pick_subscription
+from bench.graphql.subscribers import (
+    PROTOCOL,
+    SUBSCRIPTIONS,
+    Subscriber,
+    pick_subscription,
+    subscribed,
+)
 from bench.load import percentile
 from bench.options import DEFAULT_ADMIN_URL
 from schema import schema
@@ -271,3 +281,63 @@ def test_a_detail_query_file_is_read_and_parsed_up_front(
     with pytest.raises(SystemExit):
         parse_args(["--detail-query", str(bad)])
     assert "--detail-query" in capsys.readouterr().err
+
+
+# --- subscribers, against a graphql-transport-ws peer (the schema has no subscription yet) -----
+
+
+async def _peer(request: web.Request) -> web.WebSocketResponse:
+    """Acks a connection_init with the bench token, answers a subscribe with 3 `next`s."""
+    ws = web.WebSocketResponse(protocols=("graphql-transport-ws",))
+    await ws.prepare(request)
+    init = await ws.receive_json()
+    if init["payload"] != {"Authorization": "Bearer t0ken"}:
+        await ws.close(code=4401)
+        return ws
+    await ws.send_json({"type": "connection_ack"})
+    subscribe = await ws.receive_json()
+    assert subscribe["payload"] == {"query": SUBSCRIPTIONS["issueChanged"], "variables": {"p": "7"}}
+    for n in range(3):
+        await ws.send_json({"id": subscribe["id"], "type": "next", "payload": {"data": {"n": n}}})
+    if request.query.get("stay"):
+        async for _ in ws:  # until the client closes
+            pass
+    await ws.close()
+    return ws
+
+
+@pytest.fixture
+async def peer_url() -> AsyncIterator[str]:
+    app = web.Application()
+    app.router.add_get("/graphql", _peer)
+    server = TestServer(app)
+    await server.start_server()
+    yield str(server.make_url("/graphql"))
+    await server.close()
+
+
+async def test_a_subscriber_counts_what_it_receives(peer_url: str) -> None:
+    subscriber = Subscriber()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(peer_url, protocols=(PROTOCOL,)) as ws,
+    ):
+        await subscriber.run(ws, "issueChanged", "7", "t0ken")  # the peer closes after three
+    assert subscriber.messages == 3
+    assert subscriber.errors == []
+    assert subscriber.subscribed.is_set()
+
+
+async def test_subscribers_are_all_subscribed_inside_the_block(peer_url: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        url = f"{peer_url}?stay=1"
+        async with subscribed(http, url, "t0ken", "7", "issueChanged", 4) as subscribers:
+            assert [s.subscribed.is_set() for s in subscribers] == [True] * 4
+        assert [s.errors for s in subscribers] == [[], [], [], []]
+
+
+async def test_subscribers_refused_are_an_error_not_a_silent_zero(peer_url: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(RuntimeError, match="not all subscribed"):
+            async with subscribed(http, peer_url, "wrong", "7", "issueChanged", 2):
+                pass
