@@ -14,9 +14,7 @@ Every process started is stopped at the end, on errors and on Ctrl-C too.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -27,13 +25,13 @@ from bench.bodies import request_headers
 from bench.children import (
     Children,
     LoadProcess,
-    faultline_command,
     free_port,
-    server_env,
+    run_bench,
+    start_server,
     tail,
     wait_healthy,
 )
-from bench.common import RESULTS, BenchError, log
+from bench.common import RESULTS, log
 from bench.database import Database, create_project, recreate_database, wait_stored
 from bench.measure import RssMonitor, measured_load
 from bench.options import BENCH_DATABASE, Options, parse_args
@@ -113,20 +111,10 @@ async def faultline_phase(
     headers: dict[str, str],
 ) -> dict[str, Any]:
     """Server up, the load, the wait until stored, server down: the report's `faultline`."""
-    port = free_port()
     server_log = RESULTS / "server.log"
-    workers = ["--workers", str(options.workers)] if options.workers > 1 else []
-    with server_log.open("wb") as log_file:
-        server = await children.start(
-            "faultline server",
-            [*faultline_command(), "serve", "--port", str(port), *workers],
-            env=server_env(database_url),
-            stdout=log_file,
-            stderr=log_file,
-        )
-    startup_s = await wait_healthy(server, port, server_log)
-    await asyncio.sleep(1.0)  # let spawned workers settle (all answer /health by now)
-    log(f"server: pid {server.pid} on port {port}, healthy after {startup_s:.1f} s")
+    server, port, startup_s = await start_server(
+        children, database_url, options.workers, server_log
+    )
 
     async with Database(database_url) as db:
         counters_before = await db.pg_counters()
@@ -200,36 +188,14 @@ async def ceiling_phase(
     return {**result, "workers": options.workers, "cpu": cpu, "memory": memory}
 
 
-async def amain(options: Options, children: Children) -> dict[str, Any]:
-    # SIGTERM ends the run like Ctrl-C does: cancelled, through the cleanup below.
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await run(options, children)
-    finally:
-        await asyncio.shield(children.stop_all())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    options = parse_args(argv)
-    children = Children()
-    try:
-        report = asyncio.run(amain(options, children))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        log("interrupted; every process the bench started was stopped")
-        return 130
-    except BenchError as exc:
-        log(f"failed: {exc}")
-        return 1
-    finally:
-        children.kill_all()  # only if the orderly stop above could not finish
-    options.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(render(report))
-    print(f"  report: {options.output}")
-    if options.check and not report["summary"]["all_targets_met"]:
-        return 1
-    return 0
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["graphql"]:
+        from bench.graphql.__main__ import main as graphql_main
+
+        return graphql_main(arguments[1:])
+    options = parse_args(arguments)
+    return run_bench(lambda children: run(options, children), options.output, render, options.check)
 
 
 if __name__ == "__main__":

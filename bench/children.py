@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -124,6 +124,64 @@ async def wait_healthy(
                         return time.perf_counter() - started
             await asyncio.sleep(0.1)
     raise BenchError(f"server did not answer /health within {START_TIMEOUT_S:.0f} s")
+
+
+async def start_server(
+    children: Children, database_url: str, workers: int, log_path: Path
+) -> tuple[asyncio.subprocess.Process, int, float]:
+    """`faultline serve` on a free port: the process, its port, seconds until healthy."""
+    port = free_port()
+    extra = ["--workers", str(workers)] if workers > 1 else []
+    with log_path.open("wb") as log_file:
+        server = await children.start(
+            "faultline server",
+            [*faultline_command(), "serve", "--port", str(port), *extra],
+            env=server_env(database_url),
+            stdout=log_file,
+            stderr=log_file,
+        )
+    startup_s = await wait_healthy(server, port, log_path)
+    await asyncio.sleep(1.0)  # let spawned workers settle (all answer /health by now)
+    log(f"server: pid {server.pid} on port {port}, healthy after {startup_s:.1f} s")
+    return server, port, startup_s
+
+
+def run_bench(
+    run: Callable[[Children], Awaitable[dict[str, Any]]],
+    output: Path,
+    render: Callable[[dict[str, Any]], str],
+    check: bool,
+) -> int:
+    """Runs a bench to its report (JSON to `output`, text printed); every child stopped after.
+
+    SIGTERM ends the run like Ctrl-C does: cancelled, through the orderly stop. Exit status 1
+    on a BenchError, or with `check` when a target is missed.
+    """
+    children = Children()
+
+    async def amain() -> dict[str, Any]:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await run(children)
+        finally:
+            await asyncio.shield(children.stop_all())
+
+    try:
+        report = asyncio.run(amain())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        log("interrupted; every process the bench started was stopped")
+        return 130
+    except BenchError as exc:
+        log(f"failed: {exc}")
+        return 1
+    finally:
+        children.kill_all()  # only if the orderly stop above could not finish
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(render(report))
+    print(f"  report: {output}")
+    return 1 if check and not report["summary"]["all_targets_met"] else 0
 
 
 class LoadProcess:

@@ -53,15 +53,21 @@ class Database:
             await self._pg.close()
 
     async def value(self, sql: str, *args: Any) -> Any:
+        """The first column of the first row (None without rows)."""
+        column = await self.column(sql, *args)
+        return column[0] if column else None
+
+    async def column(self, sql: str, *args: Any) -> list[Any]:
+        """The first column of every row; `?` placeholders on both backends."""
         if self._pg is not None:
             numbers = iter(range(1, len(args) + 1))
-            return await self._pg.fetchval(re.sub(r"\?", lambda _: f"${next(numbers)}", sql), *args)
+            rows = await self._pg.fetch(re.sub(r"\?", lambda _: f"${next(numbers)}", sql), *args)
+            return [row[0] for row in rows]
         path = self.url.removeprefix("sqlite://").split("?", 1)[0]
 
-        def query() -> Any:
+        def query() -> list[Any]:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-                row = conn.execute(sql, args).fetchone()
-                return row[0] if row else None
+                return [row[0] for row in conn.execute(sql, args).fetchall()]
 
         return await asyncio.to_thread(query)
 
@@ -78,11 +84,23 @@ class Database:
 
 
 async def create_project(database_url: str) -> dict[str, Any]:
+    project: dict[str, Any] = json.loads(
+        await faultline_cli(database_url, "project", "create", "bench")
+    )
+    return project
+
+
+async def create_token(database_url: str) -> str:
+    """A new API token (`faultline token create` prints it on its last line)."""
+    out = await faultline_cli(database_url, "token", "create", "--description", "bench")
+    return out.strip().splitlines()[-1].strip()
+
+
+async def faultline_cli(database_url: str, *args: str) -> str:
+    """Runs `faultline ARGS` against the database; its standard output."""
     process = await asyncio.create_subprocess_exec(
         *faultline_command(),
-        "project",
-        "create",
-        "bench",
+        *args,
         env=server_env(database_url),
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -97,9 +115,8 @@ async def create_project(database_url: str) -> dict[str, Any]:
         await process.wait()
         raise
     if process.returncode != 0:
-        raise BenchError(f"faultline project create failed: {err.decode(errors='replace')}")
-    project: dict[str, Any] = json.loads(out)
-    return project
+        raise BenchError(f"faultline {' '.join(args)} failed: {err.decode(errors='replace')}")
+    return out.decode()
 
 
 async def wait_stored(

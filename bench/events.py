@@ -104,6 +104,8 @@ FRAMES_PER_STACK = 20
 BREADCRUMB_KINDS = ("http", "query", "log", "redis", "navigation")
 HOSTS = ("web-1", "web-2", "web-3", "worker-1")
 RELEASES = ("myshop@2.14.0", "myshop@2.14.1", "myshop@2.15.0")
+# Levels by group: mostly errors, some warnings and fatals, so `level:` searches select.
+GROUP_LEVELS = ("error",) * 7 + ("warning", "warning", "fatal")
 
 
 def _iso(moment: datetime) -> str:
@@ -214,7 +216,7 @@ class EventFactory:
         environment = "production" if rng.random() < 0.9 else "staging"
         ip = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
         return {
-            "level": "error",
+            "level": GROUP_LEVELS[(group + group // len(DOMAINS)) % len(GROUP_LEVELS)],
             "exception": {
                 "values": [
                     {

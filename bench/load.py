@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import gc
 import json
+import math
 import resource
 import sys
 import time
@@ -55,7 +56,8 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile of an ascending list (0.0 when it is empty)."""
     if not sorted_values:
         return 0.0
-    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
+    # ceil(fraction * n), rounded first so 0.07 * 100 = 7.000000000000001 is rank 7, not 8.
+    rank = max(1, min(len(sorted_values), math.ceil(round(fraction * len(sorted_values), 9))))
     return sorted_values[rank - 1]
 
 
