@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
+import orjson
 from tortoise import connections
 
 from app.errors import NotFound
@@ -22,6 +25,17 @@ def event_key(value: str) -> str | None:
         return uuid.UUID(value).hex
     except ValueError:
         return None
+
+
+def payload_of(event: Event) -> dict[str, Any]:
+    """The stored, normalised event as a dict (orjson: several times faster on 13 KB payloads)."""
+    if not event.payload:
+        return {}
+    try:
+        value = orjson.loads(event.payload)
+    except orjson.JSONDecodeError:  # rows stored before lone surrogates were replaced
+        value = json.loads(event.payload)
+    return value if isinstance(value, dict) else {}
 
 
 async def list_events(issue_id: int, page: PageRequest) -> Page[Event]:

@@ -259,8 +259,7 @@ class EventType:
     @property
     def _payload(self) -> dict[str, Any]:
         if self.parsed is None:
-            raw = json.loads(self.model.payload) if self.model.payload else {}
-            self.parsed = raw if isinstance(raw, dict) else {}
+            self.parsed = events.payload_of(self.model)
         return self.parsed
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from app.auth.tokens import masked
+from app.events.service import payload_of
 from app.issues.service import grouping_explanation
 from app.projects.naming import dashed_key, dsn, short_id
 from models import REJECTION_REASONS, ApiToken, Event, IngestOutcome, Issue, IssueHistory, Project
@@ -85,7 +85,7 @@ _RENAMED = frozenset({"event_id", "timestamp", "received", "environment", "relea
 
 def event_json(event: Event) -> dict[str, Any]:
     """The full event: the normalised payload with ids and times in API form."""
-    payload: dict[str, Any] = json.loads(event.payload) if event.payload else {}
+    payload = payload_of(event)
     logentry = payload.get("logentry") or {}
     body: dict[str, Any] = {
         **event_summary_json(event),
