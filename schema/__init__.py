@@ -26,6 +26,7 @@ from schema.errors import process
 from schema.limits import DocumentLimits
 from schema.mutations import Mutation
 from schema.queries import Query
+from schema.subscriptions import Subscription
 from schema.types.common import SCALARS
 
 MAX_TOKENS = 5_000
@@ -55,6 +56,7 @@ schema = FaultlineSchema(
     config=StrawberryConfig(scalar_map=SCALARS),
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),

@@ -115,16 +115,10 @@ async def tag_values(
     issue_ids: Sequence[int], keys: Sequence[str] | None = None, top: int = DEFAULT_TOP
 ) -> dict[int, list[TagSummary]]:
     """Per issue, its tag keys (all, or those of `keys`) by name, each with its `top` values."""
-    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
-        raise InvalidField("top", f"must be an integer from 1 to {MAX_TOP}")
+    check_tag_query(keys, top)
     key_filter = ""
     params: list[Any] = [list(issue_ids)]
     if keys is not None:
-        for key in keys:
-            if not valid_key(key):
-                raise InvalidField(
-                    "key", f"must be 1 to {MAX_KEY_CHARS} characters of a-z A-Z 0-9 _ . : -"
-                )
         key_filter = " AND key {in}"
         params.append(list(keys))
     rows = await _fetch(
@@ -162,6 +156,17 @@ async def tag_values(
             )
         )
     return found
+
+
+def check_tag_query(keys: Sequence[str] | None, top: int) -> None:
+    """InvalidField naming `top` or `key` when `tag_values` would refuse them."""
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+        raise InvalidField("top", f"must be an integer from 1 to {MAX_TOP}")
+    for key in keys or ():
+        if not valid_key(key):
+            raise InvalidField(
+                "key", f"must be 1 to {MAX_KEY_CHARS} characters of a-z A-Z 0-9 _ . : -"
+            )
 
 
 async def environments(issue_ids: Sequence[int]) -> dict[int, list[str]]:
