@@ -7,6 +7,11 @@ counts the new subscription (or the operation failed): a change made after that 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+import os
+import socket
+import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -96,3 +101,82 @@ async def subscribed(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+class RawWebSocket:
+    """A WebSocket client on a bare socket that reads only when told to: between its reads the
+    server's frames pile up in the kernel (a receive buffer of `receive_buffer` bytes) and then
+    in the server, as with a client that hangs."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._loop = asyncio.get_running_loop()
+        self._buffer = b""
+
+    @classmethod
+    async def connect(
+        cls, server: Server, protocol: str, receive_buffer: int = 16 * 1024
+    ) -> RawWebSocket:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.setblocking(False)
+        host, port = server.url.removeprefix("http://").split(":")
+        await asyncio.get_running_loop().sock_connect(sock, (host, int(port)))
+        ws = cls(sock)
+        key = base64.b64encode(os.urandom(16)).decode()
+        await ws._send(
+            f"GET /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {protocol}\r\n\r\n".encode()
+        )
+        head = await ws._until(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 101"), head
+        return ws
+
+    async def send_json(self, message: dict[str, Any]) -> None:
+        payload = json.dumps(message).encode()
+        mask = os.urandom(4)
+        n = len(payload)
+        if n < 126:
+            head = bytes([0x81, 0x80 | n])
+        elif n < 2**16:
+            head = bytes([0x81, 0x80 | 126]) + struct.pack("!H", n)
+        else:
+            head = bytes([0x81, 0x80 | 127]) + struct.pack("!Q", n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        await self._send(head + mask + masked)
+
+    async def receive_json(self, timeout_s: float = 30) -> Any:
+        """The next text frame, parsed (the server sends unmasked, unfragmented frames)."""
+        head = await asyncio.wait_for(self._exactly(2), timeout_s)
+        n = head[1] & 0x7F
+        if n == 126:
+            (n,) = struct.unpack("!H", await self._exactly(2))
+        elif n == 127:
+            (n,) = struct.unpack("!Q", await self._exactly(8))
+        payload = await asyncio.wait_for(self._exactly(n), timeout_s)
+        assert head[0] == 0x81, f"not a text frame: {head!r} {payload[:200]!r}"
+        return json.loads(payload)
+
+    def close(self) -> None:
+        self._sock.close()
+
+    async def _send(self, data: bytes) -> None:
+        await self._loop.sock_sendall(self._sock, data)
+
+    async def _fill(self) -> None:
+        chunk = await self._loop.sock_recv(self._sock, 64 * 1024)
+        assert chunk, "connection closed"
+        self._buffer += chunk
+
+    async def _until(self, marker: bytes) -> bytes:
+        while marker not in self._buffer:
+            await self._fill()
+        found, _, self._buffer = self._buffer.partition(marker)
+        return found
+
+    async def _exactly(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            await self._fill()
+        found, self._buffer = self._buffer[:n], self._buffer[n:]
+        return found
