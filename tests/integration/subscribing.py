@@ -73,15 +73,10 @@ async def connected(
 
 
 @asynccontextmanager
-async def subscribed(
-    dedicated: Dedicated,
-    session: AsyncClientSession,
-    document: str,
-    variables: dict[str, Any] | None = None,
-) -> AsyncIterator[Listener]:
+async def listening(
+    session: AsyncClientSession, document: str, variables: dict[str, Any] | None = None
+) -> AsyncIterator[tuple[Listener, asyncio.Task[None]]]:
     """A subscription of `session`, its results pumped into a Listener while the block runs."""
-    broker = broker_of(dedicated)
-    before = broker.subscribers
     listener = Listener()
 
     async def pump() -> None:
@@ -96,11 +91,25 @@ async def subscribed(
 
     task = asyncio.create_task(pump())
     try:
-        await wait_until(lambda: broker.subscribers > before or task.done())
-        yield listener
+        yield listener, task
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+@asynccontextmanager
+async def subscribed(
+    dedicated: Dedicated,
+    session: AsyncClientSession,
+    document: str,
+    variables: dict[str, Any] | None = None,
+) -> AsyncIterator[Listener]:
+    """A subscription of `session` that the server's broker counts (or that failed)."""
+    broker = broker_of(dedicated)
+    before = broker.subscribers
+    async with listening(session, document, variables) as (listener, task):
+        await wait_until(lambda: broker.subscribers > before or task.done())
+        yield listener
 
 
 class RawWebSocket:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from gql import Client
+from gql.transport.websockets import WebsocketsTransport
+
 from models import Issue, Project
+from tests.conftest import free_port
 from tests.integration import seed
 from tests.integration.dedicated import Dedicated
 from tests.integration.graphql import data
-from tests.integration.notifying import broker_of, notifying_server, wait_until
+from tests.integration.notifying import broker_of, notifying_server, only_issue, wait_until
+from tests.integration.processes import faultline_env, start_server, stop
 from tests.integration.sentry import SentryProject, event_envelope, exception_event, new_project
-from tests.integration.subscribing import TRANSPORT_WS, RawWebSocket, connected, subscribed
+from tests.integration.subscribing import (
+    TRANSPORT_WS,
+    RawWebSocket,
+    connected,
+    listening,
+    subscribed,
+)
 
 # A message of ~250 kB per new issue: a few of them fill every buffer between the server and a
 # client that does not read (its receive buffer is kept small below).
@@ -27,6 +40,9 @@ MEDIUM = (
     + " } } }"
 )
 BLOCKING_ISSUES = 24  # 6 MB: more than the server's send buffer (4 MiB at most) and the client's
+CREATED_AT_A = """subscription($p: ID) {
+  issueCreated(projectId: $p) { id shortId culprit eventCount }
+}"""
 FLOOD = 1_100  # state changes: more than a subscription's queue holds (1,000)
 
 
@@ -108,3 +124,54 @@ async def test_a_client_that_stops_reading_blocks_nobody_and_is_told_what_it_los
         finally:
             stuck.close()
         await wait_until(lambda: broker.subscribers == 1)  # the reader's; the stuck one ended
+
+
+async def test_a_subscriber_of_one_process_hears_an_issue_ingested_by_another(http, server, token):
+    if not server.settings.database_url.startswith("postgres"):
+        pytest.skip("several server processes need PostgreSQL")
+    project = await new_project(server)
+    env = faultline_env(server.settings.database_url)
+    ports = free_port(), free_port()
+    a, b = await asyncio.gather(*(start_server(port, env) for port in ports))
+    try:
+        b_url = f"http://127.0.0.1:{ports[1]}"
+        transport = WebsocketsTransport(
+            url=f"ws://127.0.0.1:{ports[0]}/graphql", init_payload={"token": token}
+        )
+
+        async def ingest_at_b(function: str) -> None:
+            async with http.post(
+                f"{b_url}/api/{project.id}/envelope/",
+                data=event_envelope(exception_event(function=function)),
+                headers=project.auth,
+            ) as resp:
+                assert resp.status == 200
+
+        async with (
+            Client(transport=transport) as session,
+            listening(session, CREATED_AT_A, {"p": str(project.id)}) as (created, _),
+        ):
+            # A does not say when it has subscribed: new issues go in at B until A tells of one.
+            warm = 0
+            while not created.pending():
+                warm += 1
+                await ingest_at_b(f"warm_{warm}")
+                await wait_until(lambda: created.pending() > 0, timeout_s=2, fail=False)
+            await ingest_at_b("target")
+            target = await only_issue(project, "target")
+            heard = [(await created.next())["issueCreated"]]
+            while heard[-1]["culprit"] != "app.views in target":
+                heard.append((await created.next())["issueCreated"])
+            # Warm-up issues heard late are still heard, each once, before the target.
+            assert [h["culprit"] for h in heard[:-1]] == [
+                f"app.views in warm_{n}" for n in range(warm - len(heard) + 2, warm + 1)
+            ]
+            assert heard[-1] == {
+                "id": str(target.id),
+                "shortId": f"MY-APP-{target.counter}",
+                "culprit": "app.views in target",
+                "eventCount": 1,
+            }
+    finally:
+        for proc in (a, b):
+            assert await stop(proc) == 0
