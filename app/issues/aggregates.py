@@ -26,7 +26,9 @@ from app.ingest.store.tallies import (
     ENVIRONMENT,
     HOUR_S,
     MAX_KEY_CHARS,
+    MAX_KEYS_PER_ISSUE,
     RELEASE,
+    RESERVED_KEYS,
     hour_of,
     valid_key,
 )
@@ -34,6 +36,7 @@ from models import Issue, IssueTag
 
 DEFAULT_TOP = 10
 MAX_TOP = 100
+MAX_KEYS = MAX_KEYS_PER_ISSUE + len(RESERVED_KEYS)
 
 
 class Period(StrEnum):
@@ -162,6 +165,8 @@ def check_tag_query(keys: Sequence[str] | None, top: int) -> None:
     """InvalidField naming `top` or `key` when `tag_values` would refuse them."""
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
         raise InvalidField("top", f"must be an integer from 1 to {MAX_TOP}")
+    if keys is not None and len(keys) > MAX_KEYS:
+        raise InvalidField("key", f"at most {MAX_KEYS} keys (an issue has no more)")
     for key in keys or ():
         if not valid_key(key):
             raise InvalidField(

@@ -127,6 +127,11 @@ async def test_issue_aggregates_are_exact(http, server, auth):
             "keys",
         ),
         ('keys: [""]', "keys: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -", "keys"),
+        (
+            "keys: [" + ", ".join(f'"k{n}"' for n in range(103)) + "]",
+            "keys: at most 102 keys (an issue has no more)",
+            "keys",
+        ),
     ],
 )
 async def test_bad_tag_arguments_are_bad_user_input(http, server, auth, arguments, message, field):
