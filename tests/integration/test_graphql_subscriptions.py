@@ -13,7 +13,7 @@ from gql import gql
 from gql.transport.exceptions import TransportQueryError
 
 from models import Issue
-from tests.integration.graphql import data
+from tests.integration.graphql import data, execute
 from tests.integration.notifying import (
     broker_of,
     next_change,
@@ -279,3 +279,16 @@ async def test_a_query_over_a_websocket_fails_once_its_token_is_deleted(http, se
             await session.execute(query)
         assert failure.value.errors is not None
         assert _codes(failure.value.errors) == [DELETED_TOKEN]
+
+
+async def test_a_subscription_over_http_is_refused_naming_websockets(http, server, auth):
+    message = "subscriptions run over a WebSocket on /graphql (graphql-transport-ws or graphql-ws)"
+    for document in (CREATED, UPDATED, CHANGED):
+        result = await execute(http, server, document, headers=auth)
+        assert result["data"] is None
+        assert _codes(result["errors"]) == [(message, {"code": "BAD_USER_INPUT"})]
+    async with http.get(
+        server("/graphql"), params={"query": "subscription { issueCreated { id } }"}, headers=auth
+    ) as resp:
+        assert resp.status == 200
+        assert _codes((await resp.json())["errors"]) == [(message, {"code": "BAD_USER_INPUT"})]
