@@ -54,9 +54,6 @@ class Listener:
         assert item.errors is not None
         return item.errors
 
-    async def ended(self, timeout_s: float = 10) -> bool:
-        return await asyncio.wait_for(self.results.get(), timeout_s) is _END
-
     def pending(self) -> int:
         return self.results.qsize()
 
