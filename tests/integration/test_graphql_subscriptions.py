@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import pytest
 from gql import gql
 from gql.transport.exceptions import TransportQueryError
 
+from app.database import asyncpg_dsn
+from app.notifications import PostgresBroker
 from models import Issue
 from tests.integration.graphql import data, execute
 from tests.integration.notifying import (
@@ -292,3 +295,26 @@ async def test_a_subscription_over_http_is_refused_naming_websockets(http, serve
     ) as resp:
         assert resp.status == 200
         assert _codes((await resp.json())["errors"]) == [(message, {"code": "BAD_USER_INPUT"})]
+
+
+async def test_issue_changed_counts_the_times_the_server_stopped_hearing(http, server, token):
+    if not server.settings.database_url.startswith("postgres"):
+        pytest.skip("only PostgreSQL's LISTEN connection can be lost")
+    project = await new_project(server)
+    async with (
+        notifying_server(server.settings.database_url) as (dedicated, _),
+        connected(dedicated, token, TRANSPORT_WS) as session,
+        subscribed(dedicated, session, CHANGED, {"p": str(project.id)}) as changes,
+    ):
+        broker = broker_of(dedicated)
+        assert isinstance(broker, PostgresBroker)
+        first_pid = broker.listener_pid
+        admin = await asyncpg.connect(asyncpg_dsn(server.settings.database_url))
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", first_pid)
+        finally:
+            await admin.close()
+        await wait_until(lambda: broker.listener_pid not in (None, first_pid))
+        await send(http, dedicated, project, "after_gap")
+        found = (await changes.next())["issueChanged"]
+        assert (found["kind"], found["lost"], found["interrupted"]) == ("CREATED", 0, 1)
