@@ -32,14 +32,14 @@ class Context:
     # The HTTP response being prepared, or the open WebSocket.
     response: web.StreamResponse
     settings: Settings
+    # The notifications broker, for subscriptions.
+    broker: Broker
     # Wall-clock seconds: "now" of the frequency buckets (tests step it).
     clock: Callable[[], float] = time.time
     loaders: Loaders = field(default_factory=Loaders)
     principal: Principal | None = None
     # Why `principal` is None, as the client is told (UNAUTHENTICATED).
     auth_problem: str = "missing Authorization: Bearer <token> header"
-    # The notifications broker, for subscriptions.
-    broker: Broker | None = None
     # The `connection_init` payload of a WebSocket (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
 

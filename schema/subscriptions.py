@@ -18,7 +18,6 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.errors import Unavailable
 from app.notifications import ChangeKind, IssueChange
 from app.projects import service as projects
 from models import Issue, Project
@@ -115,8 +114,6 @@ async def _heard(
     context: Context, project_id: int | None, kinds: frozenset[ChangeKind]
 ) -> AsyncGenerator[_Heard, None]:
     """The changes of `kinds` of one project (None: all), each with its issue read fresh."""
-    if context.broker is None:
-        raise Unavailable("subscriptions are not available")
     async with context.broker.subscribe(project_id) as subscription:
         async for change in subscription:
             if change.kind not in kinds:
