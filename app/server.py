@@ -63,5 +63,5 @@ def create_app(
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
     rustrak.setup(app)
-    graphql.setup(app)
+    graphql.setup(app, clock or time.time)
     return app

@@ -21,11 +21,14 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
+from app.errors import BadRequest
 from schema.errors import process
 from schema.limits import DocumentLimits
 from schema.mutations import Mutation
 from schema.queries import Query
+from schema.subscriptions import Subscription
 from schema.types.common import SCALARS
 
 MAX_TOKENS = 5_000
@@ -34,6 +37,9 @@ CACHE_SIZE = 256
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 RULES: list[type[ASTValidationRule]] = [DocumentLimits]
+SUBSCRIPTIONS_NEED_A_WEBSOCKET = (
+    "subscriptions run over a WebSocket on /graphql (graphql-transport-ws or graphql-ws)"
+)
 
 
 class FreshLoaders(SchemaExtension):
@@ -41,6 +47,19 @@ class FreshLoaders(SchemaExtension):
 
     def on_operation(self):  # type: ignore[no-untyped-def]
         self.execution_context.context.renew_loaders()
+        yield
+
+
+class WebSocketSubscriptions(SchemaExtension):
+    """Strawberry runs a subscription sent over HTTP as a query, where it can only fail."""
+
+    def on_execute(self):  # type: ignore[no-untyped-def]
+        execution = self.execution_context
+        if (
+            execution.operation_type is OperationType.SUBSCRIPTION
+            and not execution.context.websocket
+        ):
+            raise BadRequest(SUBSCRIPTIONS_NEED_A_WEBSOCKET)
         yield
 
 
@@ -55,12 +74,14 @@ schema = FaultlineSchema(
     config=StrawberryConfig(scalar_map=SCALARS),
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         FreshLoaders,
+        WebSocketSubscriptions,
     ],
 )
 

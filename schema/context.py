@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from app.config import Settings
+from app.notifications import Broker
 from schema.loaders import Loaders
 
 
@@ -29,15 +32,21 @@ class Context:
     # The HTTP response being prepared, or the open WebSocket.
     response: web.StreamResponse
     settings: Settings
+    # The notifications broker, for subscriptions.
+    broker: Broker
+    # Wall-clock seconds: "now" of the frequency buckets (tests step it).
+    clock: Callable[[], float] = time.time
     loaders: Loaders = field(default_factory=Loaders)
     principal: Principal | None = None
     # Why `principal` is None, as the client is told (UNAUTHENTICATED).
     auth_problem: str = "missing Authorization: Bearer <token> header"
-    # The notifications broker, for subscriptions (set by the view once they exist).
-    broker: Any = None
     # The `connection_init` payload of a WebSocket (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
 
+    @property
+    def websocket(self) -> bool:
+        return isinstance(self.response, web.WebSocketResponse)
+
     def renew_loaders(self) -> None:
         """Fresh caches: one WebSocket context serves many operations and messages."""
-        self.loaders = Loaders()
+        self.loaders = Loaders(self.clock)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from app.auth import tokens
 from app.events import service as events
+from app.issues import aggregates
 from app.issues import service as issues
+from app.issues.aggregates import Bucket, Period, TagSummary
 from app.projects import service as projects
-from models import Event, Issue, Project
+from models import ApiToken, Event, Issue, Project
 
 V = TypeVar("V")
+A = TypeVar("A", bound=Hashable)
+# The arguments of an issue's `tags` field: the keys asked for (None: all) and `top`.
+TagQuery = tuple[tuple[str, ...] | None, int]
 
 
 def _by_key(
@@ -25,13 +33,74 @@ def _by_key(
     return load
 
 
+def _per_issue(
+    fetch: Callable[[list[int], A], Awaitable[Mapping[int, V]]],
+) -> Callable[[list[tuple[int, A]]], Awaitable[list[V]]]:
+    """Keys (issue id, arguments): one fetch per distinct arguments, for all their issues."""
+
+    async def load(keys: list[tuple[int, A]]) -> list[V]:
+        groups: dict[A, list[int]] = {}
+        for issue_id, args in keys:
+            groups.setdefault(args, []).append(issue_id)
+        found = {args: await fetch(ids, args) for args, ids in groups.items()}
+        return [found[args][issue_id] for issue_id, args in keys]
+
+    return load
+
+
+def _frequencies(
+    clock: Callable[[], float],
+) -> Callable[[Sequence[int], Period], Awaitable[dict[int, list[Bucket]]]]:
+    async def fetch(issue_ids: Sequence[int], period: Period) -> dict[int, list[Bucket]]:
+        now = datetime.fromtimestamp(clock(), UTC)
+        return await aggregates.frequencies(issue_ids, period, now)
+
+    return fetch
+
+
+async def _tags(issue_ids: Sequence[int], query: TagQuery) -> dict[int, list[TagSummary]]:
+    keys, top = query
+    return await aggregates.tag_values(issue_ids, keys, top)
+
+
+async def _values(
+    issue_ids: list[int], fetch: Callable[[list[int]], Awaitable[dict[int, list[str]]]]
+) -> list[list[str]]:
+    found = await fetch(issue_ids)
+    return [found[issue_id] for issue_id in issue_ids]
+
+
 class Loaders:
-    """One set per operation (and per subscription message): caches must not outlive it."""
+    """One set per operation (and per subscription message): caches must not outlive it.
+    `clock` (seconds) is "now" for the frequency buckets."""
 
-    __slots__ = ("issue", "latest_event", "project")
+    __slots__ = (
+        "environments",
+        "frequency",
+        "issue",
+        "latest_event",
+        "project",
+        "releases",
+        "tags",
+        "token",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.project: DataLoader[int, Project | None] = DataLoader(_by_key(projects.projects_by_id))
         self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
+        self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
         # Keyed by issue id.
         self.latest_event: DataLoader[int, Event | None] = DataLoader(_by_key(events.latest_events))
+        self.environments: DataLoader[int, list[str]] = DataLoader(
+            lambda ids: _values(ids, aggregates.environments)
+        )
+        self.releases: DataLoader[int, list[str]] = DataLoader(
+            lambda ids: _values(ids, aggregates.releases)
+        )
+        # Keyed by issue id and the field's arguments.
+        self.frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
+            _per_issue(_frequencies(clock))
+        )
+        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(
+            _per_issue(_tags)
+        )

@@ -53,7 +53,8 @@ class Mutation:
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
-        description="All or none: an unknown id changes nothing. At most 100 ids.",
+        description="All or none: an unknown id changes nothing. "
+        f"At most {issues.MAX_BULK_IDS:,} ids.",
     )
     async def bulk_update_issues(
         self, ids: list[strawberry.ID], state: IssueStateEnum

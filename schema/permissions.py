@@ -37,11 +37,24 @@ def ws_authorization(params: Mapping[str, Any] | None, header: str | None) -> st
     return header
 
 
+async def still_authenticated(context: Context) -> Principal:
+    """The principal, or Unauthorized. A WebSocket authenticated once, at `connection_init`:
+    its token is looked up again (once per operation and per subscription message, through the
+    loader), and once it is gone every operation of the socket fails."""
+    principal = context.principal
+    if principal is None:
+        raise Unauthorized(context.auth_problem)
+    if context.websocket and await context.loaders.token.load(principal.token_id) is None:
+        context.principal = None
+        context.auth_problem = "the API token of this connection was deleted"
+        raise Unauthorized(context.auth_problem)
+    return principal
+
+
 class IsAuthenticated(BasePermission):
-    def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
-        if info.context.principal is None:
-            # Raised rather than returned False: the one error mapping gives it its code.
-            raise Unauthorized(info.context.auth_problem)
+    async def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
+        # Raises rather than returns False: the one error mapping gives it its code.
+        await still_authenticated(info.context)
         return True
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Callable
 
 from aiohttp import hdrs, web
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
@@ -27,6 +29,7 @@ from app.errors import (
     UnsupportedMediaType,
 )
 from app.http import RENDERER_ATTR, SETTINGS, json_response, read_body
+from app.notifications import BROKER
 from schema import schema
 from schema.context import Context
 from schema.errors import extensions_of
@@ -56,8 +59,9 @@ def _adapter(request: web.Request) -> AiohttpHTTPRequestAdapter:
 class FaultlineGraphQLView(GraphQLView[Context, None]):
     request_adapter_class = staticmethod(_adapter)  # type: ignore[assignment]
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float]) -> None:
         super().__init__(schema=schema)
+        self._clock = clock
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -72,7 +76,14 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
     ) -> Context:
-        context = Context(request=request, response=response, settings=request.app[SETTINGS])
+        context = Context(
+            request=request,
+            response=response,
+            settings=request.app[SETTINGS],
+            clock=self._clock,
+            broker=request.app[BROKER],
+        )
+        context.renew_loaders()
         if not isinstance(response, web.WebSocketResponse):
             await _authenticate(context, request.headers.get(hdrs.AUTHORIZATION))
         return context
@@ -143,7 +154,8 @@ async def _read_plain_json(request: web.Request) -> bytes:
     return body
 
 
-def setup(app: web.Application) -> None:
-    view = FaultlineGraphQLView()
+def setup(app: web.Application, clock: Callable[[], float] = time.time) -> None:
+    """`clock`: wall-clock seconds, "now" for the resolvers (tests step it)."""
+    view = FaultlineGraphQLView(clock)
     setattr(view, RENDERER_ATTR, render_error)  # errors escaping the view: GraphQL-shaped
     app.router.add_route("*", "/graphql", view)

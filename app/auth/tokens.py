@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -90,6 +91,10 @@ async def authenticate(token: str) -> ApiToken:
         record.last_used_at = now
         await ApiToken.filter(id=record.id).update(last_used_at=now)
     return record
+
+
+async def tokens_by_id(token_ids: Iterable[int]) -> dict[int, ApiToken]:
+    return {t.id: t for t in await ApiToken.filter(id__in=list(token_ids))}
 
 
 async def all_tokens() -> list[ApiToken]:

@@ -26,7 +26,9 @@ from app.ingest.store.tallies import (
     ENVIRONMENT,
     HOUR_S,
     MAX_KEY_CHARS,
+    MAX_KEYS_PER_ISSUE,
     RELEASE,
+    RESERVED_KEYS,
     hour_of,
     valid_key,
 )
@@ -34,6 +36,7 @@ from models import Issue, IssueTag
 
 DEFAULT_TOP = 10
 MAX_TOP = 100
+MAX_KEYS = MAX_KEYS_PER_ISSUE + len(RESERVED_KEYS)
 
 
 class Period(StrEnum):
@@ -115,16 +118,10 @@ async def tag_values(
     issue_ids: Sequence[int], keys: Sequence[str] | None = None, top: int = DEFAULT_TOP
 ) -> dict[int, list[TagSummary]]:
     """Per issue, its tag keys (all, or those of `keys`) by name, each with its `top` values."""
-    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
-        raise InvalidField("top", f"must be an integer from 1 to {MAX_TOP}")
+    check_tag_query(keys, top)
     key_filter = ""
     params: list[Any] = [list(issue_ids)]
     if keys is not None:
-        for key in keys:
-            if not valid_key(key):
-                raise InvalidField(
-                    "key", f"must be 1 to {MAX_KEY_CHARS} characters of a-z A-Z 0-9 _ . : -"
-                )
         key_filter = " AND key {in}"
         params.append(list(keys))
     rows = await _fetch(
@@ -162,6 +159,19 @@ async def tag_values(
             )
         )
     return found
+
+
+def check_tag_query(keys: Sequence[str] | None, top: int) -> None:
+    """InvalidField naming `top` or `key` when `tag_values` would refuse them."""
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+        raise InvalidField("top", f"must be an integer from 1 to {MAX_TOP}")
+    if keys is not None and len(keys) > MAX_KEYS:
+        raise InvalidField("key", f"at most {MAX_KEYS} keys (an issue has no more)")
+    for key in keys or ():
+        if not valid_key(key):
+            raise InvalidField(
+                "key", f"must be 1 to {MAX_KEY_CHARS} characters of a-z A-Z 0-9 _ . : -"
+            )
 
 
 async def environments(issue_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from app.errors import NotFound
 from app.events import service as events
 from app.issues import service as issues
+from app.issues.aggregates import DEFAULT_TOP, check_tag_query
 from app.pagination import Page
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
@@ -20,6 +21,7 @@ from app.search.parse import parse_search
 from models import Issue, IssueHistory, IssueState, Project
 from schema.context import Context
 from schema.errors import renamed_fields
+from schema.types.aggregates import BucketType, FrequencyPeriodEnum, TagSummaryType
 from schema.types.common import (
     BigInt,
     IssueSortEnum,
@@ -164,6 +166,33 @@ class IssueType:
 
         event = await info.context.loaders.latest_event.load(self.model.id)
         return EventType(model=event) if event else None
+
+    @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
+    async def frequency(
+        self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
+    ) -> list[BucketType]:
+        buckets = await info.context.loaders.frequency.load((self.model.id, period.value))
+        return [BucketType.of(b) for b in buckets]
+
+    @strawberry.field(description="The environments of its events, most events first.")
+    async def environments(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.environments.load(self.model.id)
+
+    @strawberry.field(description="The releases of its events, most events first.")
+    async def releases(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.releases.load(self.model.id)
+
+    @strawberry.field(description="Tag keys by name (all, or those of `keys`) with top values.")
+    async def tags(
+        self, info: Info[Context, None], keys: list[str] | None = None, top: int = DEFAULT_TOP
+    ) -> list[TagSummaryType]:
+        with renamed_fields(key="keys"):
+            check_tag_query(keys, top)
+        query = (None if keys is None else tuple(keys), top)
+        return [
+            TagSummaryType.of(t)
+            for t in await info.context.loaders.tags.load((self.model.id, query))
+        ]
 
     async def _project(self, info: Info[Context, None]) -> Project:
         project = await info.context.loaders.project.load(self.model.project_id)

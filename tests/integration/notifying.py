@@ -73,11 +73,17 @@ async def send_direct(dedicated: Dedicated, project: SentryProject, function: st
         assert resp.status == 200
 
 
-async def wait_until(predicate: Callable[[], bool], timeout_s: float = 10) -> None:
+async def wait_until(
+    predicate: Callable[[], bool], timeout_s: float = 10, *, fail: bool = True
+) -> bool:
+    """Whether `predicate` came true within `timeout_s`; fails the test if not, unless told."""
     deadline = time.monotonic() + timeout_s
     while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
+        if time.monotonic() >= deadline:
+            assert not fail, "condition not met in time"
+            return False
         await asyncio.sleep(0.02)
+    return True
 
 
 def record(project_id: int, fingerprint: str, event_id: str | None = None) -> EventRecord:

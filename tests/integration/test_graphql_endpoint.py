@@ -15,14 +15,7 @@ from schema import MAX_TOKENS
 from schema.limits import MAX_ALIASES, MAX_DEPTH
 from schema.view import MAX_BODY_BYTES
 from tests.integration.graphql import data, execute
-
-TRANSPORT_WS = "graphql-transport-ws"
-LEGACY_WS = "graphql-ws"
-
-
-def ws_url(server) -> str:
-    return server("/graphql").replace("http://", "ws://")
-
+from tests.integration.subscribing import LEGACY_WS, TRANSPORT_WS, ws_url
 
 # --- HTTP --------------------------------------------------------------------------------------
 

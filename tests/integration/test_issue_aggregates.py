@@ -382,6 +382,10 @@ async def test_deleting_an_issue_deletes_its_aggregates(http, database_url, serv
         ("tags?key=", "key: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -"),
         ("tags?key=" + "k" * 33, "key: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -"),
         ("tags?key=a%20b", "key: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -"),
+        (
+            "tags?" + "&".join(f"key=k{n}" for n in range(103)),
+            "key: at most 102 keys (an issue has no more)",
+        ),
     ],
 )
 async def test_bad_aggregate_parameters_are_named(http, server, auth, query, error):

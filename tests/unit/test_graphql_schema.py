@@ -18,7 +18,7 @@ def test_committed_sdl_matches_the_code():
     )
 
 
-@pytest.mark.parametrize("root", ["Query", "Mutation"])
+@pytest.mark.parametrize("root", ["Query", "Mutation", "Subscription"])
 def test_every_root_field_requires_authentication(root):
     definition = schema.get_type_by_name(root)
     assert definition is not None

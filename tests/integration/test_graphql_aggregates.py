@@ -1,0 +1,158 @@
+"""An issue's aggregates through GraphQL: frequency, environments, releases and tags, exact.
+
+Events go in through the real envelope endpoint of a server whose clock the test sets (it is
+also GraphQL's "now"), so every bucket is known.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from models import Issue, Project
+from tests.integration import seed
+from tests.integration.dedicated import FakeClock, dedicated_server
+from tests.integration.graphql import data, execute
+from tests.integration.sentry import event_envelope, exception_event, new_project
+
+HOUR = 3600
+DAY = 24 * HOUR
+# 2026-11-20 10:30:00 UTC: half past an hour.
+T = 1_795_170_600
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+DETAIL = """query($i: ID!) { issue(id: $i) {
+  day: frequency { start count }
+  month: frequency(period: MONTH) { start count }
+  environments releases
+  tags { key total distinct other topValues { value count firstSeen lastSeen } }
+  browser: tags(keys: ["browser", "nope"], top: 1) { key total distinct other
+    topValues { value count } }
+} }"""
+
+
+async def test_issue_aggregates_are_exact(http, server, auth):
+    project = await new_project(server)
+    events = [
+        # (seconds from T, environment, release, browser)
+        (0, "production", "1.0", "Firefox"),
+        (-60, "production", "1.0", "Firefox"),
+        (-HOUR, "staging", "1.1", "Chrome"),
+        (-3 * DAY, "production", "1.1", "Firefox"),
+    ]
+    async with dedicated_server(server.settings.database_url, clock=FakeClock(T)) as dedicated:
+        for offset, environment, release, browser in events:
+            body = exception_event(
+                timestamp=T + offset,
+                environment=environment,
+                release=release,
+                tags={"browser": browser},
+            )
+            async with http.post(
+                dedicated.server(f"/api/{project.id}/envelope/"),
+                data=event_envelope(body),
+                headers=project.auth,
+            ) as resp:
+                assert resp.status == 200
+        issue = await Issue.get(project_id=project.id)
+        found = (await data(http, dedicated.server, DETAIL, {"i": str(issue.id)}, auth))["issue"]
+
+    this_hour = T - 1800
+    assert found["day"] == [
+        {"start": iso(this_hour - h * HOUR), "count": {0: 2, 1: 1}.get(h, 0)}
+        for h in range(23, -1, -1)
+    ]
+    today = this_hour - 10 * HOUR
+    assert found["month"] == [
+        {"start": iso(today - d * DAY), "count": {0: 3, 3: 1}.get(d, 0)} for d in range(29, -1, -1)
+    ]
+    assert (found["environments"], found["releases"]) == (["production", "staging"], ["1.0", "1.1"])
+
+    def value(name: str, count: int, first: int, last: int) -> dict[str, object]:
+        return {
+            "value": name,
+            "count": count,
+            "firstSeen": iso(T + first),
+            "lastSeen": iso(T + last),
+        }
+
+    assert found["tags"] == [
+        {
+            "key": "browser",
+            "total": 4,
+            "distinct": 2,
+            "other": 0,
+            "topValues": [value("Firefox", 3, -3 * DAY, 0), value("Chrome", 1, -HOUR, -HOUR)],
+        },
+        {
+            "key": "environment",
+            "total": 4,
+            "distinct": 2,
+            "other": 0,
+            "topValues": [value("production", 3, -3 * DAY, 0), value("staging", 1, -HOUR, -HOUR)],
+        },
+        {
+            "key": "release",
+            "total": 4,
+            "distinct": 2,
+            "other": 0,
+            # Equal counts: by value.
+            "topValues": [value("1.0", 2, -60, 0), value("1.1", 2, -3 * DAY, -HOUR)],
+        },
+    ]
+    assert found["browser"] == [
+        {
+            "key": "browser",
+            "total": 4,
+            "distinct": 2,
+            "other": 0,
+            "topValues": [{"value": "Firefox", "count": 3}],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message", "field"),
+    [
+        ("top: 0", "top: must be an integer from 1 to 100", "top"),
+        ("top: 101", "top: must be an integer from 1 to 100", "top"),
+        (
+            'keys: ["fine", "not fine"]',
+            "keys: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -",
+            "keys",
+        ),
+        ('keys: [""]', "keys: must be 1 to 32 characters of a-z A-Z 0-9 _ . : -", "keys"),
+        (
+            "keys: [" + ", ".join(f'"k{n}"' for n in range(103)) + "]",
+            "keys: at most 102 keys (an issue has no more)",
+            "keys",
+        ),
+    ],
+)
+async def test_bad_tag_arguments_are_bad_user_input(http, server, auth, arguments, message, field):
+    project = await new_project(server)
+    async with http.post(
+        project.envelope_url, data=event_envelope(exception_event()), headers=project.auth
+    ) as resp:
+        assert resp.status == 200
+    issue = await Issue.get(project_id=project.id)
+    query = f'{{ issue(id: "{issue.id}") {{ id tags({arguments}) {{ key }} }} }}'
+    result = await execute(http, server, query, headers=auth)
+    assert result["data"] == {"issue": None}
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        (message, {"code": "BAD_USER_INPUT", "field": field})
+    ]
+
+
+async def test_an_issue_without_events_has_empty_aggregates(http, server, auth):
+    project = await new_project(server)
+    issue = await seed.issue(await Project.get(id=project.id), 1)
+    query = """query($i: ID!) { issue(id: $i) {
+      environments releases tags { key } month: frequency(period: MONTH) { count } } }"""
+    found = (await data(http, server, query, {"i": str(issue.id)}, auth))["issue"]
+    assert found == {"environments": [], "releases": [], "tags": [], "month": [{"count": 0}] * 30}
