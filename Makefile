@@ -50,7 +50,7 @@ migrations: install-test  ## generate the next migration for both dialects: make
 	$(BIN)/python scripts/makemigrations.py $(or $(NAME),update)
 
 schema: install-test  ## rewrite schema/schema.graphql from the code (a test fails when they differ)
-	$(BIN)/python scripts/export_schema.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python scripts/export_schema.py
 
 lock: install-test  ## regenerate the hashed lock files after changing pyproject.toml
 	$(PIP) uv

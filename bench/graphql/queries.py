@@ -60,7 +60,7 @@ _STACKTRACE = (
 # Detail fields in the order the query lists them: (field, selection).
 DETAIL_FIELDS: tuple[tuple[str, str], ...] = (
     ("frequency", "frequency(period: DAY) { start count }"),
-    ("tags", "tags { key totalValues topValues { value count } }"),
+    ("tags", "tags { key total topValues { value count } }"),
     ("environments", "environments"),
     ("releases", "releases"),
     ("history", "history { from to cause at }"),
