@@ -1,4 +1,4 @@
-"""The suite's own guards: CI cannot pass by leaving PostgreSQL out or by reading ../shared."""
+"""The suite's own guards: CI cannot pass by leaving PostgreSQL out or by reading beside the repo."""
 
 from __future__ import annotations
 
