@@ -28,7 +28,8 @@ def test_ci_refuses_a_run_without_postgresql():
 
 
 def test_nothing_in_the_repository_reads_beside_it():
-    needles = ("../" + "shared", '"shared' + '"')  # in parts, so no checker flags this file
+    folder = "sh" + "ared"  # in parts, so that no checker takes this file for an offender
+    needles = (f"../{folder}", f'"{folder}"')
     offenders = [
         str(path.relative_to(REPO))
         for folder in ("app", "models", "schema", "migrations", "tests", "scripts", "bench")
