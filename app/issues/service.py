@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from app.errors import InvalidField, NotFound
@@ -17,10 +16,10 @@ from app.ids import fits, parse_id
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
-from app.search.filter import SearchFilter
+from app.search.filter import EventField, EventValue, LevelIs, Pattern, SearchFilter, Term
 from app.search.sql import search_condition
 from app.text import require_plain_line
-from models import Event, Issue, IssueHistory, IssueState, Project
+from models import Issue, IssueHistory, IssueState, Project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
@@ -82,20 +81,17 @@ def _filtered(
     queryset = Issue.filter(project_id=project.id)
     if state is not None:
         queryset = queryset.filter(state=state)
+    # The plain filters are search terms, so one mechanism (and its indexes) answers both.
+    terms: list[Term] = list(search.terms) if search is not None else []
     if level is not None:
-        queryset = queryset.filter(level=_filter_text("level", level))
-    # An issue matches when any of its events has the environment and release asked for.
-    on_events = {
-        name: _filter_text(name, value)
-        for name, value in (("environment", environment), ("release", release))
-        if value is not None
-    }
-    if on_events:
-        matching = Event.filter(project_id=project.id, **on_events)
-        queryset = queryset.filter(id__in=Subquery(matching.values("issue_id")))
-    if search is not None:
+        terms.append(LevelIs((_filter_text("level", level),)))
+    for field, value in ((EventField.ENVIRONMENT, environment), (EventField.RELEASE, release)):
+        if value is not None:
+            exact = Pattern((_filter_text(field.value, value),))  # `*` is no wildcard here
+            terms.append(EventValue(field, (exact,)))
+    if terms:
         dialect = Issue._meta.db.capabilities.dialect
-        condition = search_condition(search, dialect, datetime.now(UTC))
+        condition = search_condition(SearchFilter(tuple(terms)), dialect, datetime.now(UTC))
         if condition is not None:
             queryset = queryset.filter(condition)
     return queryset
