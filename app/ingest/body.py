@@ -95,27 +95,3 @@ class BodyReader:
                 f"{self._what} exceeds the {qualifier}size limit of {self._max_compressed} bytes"
             )
         return chunk
-
-
-async def read_body(
-    stream: aiohttp.StreamReader,
-    content_encoding: str | None,
-    *,
-    max_compressed_bytes: int,
-    max_decompressed_bytes: int,
-    chunk_size: int = CHUNK_BYTES,
-    what: str = "request body",
-) -> bytes:
-    """Read and decode a whole request body, refusing it (413) as soon as either cap is passed.
-
-    `what` names the body in error messages ("envelope", "event", ...).
-    """
-    reader = BodyReader(
-        stream,
-        content_encoding,
-        max_compressed_bytes=max_compressed_bytes,
-        max_decompressed_bytes=max_decompressed_bytes,
-        chunk_size=chunk_size,
-        what=what,
-    )
-    return await reader.read_all()

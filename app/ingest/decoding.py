@@ -343,7 +343,7 @@ def decode_bytes(
     max_decompressed_bytes: int,
     what: str = "request body",
 ) -> bytes:
-    """Decode a body already in memory, with the same limit and errors as `body.read_body`."""
+    """Decode a body already in memory, with the same limit and errors as `body.BodyReader`."""
     decoder = decoder_for(content_encoding)
     sink = io.BytesIO()
     decode_into(sink, decoder, data, max_decompressed_bytes, what)

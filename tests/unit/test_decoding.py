@@ -20,7 +20,7 @@ from aiohttp import StreamReader
 from aiohttp.base_protocol import BaseProtocol
 
 from app.errors import BadRequest, PayloadTooLarge
-from app.ingest.body import read_body
+from app.ingest.body import BodyReader
 from app.ingest.decoding import (
     DECODERS,
     MAX_MEMBERS,
@@ -44,6 +44,11 @@ PAYLOAD = b"".join(
     _rng.choice([b'{"message":"hello world"}\n', _rng.randbytes(37), b"\0" * 500])
     for _ in range(2000)
 )
+
+
+async def read_body(stream: Any, content_encoding: str | None, **limits: Any) -> bytes:
+    """The whole decoded body, as ingestion reads it."""
+    return await BodyReader(stream, content_encoding, **limits).read_all()
 
 
 class _Protocol(BaseProtocol):
