@@ -340,6 +340,7 @@ _cached_auth = functools.lru_cache(maxsize=1024)(_parse_auth)
 
 def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
     """The row-ready form of a normalised event (pure)."""
+    tags = event.get("tags") or {}
     grouping = compute_grouping(event)
     summary = summarize(event)
     user = event.get("user")
@@ -353,7 +354,7 @@ def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
         environment=_column(event.get("environment")),
         release=_column(event.get("release")),
         user_json=dumps(user) if isinstance(user, dict) else None,
-        tags_json=dumps(event.get("tags") or {}),
+        tags_json=dumps(tags),
         payload_json=dumps(event),
         fingerprint=grouping.hash,
         grouping_version=grouping.version,
@@ -363,6 +364,7 @@ def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
         message=summary.message,
         culprit=summary.culprit,
         rate_limit_per_minute=project.rate_limit_per_minute,
+        tags=tags if isinstance(tags, dict) else {},
     )
 
 

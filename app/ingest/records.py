@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -35,6 +36,9 @@ class EventRecord:
     culprit: str
     # Events per minute in force for the project when the event arrived (None: unlimited).
     rate_limit_per_minute: int | None
+    # The event's tags as normalised (what tags_json holds), for the issue's tag counts: the
+    # writer reads them here rather than parsing tags_json again.
+    tags: Mapping[str, object] = field(default_factory=dict)
 
     def issue_columns(self, counter: int) -> list[Any]:
         """project_id … last_seen of a new issue opened by this event (event_count is 0)."""
@@ -82,12 +86,12 @@ def sanitized(record: EventRecord) -> EventRecord:
     practice, so it is applied only after a record failed to store as it came.
     """
     changes: dict[str, Any] = {}
-    for field in fields(record):
-        value = getattr(record, field.name)
-        if field.name in _JSON_FIELDS and isinstance(value, str):
-            changes[field.name] = orjson.dumps(storable(orjson.loads(value), _clean_text)).decode()
+    for column in fields(record):
+        value = getattr(record, column.name)
+        if column.name in _JSON_FIELDS and isinstance(value, str):
+            changes[column.name] = orjson.dumps(storable(orjson.loads(value), _clean_text)).decode()
         elif isinstance(value, str):
-            changes[field.name] = _clean_text(value)
+            changes[column.name] = _clean_text(value)
     return replace(record, **changes)
 
 

@@ -18,15 +18,13 @@ Bounds, so no client can make the aggregates (or a batch's statements) grow with
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import orjson
-
+from app.ingest.jsontext import without_surrogates
 from app.ingest.records import EventRecord
 
 HOUR_S = 3600
@@ -131,7 +129,7 @@ def counted_tags(record: EventRecord) -> list[tuple[str, str]]:
         if value is not None and (text := _counted_value(value)) is not None
     ]
     taken = 0
-    for key, value in _tags(record.tags_json).items():
+    for key, value in record.tags.items():
         if taken == MAX_TAGS_PER_EVENT:
             break
         if (
@@ -185,12 +183,6 @@ def _counted_value(value: str) -> str | None:
     """The value as counted, or None when it is not one; NULs go, as PostgreSQL refuses them."""
     if "\x00" in value:
         value = value.replace("\x00", "")
+    if not value.isascii():
+        value = without_surrogates(value)  # as the event's stored JSON has it
     return value if 0 < len(value) <= MAX_VALUE_CHARS and "\n" not in value else None
-
-
-def _tags(tags_json: str) -> dict[object, object]:
-    try:
-        tags = orjson.loads(tags_json)
-    except orjson.JSONDecodeError:  # lone surrogates, which json (like the event) keeps
-        tags = json.loads(tags_json)
-    return tags if isinstance(tags, dict) else {}
