@@ -46,6 +46,9 @@ The path of a query, from HTTP to SQL
     issues/aggregates.py          frequency, tag values, environments, releases of issues
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256
+    web/                          the UI, a client of /graphql: routes.py (the shell at every
+                                  page path, versioned immutable assets), assets.py (read once,
+                                  gzipped, one content hash), static/ (ES modules, no build)
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them

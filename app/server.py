@@ -18,6 +18,7 @@ from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
 from app.notifications import BROKER, open_broker
+from app.web import routes as web_ui
 from schema import view as graphql
 
 
@@ -64,4 +65,5 @@ def create_app(
     sentry.setup(app)
     rustrak.setup(app)
     graphql.setup(app, clock or time.time)
+    web_ui.setup(app)
     return app

@@ -25,6 +25,9 @@ from app.config import Settings
 from app.server import create_app
 from models import ApiToken, Event, Issue, IssueHistory, Project
 
+# The browser fixtures (browser, browser_context, page) of the UI tests.
+pytest_plugins = ["tests.integration.browser"]
+
 PG_ADMIN_URL = os.environ.get("FAULTLINE_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 # Databases are named per run, so two runs on one machine never share one.
 RUN_ID = f"{os.getpid()}_{secrets.token_hex(3)}"
