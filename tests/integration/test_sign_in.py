@@ -10,6 +10,9 @@ import hashlib
 import time
 from http.cookies import SimpleCookie
 
+import pytest
+
+from app.auth import users
 from app.auth.sessions import COOKIE_NAME
 from models import UserSession
 from tests.integration.dedicated import FakeClock, dedicated_server
@@ -168,3 +171,144 @@ async def test_sessions_expire_after_fourteen_idle_days_by_the_app_clock(server)
             ("signed out or the session expired; sign in again", {"code": "UNAUTHENTICATED"})
         ]
         assert await UserSession.all().count() == 0
+
+
+async def _attempt(session, server, email: str, password: str) -> tuple[int, dict, str | None]:
+    async with session.post(
+        server("/auth/sign-in"), json={"email": email, "password": password}
+    ) as resp:
+        return resp.status, await resp.json(), resp.headers.get("Retry-After")
+
+
+async def test_five_failures_for_an_email_lock_it_for_fifteen_minutes_with_retry_after(server):
+    await new_user()
+    clock = FakeClock(time.time())
+    async with (
+        dedicated_server(server.settings.database_url, clock=clock) as dedicated,
+        browser() as session,
+    ):
+        for _ in range(5):
+            assert await _attempt(session, dedicated.server, "ADA@example.com", "guess") == (
+                401,
+                WRONG,
+                None,
+            )
+        # Even the right password waits: the lock is on the email, whoever asks.
+        locked = {"error": "too many failed sign-ins; try again in 900 s"}
+        assert await _attempt(session, dedicated.server, "ada@example.com", PASSWORD) == (
+            429,
+            locked,
+            "900",
+        )
+        clock.advance(899.5)
+        assert await _attempt(session, dedicated.server, "ada@example.com", PASSWORD) == (
+            429,
+            {"error": "too many failed sign-ins; try again in 1 s"},
+            "1",
+        )
+        clock.advance(0.5)
+        status, body, _ = await _attempt(session, dedicated.server, "ada@example.com", PASSWORD)
+        assert (status, body["user"]["email"]) == (200, "ada@example.com")
+
+
+async def test_a_success_clears_the_emails_failures(server):
+    await new_user()
+    async with dedicated_server(server.settings.database_url) as dedicated, browser() as session:
+        for _ in range(2):
+            for _ in range(4):
+                assert (await _attempt(session, dedicated.server, "ada@example.com", "guess"))[
+                    0
+                ] == 401
+            assert (await _attempt(session, dedicated.server, "ada@example.com", PASSWORD))[
+                0
+            ] == 200
+
+
+async def test_twenty_failures_from_one_address_lock_it_whatever_the_email(server):
+    clock = FakeClock(time.time())
+    async with (
+        dedicated_server(server.settings.database_url, clock=clock) as dedicated,
+        browser() as session,
+    ):
+        for n in range(20):
+            clock.advance(1)
+            status, _, _ = await _attempt(session, dedicated.server, f"u{n}@example.com", "guess")
+            assert status == 401
+        status, body, retry = await _attempt(session, dedicated.server, "new@example.com", "x" * 8)
+        assert (status, body, retry) == (
+            429,
+            {"error": "too many failed sign-ins; try again in 881 s"},
+            "881",
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "answer"),
+    [
+        (b"", "application/json", 400, {"error": "body must be a JSON object"}),
+        (b"[1]", "application/json", 400, {"error": "body must be a JSON object"}),
+        (b"{", "application/json", 400, None),
+        (
+            b'{"email": 1, "password": "x"}',
+            "application/json",
+            400,
+            {"error": "email: must be a string", "field": "email"},
+        ),
+        (
+            b'{"email": "ada@example.com"}',
+            "application/json",
+            400,
+            {"error": "password: must be a string", "field": "password"},
+        ),
+        (
+            b'{"email": "ada@example.com", "password": "' + b"x" * 1025 + b'"}',
+            "application/json",
+            400,
+            {"error": "password: must be at most 1024 characters", "field": "password"},
+        ),
+        (
+            b'{"email": "a@example.com", "password": "password"}',
+            "text/plain",
+            415,
+            {"error": "Content-Type must be application/json"},
+        ),
+    ],
+)
+async def test_a_malformed_sign_in_is_a_400_json_error(
+    http, server, body, content_type, status, answer
+):
+    async with http.post(
+        server("/auth/sign-in"), data=body, headers={"Content-Type": content_type}
+    ) as resp:
+        assert resp.status == status
+        found = await resp.json()
+    if answer is None:
+        assert found["error"].startswith("malformed JSON body: ")
+    else:
+        assert found == answer
+
+
+@pytest.mark.parametrize("path", ["/auth/sign-in", "/auth/sign-out"])
+async def test_another_sites_origin_is_refused_403(http, server, path):
+    await new_user()
+    async with http.post(
+        server(path),
+        json={"email": "ada@example.com", "password": PASSWORD},
+        headers={"Origin": "http://evil.example"},
+    ) as resp:
+        assert resp.status == 403
+        assert await resp.json() == {
+            "error": "cross-origin request refused: the Origin header names another site"
+        }
+        assert "Set-Cookie" not in resp.headers
+    assert await UserSession.all().count() == 0
+
+
+async def test_deleting_a_user_ends_their_sessions(server):
+    await new_user()
+    async with signed_in(server) as session:
+        assert "errors" not in await graphql(session, server, VIEWER)
+        await users.delete_user("ada@example.com")
+        result = await graphql(session, server, VIEWER)
+        assert result["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert await UserSession.all().count() == 0
