@@ -175,10 +175,10 @@ async def test_a_cookie_websocket_from_the_servers_page_subscribes_until_sign_ou
                 ]
 
 
-async def test_a_cookie_websocket_query_names_the_viewer(server):
+async def test_a_cookie_websocket_query_names_the_viewer_until_the_session_expires(server):
     user = await new_user()
     async with (
-        notifying_server(server.settings.database_url) as (dedicated, _),
+        notifying_server(server.settings.database_url) as (dedicated, clock),
         signed_in(dedicated.server) as session,
     ):
         headers = {"Cookie": f"{COOKIE_NAME}={cookie_of(session)}", **origin(dedicated.server)}
@@ -189,3 +189,10 @@ async def test_a_cookie_websocket_query_names_the_viewer(server):
             assert await ws.execute(gql("{ viewer { id email } }")) == {
                 "viewer": {"id": str(user.id), "email": "ada@example.com"}
             }
+            clock.advance(14 * 86400)
+            with pytest.raises(TransportQueryError) as failure:
+                await ws.execute(gql("{ viewer { id email } }"))
+            assert failure.value.errors is not None
+            assert _errors({"errors": failure.value.errors}) == [
+                (SESSION_ENDED, {"code": "UNAUTHENTICATED"})
+            ]
