@@ -202,3 +202,13 @@ def test_create_asks_for_the_password_twice_on_a_terminal_without_echo(cli_env):
     assert shown.replace("\r\n", "\n").endswith(
         "faultline: the two passwords differ; nothing was changed\n"
     )
+
+
+async def test_several_workers_name_the_first_user_command_once(tmp_path):
+    env = faultline_env(await recreate_pg_database("faultline_users_workers"))
+    server, _ = await start_logged(["--port", "0", "--workers", "2"], env, tmp_path)
+    try:
+        await server.wait_for_log(r"(worker process \d+ serving[\s\S]*){2}")
+        assert server.text().count("no users yet: create the first with:") == 1
+    finally:
+        assert await stop(server.proc) == 0
