@@ -6,7 +6,8 @@ The path of an event, from socket to storage to subscription
     ingest/routes.py        POST /api/{project_id}/envelope/ and /store/, CORS
     ingest/pipeline.py      Ingestor.ingest(): the cheap checks first (project id in range,
                             project, key, rate limit), then read, parse, normalise, group
-    ingest/projects.py      the key and rate limit of a project, cached for a second (bounded)
+    ingest/projects.py      the key and rate limit of a project, cached for a second
+                            (ingest/cache.py: a bounded lookup cache, one query in flight)
     ingest/sentry_auth.py   which public key a request names (headers, query, envelope dsn)
     ingest/body.py          the body read within its time limit; the envelope's first line
                             alone when only its dsn can authenticate the request
@@ -45,7 +46,10 @@ The path of a query, from HTTP to SQL
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
     events/service.py             event reads
-    auth/tokens.py                API tokens, stored only as SHA-256
+    auth/tokens.py                API tokens, stored only as SHA-256; auth/bearer.py guards
+                                  the admin routes with them
+    auth/access_tokens.py         Rollbar project access tokens and their scopes
+    compat/rollbar/admin.py       /api/projects/{id}/access_tokens: list, create, revoke
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
                                   gzipped, one content hash), static/ (ES modules, no build)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app import database
+from app.compat.rollbar import admin as rollbar_admin
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
@@ -64,6 +65,7 @@ def create_app(
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
     rustrak.setup(app)
+    rollbar_admin.setup(app)
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)
     return app

@@ -11,6 +11,7 @@ from models.issue_hourly import IssueHourly
 from models.issue_tag import IssueTag
 from models.issue_tag_key import IssueTagKey
 from models.project import Project
+from models.project_access_token import ProjectAccessToken, TokenScope
 from models.rate_window import RateWindow
 
 __all__ = [
@@ -26,5 +27,7 @@ __all__ = [
     "IssueTag",
     "IssueTagKey",
     "Project",
+    "ProjectAccessToken",
     "RateWindow",
+    "TokenScope",
 ]

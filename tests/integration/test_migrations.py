@@ -30,6 +30,7 @@ FAULTLINE_TABLES = {
     "issue_tag",
     "issue_tag_key",
     "project",
+    "project_access_token",
     "rate_window",
 }
 
