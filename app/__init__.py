@@ -4,8 +4,10 @@ The path of an event, from socket to storage to subscription
     server.py               create_app(): middleware, lifecycle, route tables in a fixed order
     http.py                 error_middleware renders every FaultlineError once per surface
     ingest/routes.py        POST /api/{project_id}/envelope/ and /store/, CORS
-    ingest/pipeline.py      Ingestor.ingest(): the cheap checks first (project id in range,
-                            project, key, rate limit), then read, parse, normalise, group
+    ingest/pipeline.py      Ingestor.ingest() (Sentry): the cheap checks first (project id in
+                            range, project, key, rate limit), then read, parse, normalise
+    ingest/digest.py        the surface-neutral half every surface feeds: a normalised event
+                            → grouping → group commit; rate limits and refusal counts
     ingest/projects.py      the key and rate limit of a project, cached for a second
                             (ingest/cache.py: a bounded lookup cache, one query in flight)
     ingest/sentry_auth.py   which public key a request names (headers, query, envelope dsn)

@@ -14,6 +14,7 @@ from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
 from app.ingest import routes as sentry
+from app.ingest.digest import Digest
 from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
@@ -21,6 +22,9 @@ from app.ingest.writer import EventWriter
 from app.notifications import BROKER, open_broker
 from app.web import routes as web_ui
 from schema import view as graphql
+
+# The digest all ingestion surfaces share (its refusal counts, for tests and reports).
+DIGEST = web.AppKey("digest", Digest)
 
 
 def create_app(
@@ -52,12 +56,14 @@ def create_app(
         app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
-        ingestor = Ingestor(settings, projects, writer, clock=clock or time.time)
+        digest = Digest(writer, clock=clock or time.time)
+        app[DIGEST] = digest
+        ingestor = Ingestor(settings, projects, digest)
         app[sentry.INGESTOR] = ingestor
         reporter = asyncio.create_task(ingestor.run_reports())
         yield
         reporter.cancel()
-        await ingestor.flush_rejections()
+        await digest.flush_rejections()
         await writer.close()
         await broker.close()
         await database.close()
