@@ -10,6 +10,9 @@ from aiohttp import web
 
 from app import database
 from app.compat.rollbar import admin as rollbar_admin
+from app.compat.rollbar import routes as rollbar
+from app.compat.rollbar.auth import GrantCache
+from app.compat.rollbar.ingest import RollbarIngestor
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
@@ -60,6 +63,10 @@ def create_app(
         app[DIGEST] = digest
         ingestor = Ingestor(settings, projects, digest)
         app[sentry.INGESTOR] = ingestor
+        grants = GrantCache(clock=clock or time.monotonic)
+        app[rollbar.ROLLBAR] = RollbarIngestor(
+            settings, projects, grants, digest, clock=clock or time.time
+        )
         reporter = asyncio.create_task(ingestor.run_reports())
         yield
         reporter.cancel()
@@ -72,6 +79,7 @@ def create_app(
     sentry.setup(app)
     rustrak.setup(app)
     rollbar_admin.setup(app)
+    rollbar.setup(app)
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)
     return app
