@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app import database
 from app.compat.rollbar import admin as rollbar_admin
+from app.compat.rollbar import api as rollbar_api
 from app.compat.rollbar import routes as rollbar
 from app.compat.rollbar.auth import GrantCache
 from app.compat.rollbar.ingest import RollbarIngestor
@@ -64,6 +65,7 @@ def create_app(
         ingestor = Ingestor(settings, projects, digest)
         app[sentry.INGESTOR] = ingestor
         grants = GrantCache(clock=clock or time.monotonic)
+        app[rollbar_api.GRANTS] = grants
         app[rollbar.ROLLBAR] = RollbarIngestor(
             settings, projects, grants, digest, clock=clock or time.time
         )

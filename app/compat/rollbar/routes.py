@@ -1,4 +1,4 @@
-"""Rollbar's API surface: ping and item posting; every failure in Rollbar's shape.
+"""Rollbar's API surface: ping, item posting, the item API (api.py); failures in Rollbar's shape.
 
     GET  /api/1/status/ping    pong
     POST /api/1/item/          {"err": 0, "result": {"id": null, "uuid": "…"}}
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from app.compat.rollbar import api
 from app.compat.rollbar.ingest import ItemRequest, RateWindow, RollbarIngestor
 from app.errors import FaultlineError
 from app.http import json_response, surface, surface_prefix
@@ -20,7 +21,7 @@ from app.ingest.untrusted import clip
 ROLLBAR = web.AppKey("rollbar_ingestor", RollbarIngestor)
 
 MAX_MESSAGE_CHARS = 1024
-ROLLBAR_PREFIXES = ("/api/1/item", "/api/1/status/")
+ROLLBAR_PREFIXES = ("/api/1/item", "/api/1/instance", "/api/1/projects", "/api/1/status/")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
@@ -95,3 +96,10 @@ def setup(app: web.Application) -> None:
     for path in ("/api/1/item/", "/api/1/item"):
         app.router.add_post(path, post_item)
         app.router.add_route("OPTIONS", path, preflight)
+    for route in api.routes:
+        assert isinstance(route, web.RouteDef)
+        handler = surface(render_rollbar_error)(route.handler)
+        if route.method == "GET":  # HEAD answers wherever GET does
+            app.router.add_get(route.path, handler)
+        else:
+            app.router.add_route(route.method, route.path, handler)
