@@ -39,8 +39,10 @@ The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
                                   aliases.py maps Rustrak's client parameters (pure)
     compat/rustrak/serializers.py models → the documented JSON shapes
-    compat/rollbar/api.py         Rollbar's item API (items, instances, PATCH) by project
-                                  token; serializers.py: issues as items, events as instances
+    compat/rollbar/api.py         Rollbar's item API (items, instances, PATCH) and deploys by
+                                  project token; serializers.py: issues as items, events as
+                                  instances, deploys
+    deploys/service.py            deploy fields (pure checks), reads and writes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
                                   context.py, permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.api_token import ApiToken
+from models.deploy import Deploy, DeployStatus
 from models.event import Event
 from models.ingest_count import REJECTION_REASONS, IngestCount, IngestOutcome
 from models.issue import Issue, IssueState
@@ -17,6 +18,8 @@ from models.rate_window import RateWindow
 __all__ = [
     "REJECTION_REASONS",
     "ApiToken",
+    "Deploy",
+    "DeployStatus",
     "Event",
     "IngestCount",
     "IngestOutcome",

@@ -22,6 +22,7 @@ MIGRATION_FILES = sorted(p.name for p in (REPO / "migrations" / "postgres" / "mo
 FAULTLINE_TABLES = {
     "aerich",
     "api_token",
+    "deploy",
     "event",
     "ingest_count",
     "issue",

@@ -6,6 +6,10 @@
     PATCH /api/1/item/{id} {status, level?, title?}        write, through the issue service
     GET   /api/1/item/{id}/instances?page=                 read, 20 per page, newest first
     GET   /api/1/instance/{id}                             read
+    POST  /api/1/deploy/ {environment, revision, …}        post_server_item; JSON or form
+    GET   /api/1/deploys?page=                             read, 20 per page, newest first
+    GET   /api/1/deploy/{id}                               read
+    PATCH /api/1/deploy/{id} {status?, comment?}           write or post_server_item
     GET   /api/1/projects                                  an API token (account token)
 
 A token sees only its own project's items: another project's answer 404 as unknown ones do.
@@ -15,30 +19,52 @@ make and see.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from app.auth import tokens
 from app.auth.access_tokens import TokenGrant
 from app.compat.rollbar.auth import HEADER, GrantCache, require_scope
 from app.compat.rollbar.items import LEVELS
-from app.compat.rollbar.serializers import STATE_OF, instance_json, item_json, project_json
-from app.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from app.compat.rollbar.serializers import (
+    STATE_OF,
+    deploy_json,
+    instance_json,
+    item_json,
+    project_json,
+)
+from app.config import KIB
+from app.deploys import service as deploys
+from app.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RequestTimeout,
+    Unauthorized,
+    Unprocessable,
+)
 from app.events import service as events
-from app.http import json_response, read_json_object
+from app.http import SETTINGS, json_response, parse_json_object, read_body, read_json_object
 from app.ids import parse_id
 from app.issues import aggregates
 from app.issues import service as issues
 from app.pagination import MAX_PAGE, PageRequest, bounded_int, query_value
 from app.projects import service as projects
-from models import Event, Issue, Project, TokenScope
+from models import Deploy, Event, Issue, Project, TokenScope
 
 GRANTS = web.AppKey("rollbar_grants", GrantCache)
 
 ITEMS_PER_PAGE = 100
 INSTANCES_PER_PAGE = 20
+DEPLOYS_PER_PAGE = 20
+# A comment may hold 64 KiB; the rest of a deploy is a few short fields.
+MAX_DEPLOY_BODY_BYTES = 128 * KIB
+MAX_FORM_FIELDS = 16
 PATCH_FIELDS = ("status", "level", "title")
 
 routes = web.RouteTableDef()
@@ -48,10 +74,15 @@ def ok(result: Any, status: int = 200, headers: Mapping[str, str] | None = None)
     return json_response({"err": 0, "result": result}, status=status, headers=dict(headers or {}))
 
 
-async def grant_for(request: web.Request, scope: TokenScope) -> TokenGrant:
+async def grant_for(
+    request: web.Request, *scopes: TokenScope, body: Mapping[str, Any] | None = None
+) -> TokenGrant:
+    """The grant of the request's token (header, query, else `access_token` in the body)."""
     token = request.headers.get(HEADER) or request.query.get("access_token")
+    if not token and body is not None and isinstance(body.get("access_token"), str):
+        token = body["access_token"]
     grant = await request.app[GRANTS].grant(token)
-    require_scope(grant, scope)
+    require_scope(grant, *scopes)
     return grant
 
 
@@ -196,3 +227,86 @@ async def list_projects(request: web.Request) -> web.Response:
     except Unauthorized:
         raise Forbidden("invalid access token") from None
     return ok([project_json(project) for project in await projects.all_projects()])
+
+
+async def read_fields(request: web.Request) -> dict[str, Any]:
+    """A JSON object body, or form fields (`curl -F` / urlencoded, as deploy scripts send)."""
+    timeout = request.app[SETTINGS].body_read_timeout_s
+    if request.content_type == "multipart/form-data":
+        try:
+            async with asyncio.timeout(timeout):
+                return await _multipart_fields(request)
+        except TimeoutError:
+            raise RequestTimeout(f"request body did not arrive within {timeout:g} s") from None
+    raw = await read_body(request, MAX_DEPLOY_BODY_BYTES, timeout)
+    if request.content_type == "application/x-www-form-urlencoded":
+        try:
+            form = parse_qs(raw.decode("utf-8"), max_num_fields=MAX_FORM_FIELDS)
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest("the form body could not be decoded") from None
+        return {name: values[0] for name, values in form.items()}
+    return parse_json_object(raw)
+
+
+async def _multipart_fields(request: web.Request) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    received = 0
+    reader = await request.multipart()
+    while len(fields) < MAX_FORM_FIELDS and (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or not part.name:
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk():
+            received += len(chunk)
+            if received > MAX_DEPLOY_BODY_BYTES:
+                raise PayloadTooLarge(
+                    f"request body too large (limit {MAX_DEPLOY_BODY_BYTES} bytes)"
+                )
+            data += chunk
+        fields[part.name] = data.decode("utf-8", "replace")
+    return fields
+
+
+@routes.post("/api/1/deploy")
+@routes.post("/api/1/deploy/")
+async def create_deploy(request: web.Request) -> web.Response:
+    body = await read_fields(request)
+    grant = await grant_for(request, TokenScope.POST_SERVER_ITEM, body=body)
+    fields = {name: value for name, value in body.items() if name != "access_token"}
+    deploy = await deploys.create_deploy(grant.project_id, fields)
+    return json_response({"data": {"deploy_id": deploy.id}})
+
+
+@routes.get("/api/1/deploys")
+@routes.get("/api/1/deploys/")
+async def list_deploys(request: web.Request) -> web.Response:
+    grant = await grant_for(request, TokenScope.READ)
+    page = page_of(request, DEPLOYS_PER_PAGE)
+    found = await deploys.list_deploys(grant.project_id, page)
+    result = {
+        "deploys": [deploy_json(deploy) for deploy in found.items],
+        "page": page.offset // DEPLOYS_PER_PAGE + 1,
+    }
+    return ok(result)
+
+
+def deploy_id(request: web.Request) -> int:
+    value = parse_id(request.match_info["deploy_id"], Deploy)
+    if value is None:
+        raise NotFound("Deploy not found in this project.")
+    return value
+
+
+@routes.get(r"/api/1/deploy/{deploy_id:\d+}")
+async def get_deploy(request: web.Request) -> web.Response:
+    grant = await grant_for(request, TokenScope.READ)
+    return ok(deploy_json(await deploys.get_deploy(grant.project_id, deploy_id(request))))
+
+
+@routes.patch(r"/api/1/deploy/{deploy_id:\d+}")
+async def update_deploy(request: web.Request) -> web.Response:
+    body = await read_fields(request)
+    grant = await grant_for(request, TokenScope.WRITE, TokenScope.POST_SERVER_ITEM, body=body)
+    fields = {name: value for name, value in body.items() if name != "access_token"}
+    deploy = await deploys.update_deploy(grant.project_id, deploy_id(request), fields)
+    return ok(deploy_json(deploy))

@@ -21,7 +21,13 @@ from app.ingest.untrusted import clip
 ROLLBAR = web.AppKey("rollbar_ingestor", RollbarIngestor)
 
 MAX_MESSAGE_CHARS = 1024
-ROLLBAR_PREFIXES = ("/api/1/item", "/api/1/instance", "/api/1/projects", "/api/1/status/")
+ROLLBAR_PREFIXES = (
+    "/api/1/item",
+    "/api/1/instance",
+    "/api/1/deploy",
+    "/api/1/projects",
+    "/api/1/status/",
+)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (

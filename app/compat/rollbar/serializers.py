@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.events.service import payload_of
-from models import Event, Issue, IssueState, Project
+from models import Deploy, DeployStatus, Event, Issue, IssueState, Project
 
 # Issue states ↔ Rollbar item statuses.
 STATUS_OF = {IssueState.OPEN: "active", IssueState.RESOLVED: "resolved", IssueState.MUTED: "muted"}
@@ -62,4 +62,20 @@ def project_json(project: Project) -> dict[str, Any]:
         "name": project.name,
         "status": "enabled",
         "date_created": unix(project.created_at),
+    }
+
+
+def deploy_json(deploy: Deploy) -> dict[str, Any]:
+    return {
+        "id": deploy.id,
+        "project_id": deploy.project_id,
+        "environment": deploy.environment,
+        "revision": deploy.revision,
+        "rollbar_username": deploy.rollbar_username,
+        "local_username": deploy.local_username,
+        "user_id": None,
+        "comment": deploy.comment,
+        "status": deploy.status.value if isinstance(deploy.status, DeployStatus) else deploy.status,
+        "start_time": unix(deploy.start_time),
+        "finish_time": unix(deploy.finish_time),
     }
