@@ -137,6 +137,7 @@ def test_a_crash_report_and_telemetry() -> None:
         ("python 3.11.7", "", "python"),
         ("javascript", "browser", "javascript"),
         ("javascript", "node", "node"),
+        ("javascript", "", "javascript"),
         ("", "browser", "javascript"),
         ("", "linux", "other"),
         ("Ruby", "linux", "ruby"),
@@ -146,6 +147,11 @@ def test_the_canonical_platform_follows_the_language(
     language: str, platform: str, canonical: str
 ) -> None:
     assert canonical_platform(language, platform) == canonical
+
+
+def test_javascript_without_a_platform_but_with_a_server_is_node() -> None:
+    assert canonical_platform("javascript", "", has_server=True) == "node"
+    assert canonical_platform("javascript", "browser", has_server=True) == "javascript"
 
 
 def test_a_non_object_data_is_unprocessable() -> None:

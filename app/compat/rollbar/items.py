@@ -104,7 +104,9 @@ def translate(data: object, *, received_at: float, client_ip: str | None) -> Ite
     event["timestamp"] = _timestamp(data.get("timestamp"), received_at)
     event["received"] = received_at
     event["level"] = _level(data.get("level"), default="error" if "exception" in event else "info")
-    event["platform"] = canonical_platform(language, platform)
+    event["platform"] = canonical_platform(
+        language, platform, has_server=isinstance(data.get("server"), dict)
+    )
     event["environment"] = environment
     release = _release(data)
     if release is not None:
@@ -137,11 +139,13 @@ def rollbar_fingerprint(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def canonical_platform(language: str, platform: str) -> str:
-    """The platform grouping reads: the language, JavaScript split into browser and node."""
+def canonical_platform(language: str, platform: str, *, has_server: bool = False) -> str:
+    """The platform grouping reads: the language, JavaScript split into browser and node
+    (rollbar.js in Node sends no platform, but a `server` object)."""
     name = language.split(" ", 1)[0].strip().lower()
     if name in ("javascript", "js", "typescript"):
-        return "javascript" if platform.lower() in ("browser", "client", "") else "node"
+        browser = platform.lower() in ("browser", "client") or (not platform and not has_server)
+        return "javascript" if browser else "node"
     if name:
         return name[:32]
     if platform.lower() == "browser":
