@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +14,7 @@ from app.auth import access_tokens
 from app.ingest.ratelimit import retry_after_s
 from models import Event, Issue, Project, ProjectAccessToken, TokenScope
 from tests.integration.dedicated import FakeClock, dedicated_server
+from tests.integration.graphql import data
 from tests.integration.rollbar_sdk import item, new_rollbar_project, trace
 from tests.integration.sentry import event_envelope, new_project
 from tests.samples import SAMPLES
@@ -315,3 +317,45 @@ async def test_the_same_crash_through_sentry_and_rollbar_is_one_issue(http, serv
         2,
         "python",
     )
+
+
+async def test_item_fields_are_shown_by_rest_and_graphql(http, server, auth):
+    project = await new_rollbar_project(server)
+    sent = int(time.time()) - 30
+    body = item(
+        person={"id": "u7", "username": "bob", "email": "bob@example.com"},
+        request={"url": "https://shop.example/cart", "method": "POST", "user_ip": "$remote_ip"},
+        server={"host": "web-3", "root": "/srv/shop"},
+        custom={"cart_id": 99},
+        code_version="v5",
+        environment="staging",
+        level="critical",
+        timestamp=sent,
+    )
+    status, _, _ = await post(http, project.item_url, body, project.header())
+    assert status == 200
+    item_uuid = body["data"]["uuid"]
+    async with http.get(server(f"/api/events/{item_uuid}"), headers=auth) as resp:
+        rest = await resp.json()
+    assert (rest["environment"], rest["release"], rest["level"]) == ("staging", "v5", "fatal")
+    assert rest["user"] == {
+        "id": "u7",
+        "username": "bob",
+        "email": "bob@example.com",
+        "ip_address": "127.0.0.1",
+    }
+    assert rest["request"] == {"url": "https://shop.example/cart", "method": "POST"}
+    assert rest["extra"] == {"cart_id": 99}
+    assert rest["server_name"] == "web-3"
+    assert rest["contexts"]["server"] == {"host": "web-3", "root": "/srv/shop"}
+    query = (
+        "query($id: ID!) { event(id: $id) { timestamp environment release level"
+        " user { id username email } request contexts extra } }"
+    )
+    found = (await data(http, server, query, {"id": item_uuid}, auth))["event"]
+    assert found["timestamp"] == datetime.fromtimestamp(sent, UTC).isoformat()
+    assert (found["environment"], found["release"], found["level"]) == ("staging", "v5", "fatal")
+    assert found["user"] == {"id": "u7", "username": "bob", "email": "bob@example.com"}
+    assert found["request"] == {"url": "https://shop.example/cart", "method": "POST"}
+    assert found["extra"] == {"cart_id": 99}
+    assert found["contexts"]["rollbar"]["uuid"] == item_uuid
