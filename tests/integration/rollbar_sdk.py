@@ -76,7 +76,7 @@ async def with_pyrollbar(
             environment=options.pop("environment", "staging"),
             endpoint=server("/api/1/"),
             handler="blocking",
-            root="/srv/demo",
+            root=options.pop("root", "/srv/demo"),
             allow_logging_basic_config=False,
             **options,
         )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import rollbar
+import sentry_sdk
 
-from models import Event, Issue, TokenScope
+from app.projects.naming import dsn as make_dsn
+from models import Event, Issue, Project, TokenScope
+from tests.integration.processes import REPO
 from tests.integration.rollbar_sdk import new_rollbar_project, with_pyrollbar
+from tests.integration.sentry import with_sdk
+from tests.integration.test_sentry_sdk import raise_chained as sentry_crash
 
 
 def raise_chained() -> None:
@@ -103,3 +109,24 @@ async def test_report_message_with_a_custom_fingerprint_and_title(server):
     event = await Event.filter(issue_id=issues[0].id).order_by("id").first()
     assert event is not None
     assert json.loads(event.payload)["fingerprint"] == ["my-fp"]
+
+
+def crash_and(report: Callable[[], object]) -> None:
+    """The same crash (the Sentry SDK test's chained exception), caught here, then reported."""
+    try:
+        sentry_crash()
+    except ValueError:
+        report()
+
+
+async def test_the_same_crash_through_sentry_sdk_and_pyrollbar_is_one_issue(server):
+    project = await new_rollbar_project(server)
+    stored = await Project.get(id=project.id)
+    dsn = make_dsn(server.url, stored.sentry_key, project.id)
+    await with_sdk(dsn, lambda: crash_and(sentry_sdk.capture_exception))
+    token = project.tokens[TokenScope.POST_SERVER_ITEM]
+    await with_pyrollbar(token, server, lambda: crash_and(rollbar.report_exc_info), root=str(REPO))
+    (issue,) = await Issue.filter(project_id=project.id)
+    assert (issue.title, issue.event_count) == ("ValueError: bad value 42", 2)
+    payloads = [json.loads(e.payload) for e in await Event.filter(issue_id=issue.id)]
+    assert sorted(p["contexts"].get("rollbar") is not None for p in payloads) == [False, True]

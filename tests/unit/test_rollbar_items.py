@@ -175,3 +175,30 @@ async def test_strings_that_are_not_tokens_are_refused_without_a_lookup() -> Non
     assert len(cache) == 0
     with pytest.raises(Forbidden, match="access token required"):
         await cache.grant(None)
+
+
+def test_frames_under_server_root_are_in_app_with_their_python_module() -> None:
+    frames = [
+        {"filename": "/srv/app/shop/views.py", "method": "checkout"},
+        {"filename": "/srv/app/shop/__init__.py", "method": "load"},
+        {"filename": "/srv/app/.venv/lib/site-packages/aiohttp/web.py", "method": "handle"},
+        {"filename": "/usr/lib/python3.11/json/decoder.py", "method": "decode"},
+    ]
+    body = {"trace": {"frames": frames, "exception": {"class": "E"}}}
+    for root in ("/srv/app", "/srv/app/"):
+        event = translate(
+            data(body=body, language="python 3.11.7", server={"root": root}),
+            received_at=NOW,
+            client_ip=None,
+        ).event
+        placed = [
+            (f.get("in_app"), f.get("module"))
+            for f in event["exception"]["values"][0]["stacktrace"]["frames"]
+        ]
+        assert placed == [(True, "shop.views"), (True, "shop"), (False, None), (None, None)]
+    ruby = translate(
+        data(body=body, language="ruby", server={"root": "/srv/app"}),
+        received_at=NOW,
+        client_ip=None,
+    ).event
+    assert ruby["exception"]["values"][0]["stacktrace"]["frames"][0].get("module") is None

@@ -20,6 +20,8 @@ translation:
     fingerprint           ≤ 40 characters as is, longer → its SHA-1, as Rollbar does
     title                 returned beside the event: it replaces the computed title
     uuid                  the event id (its hex; a uuid that is not a UUID → its MD5)
+    server.root           frames under it are in-app (installed packages never are); for
+                          Python their module follows from the path, as Sentry SDKs report it
     language              the canonical platform (python, javascript, node, ruby, …), which
                           decides how frames group; Rollbar's platform, framework, notifier and
                           uuid are kept in contexts.rollbar
@@ -52,6 +54,8 @@ MAX_CODE_VERSION_CHARS = 40
 MAX_FUTURE_S = 60.0
 MAX_PAST_S = 30 * 24 * 3600.0
 REMOTE_IP = "$remote_ip"
+# Installed packages: never the app's own code, wherever the root is.
+VENDORED_DIRS = ("/site-packages/", "/dist-packages/", "/node_modules/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +87,19 @@ def translate(data: object, *, received_at: float, client_ip: str | None) -> Ite
             "'crash_report' property, (but not more than one)."
         )
     environment = _required_text(data, "environment", MAX_ENVIRONMENT_CHARS)
+    language = _optional_text(data, "language", 255) or ""
+    root = _object(data.get("server")).get("root")
+    app = (
+        AppRoot(root.rstrip("/") + "/", language.lower().startswith("python"))
+        if (isinstance(root, str) and root.strip("/"))
+        else None
+    )
     event: dict[str, Any] = {}
     kind = kinds[0]
     if kind == "trace":
-        event["exception"] = {"values": [_exception(body["trace"], "data.body.trace")]}
+        event["exception"] = {"values": [_exception(body["trace"], "data.body.trace", app)]}
     elif kind == "trace_chain":
-        event["exception"] = {"values": _chain(body["trace_chain"])}
+        event["exception"] = {"values": _chain(body["trace_chain"], app)}
     elif kind == "message":
         event.update(_message(body["message"]))
     else:
@@ -99,7 +110,6 @@ def translate(data: object, *, received_at: float, client_ip: str | None) -> Ite
 
     item_uuid = _optional_text(data, "uuid", MAX_UUID_CHARS) or str(uuid.uuid4())
     platform = _optional_text(data, "platform", 255) or ""
-    language = _optional_text(data, "language", 255) or ""
     event["event_id"] = _event_id(item_uuid)
     event["timestamp"] = _timestamp(data.get("timestamp"), received_at)
     event["received"] = received_at
@@ -175,7 +185,26 @@ def _optional_text(data: dict[str, Any], field: str, limit: int | None) -> str |
     return value
 
 
-def _exception(trace: object, path: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class AppRoot:
+    """`server.root`: frames under it are the app's (in-app), as Sentry SDKs mark theirs."""
+
+    prefix: str  # the root with one trailing slash
+    python: bool  # module names follow from the path (`app/views.py` → `app.views`)
+
+    def placement(self, filename: str) -> dict[str, Any]:
+        if any(part in filename for part in VENDORED_DIRS):
+            return {"in_app": False}
+        if not filename.startswith(self.prefix):
+            return {}
+        relative = filename[len(self.prefix) :]
+        if self.python and relative.endswith(".py"):
+            module = relative[: -len(".py")].removesuffix("/__init__").replace("/", ".")
+            return {"in_app": True, "module": module}
+        return {"in_app": True}
+
+
+def _exception(trace: object, path: str, app: AppRoot | None) -> dict[str, Any]:
     if not isinstance(trace, dict):
         raise invalid(f"{path} should be object.")
     frames = trace.get("frames")
@@ -201,13 +230,13 @@ def _exception(trace: object, path: str) -> dict[str, Any]:
     description = exception.get("description")
     if isinstance(description, str) and description:
         value["description"] = description
-    converted = [_frame(frame, f"{path}.frames[{i}]") for i, frame in enumerate(frames)]
+    converted = [_frame(frame, f"{path}.frames[{i}]", app) for i, frame in enumerate(frames)]
     if converted:
         value["stacktrace"] = {"frames": converted}
     return value
 
 
-def _frame(frame: object, path: str) -> dict[str, Any]:
+def _frame(frame: object, path: str, app: AppRoot | None) -> dict[str, Any]:
     if not isinstance(frame, dict):
         raise invalid(f"{path} should be object.")
     filename = frame.get("filename")
@@ -231,16 +260,20 @@ def _frame(frame: object, path: str) -> dict[str, Any]:
     local_vars = frame.get("locals")
     if isinstance(local_vars, dict):
         result["vars"] = local_vars
+    if app is not None:
+        result.update(app.placement(filename))
     class_name = frame.get("class_name")
     if isinstance(class_name, str) and class_name:
         result["module"] = class_name
     return result
 
 
-def _chain(chain: object) -> list[dict[str, Any]]:
+def _chain(chain: object, app: AppRoot | None) -> list[dict[str, Any]]:
     if not isinstance(chain, list) or not chain:
         raise invalid("data.body.trace_chain should be a non-empty array.")
-    values = [_exception(trace, f"data.body.trace_chain[{i}]") for i, trace in enumerate(chain)]
+    values = [
+        _exception(trace, f"data.body.trace_chain[{i}]", app) for i, trace in enumerate(chain)
+    ]
     values.reverse()  # Rollbar: the caught exception first; canonical: the cause first
     return values
 
