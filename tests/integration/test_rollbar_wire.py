@@ -359,3 +359,36 @@ async def test_item_fields_are_shown_by_rest_and_graphql(http, server, auth):
     assert found["request"] == {"url": "https://shop.example/cart", "method": "POST"}
     assert found["extra"] == {"cart_id": 99}
     assert found["contexts"]["rollbar"]["uuid"] == item_uuid
+
+
+async def test_hostile_items_get_clear_answers(http, server):
+    project = await new_rollbar_project(server)
+    headers = project.header()
+    nested = b'{"data":' + b"[" * 5000 + b"]" * 5000 + b"}"
+    for body in (nested, b'{"data": {"x": "\\ud800"}}', b'{"data": NaN}'):
+        status, _, text = await post(http, project.item_url, body, headers)
+        assert status == 400, body[:40]
+        assert json.loads(text)["message"].startswith("The JSON payload could not be parsed: ")
+    long_token = "a" * 5_000  # aiohttp refuses header values over 8 KiB itself
+    status, _, text = await post(
+        http, project.item_url, item(), {"X-Rollbar-Access-Token": long_token}
+    )
+    assert (status, json.loads(text)["message"]) == (
+        403,
+        f"access token not found: {'a' * 64}… (4936 more characters)",
+    )
+    form = urlencode({f"f{n}": "x" for n in range(17)} | {"payload": json.dumps(item())})
+    status, _, text = await post(
+        http,
+        project.item_url,
+        form,
+        {**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (status, json.loads(text)["message"]) == (400, "the form body could not be decoded")
+    frames = [{"filename": f"/app/m{n % 50}.py", "method": f"f{n}"} for n in range(2000)]
+    many = item(body={"trace": {"frames": frames, "exception": {"class": "Deep"}}})
+    started = time.perf_counter()
+    status, _, _ = await post(http, project.item_url, many, headers)
+    assert status == 200
+    assert time.perf_counter() - started < 5
+    assert (await Issue.get(project_id=project.id)).title == "Deep"
