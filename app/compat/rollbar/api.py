@@ -55,7 +55,7 @@ from app.issues import aggregates
 from app.issues import service as issues
 from app.pagination import MAX_PAGE, PageRequest, bounded_int, query_value
 from app.projects import service as projects
-from models import Deploy, Event, Issue, Project, TokenScope
+from models import Deploy, Event, Issue, TokenScope
 
 GRANTS = web.AppKey("rollbar_grants", GrantCache)
 
@@ -124,7 +124,7 @@ async def list_items(request: web.Request) -> web.Response:
         "environment": query_value(request.query, "environment"),
     }
     page = page_of(request, ITEMS_PER_PAGE)
-    project = Project(id=grant.project_id)
+    project = await projects.get_project(grant.project_id)
     found = await issues.list_issues(project, page, state, **filters)
     total = await issues.count_issues(project, state, **filters)
     result = {
