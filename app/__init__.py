@@ -7,7 +7,8 @@ The path of an event, from socket to storage to subscription
     compat/rollbar/routes.py  POST /api/1/item/ and ping, in Rollbar's shapes; ingest.py
                             authenticates (auth.py: tokens from header, query or body, cached
                             grants, scopes), reads within 128 KiB, and items.py translates the
-                            item into the canonical event (pure) for the shared digest
+                            item into the canonical event (pure; traces.py: its exceptions) for
+                            the shared digest
     ingest/pipeline.py      Ingestor.ingest() (Sentry): the cheap checks first (project id in
                             range, project, key, rate limit), then read, parse, normalise
     ingest/digest.py        the surface-neutral half every surface feeds: a normalised event
