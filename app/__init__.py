@@ -4,9 +4,17 @@ The path of an event, from socket to storage to subscription
     server.py               create_app(): middleware, lifecycle, route tables in a fixed order
     http.py                 error_middleware renders every FaultlineError once per surface
     ingest/routes.py        POST /api/{project_id}/envelope/ and /store/, CORS
-    ingest/pipeline.py      Ingestor.ingest(): the cheap checks first (project id in range,
-                            project, key, rate limit), then read, parse, normalise, group
-    ingest/projects.py      the key and rate limit of a project, cached for a second (bounded)
+    compat/rollbar/routes.py  POST /api/1/item/ and ping, in Rollbar's shapes; ingest.py
+                            authenticates (auth.py: tokens from header, query or body, cached
+                            grants, scopes), reads within 128 KiB, and items.py translates the
+                            item into the canonical event (pure; traces.py: its exceptions) for
+                            the shared digest
+    ingest/pipeline.py      Ingestor.ingest() (Sentry): the cheap checks first (project id in
+                            range, project, key, rate limit), then read, parse, normalise
+    ingest/digest.py        the surface-neutral half every surface feeds: a normalised event
+                            → grouping → group commit; rate limits and refusal counts
+    ingest/projects.py      the key and rate limit of a project, cached for a second
+                            (ingest/cache.py: a bounded lookup cache, one query in flight)
     ingest/sentry_auth.py   which public key a request names (headers, query, envelope dsn)
     ingest/body.py          the body read within its time limit; the envelope's first line
                             alone when only its dsn can authenticate the request
@@ -32,6 +40,10 @@ The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
                                   aliases.py maps Rustrak's client parameters (pure)
     compat/rustrak/serializers.py models → the documented JSON shapes
+    compat/rollbar/api.py         Rollbar's item API (items, instances, PATCH) and deploys by
+                                  project token; serializers.py: issues as items, events as
+                                  instances, deploys
+    deploys/service.py            deploy fields (pure checks), reads and writes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
                                   context.py, permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
@@ -45,13 +57,16 @@ The path of a query, from HTTP to SQL
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
     events/service.py             event reads
-    auth/tokens.py                API tokens, stored only as SHA-256
+    auth/tokens.py                API tokens, stored only as SHA-256; auth/bearer.py guards
+                                  the admin routes with them
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
                                   hashed on a pool of their own)
     auth/sessions.py              sign-in sessions: the cookie's SHA-256, 14 days idle expiry
     auth/signin.py                sign-in: failure limits (signin_limits.py, pure), password,
                                   session; auth/routes.py the /auth/* endpoints
     auth/origins.py               the server's origin and a request's Origin (CSRF checks, pure)
+    auth/access_tokens.py         Rollbar project access tokens and their scopes
+    compat/rollbar/admin.py       /api/projects/{id}/access_tokens: list, create, revoke
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
                                   gzipped, one content hash), static/ (ES modules, no build)

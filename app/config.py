@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
-MIB = 1024 * 1024
+KIB = 1024
+MIB = 1024 * KIB
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 64
 POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
@@ -43,6 +44,8 @@ class Settings:
     max_compressed_body_bytes: int = 20 * MIB
     max_body_bytes: int = 100 * MIB
     max_event_bytes: int = 1 * MIB
+    # A Rollbar item (POST /api/1/item/) above this is refused with 413, as Rollbar's 128 KB.
+    max_rollbar_item_bytes: int = 128 * KIB
     # A request body must arrive within this time, however slowly it trickles (408 after).
     body_read_timeout_s: float = 30.0
     workers: int = 1
@@ -73,6 +76,9 @@ class Settings:
             ),
             max_body_bytes=_int(env, "FAULTLINE_MAX_BODY_BYTES", d.max_body_bytes),
             max_event_bytes=_int(env, "FAULTLINE_MAX_EVENT_BYTES", d.max_event_bytes),
+            max_rollbar_item_bytes=_int(
+                env, "FAULTLINE_MAX_ROLLBAR_ITEM_BYTES", d.max_rollbar_item_bytes
+            ),
             body_read_timeout_s=_int(env, "FAULTLINE_BODY_READ_TIMEOUT_S", 0)
             or d.body_read_timeout_s,
             workers=_int(env, "FAULTLINE_WORKERS", d.workers),

@@ -195,11 +195,29 @@ def _shown(key: str) -> str:
     return repr(key if len(key) <= 40 else key[:40] + "...")
 
 
+def surface_prefix(app: web.Application, prefix: str, renderer: Renderer) -> None:
+    """Render errors of unmatched requests under `prefix` (404, 405) with `renderer`."""
+    app[PREFIX_RENDERERS] = (*app.get(PREFIX_RENDERERS, ()), (prefix, renderer))
+
+
+PREFIX_RENDERERS = web.AppKey("prefix_renderers", tuple[tuple[str, Renderer], ...])
+
+
+def _renderer(request: web.Request) -> Renderer:
+    renderer: Renderer | None = getattr(
+        getattr(request.match_info, "handler", None), RENDERER_ATTR, None
+    )
+    if renderer is not None:
+        return renderer
+    for prefix, by_prefix in request.app.get(PREFIX_RENDERERS, ()):
+        if request.path.startswith(prefix):
+            return by_prefix
+    return render_error
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    renderer: Renderer = getattr(
-        getattr(request.match_info, "handler", None), RENDERER_ATTR, render_error
-    )
+    renderer = _renderer(request)
     try:
         return await handler(request)
     except FaultlineError as error:

@@ -12,10 +12,16 @@ from app import database
 from app.auth import routes as auth
 from app.auth.signin import SignIns
 from app.auth.users import announce_first_user
+from app.compat.rollbar import admin as rollbar_admin
+from app.compat.rollbar import api as rollbar_api
+from app.compat.rollbar import routes as rollbar
+from app.compat.rollbar.auth import GrantCache
+from app.compat.rollbar.ingest import RollbarIngestor
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
 from app.ingest import routes as sentry
+from app.ingest.digest import Digest
 from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
@@ -23,6 +29,9 @@ from app.ingest.writer import EventWriter
 from app.notifications import BROKER, open_broker
 from app.web import routes as web_ui
 from schema import view as graphql
+
+# The digest all ingestion surfaces share (its refusal counts, for tests and reports).
+DIGEST = web.AppKey("digest", Digest)
 
 
 def create_app(
@@ -56,12 +65,19 @@ def create_app(
         app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
-        ingestor = Ingestor(settings, projects, writer, clock=clock or time.time)
+        digest = Digest(writer, clock=clock or time.time)
+        app[DIGEST] = digest
+        ingestor = Ingestor(settings, projects, digest)
         app[sentry.INGESTOR] = ingestor
+        grants = GrantCache(clock=clock or time.monotonic)
+        app[rollbar_api.GRANTS] = grants
+        app[rollbar.ROLLBAR] = RollbarIngestor(
+            settings, projects, grants, digest, clock=clock or time.time
+        )
         reporter = asyncio.create_task(ingestor.run_reports())
         yield
         reporter.cancel()
-        await ingestor.flush_rejections()
+        await digest.flush_rejections()
         await writer.close()
         await broker.close()
         await database.close()
@@ -70,6 +86,8 @@ def create_app(
     sentry.setup(app)
     auth.setup(app, SignIns(clock or time.time))
     rustrak.setup(app)
+    rollbar_admin.setup(app)
+    rollbar.setup(app)
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)
     return app

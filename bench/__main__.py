@@ -5,6 +5,8 @@
     server     `faultline serve --port P [--workers N]`, its own process(es)
     load       `python -m bench.load`, its own process: --concurrency connections for --duration
     stored     polls the database until every accepted (200) event is there
+    rollbar    the same events as pyrollbar items to POST /api/1/item/ on a second project
+               (--rollbar-duration), load and stored the same way
     ceiling    `python -m bench.ceiling`: the same load against a bare aiohttp server
     report     printed, and written to bench/results/latest.json
 
@@ -42,6 +44,7 @@ from bench.report import (
     render,
     summarize,
 )
+from bench.rollbar_items import request_headers as rollbar_headers
 
 
 async def run(options: Options, children: Children) -> dict[str, Any]:
@@ -56,6 +59,7 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
         "groups": options.groups,
         "pool": options.pool,
         "ceiling_duration_s": options.ceiling_duration,
+        "rollbar_duration_s": options.rollbar_duration,
         "client": options.client,
         "server_env": {k: v for k, v in os.environ.items() if k.startswith("FAULTLINE_")},
     }
@@ -93,6 +97,24 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
     report["faultline"] = await faultline_phase(
         options, children, load, database_url, project_id, headers
     )
+    if options.rollbar_duration > 0:
+        log("project: faultline project create bench (Rollbar items)")
+        rollbar_project = int((await create_project(database_url))["id"])
+        async with Database(database_url) as db:
+            token = await db.value(
+                "SELECT token FROM project_access_token WHERE project_id = ? AND scopes = ?",
+                rollbar_project,
+                "post_server_item",
+            )
+        report["rollbar"] = await faultline_phase(
+            options,
+            children,
+            load,
+            database_url,
+            rollbar_project,
+            rollbar_headers(token),
+            surface="rollbar",
+        )
     if options.ceiling_duration > 0:
         report["ceiling"] = await ceiling_phase(options, children, load, project_id, headers)
 
@@ -109,8 +131,10 @@ async def faultline_phase(
     database_url: str,
     project_id: int,
     headers: dict[str, str],
+    surface: str = "sentry",
 ) -> dict[str, Any]:
-    """Server up, the load, the wait until stored, server down: the report's `faultline`."""
+    """Server up, the load, the wait until stored, server down: the report's `faultline`
+    (or `rollbar`: the same, with pyrollbar items to the item endpoint)."""
     server_log = RESULTS / "server.log"
     server, port, startup_s = await start_server(
         children, database_url, options.workers, server_log
@@ -120,10 +144,13 @@ async def faultline_phase(
         counters_before = await db.pg_counters()
         monitor = RssMonitor(server.pid)
         monitor.start()
-        url = f"http://127.0.0.1:{port}/api/{project_id}/envelope/"
-        log(f"load: {options.concurrency} connections for {options.duration:g} s against {url}")
+        if surface == "rollbar":
+            url, duration = f"http://127.0.0.1:{port}/api/1/item/", options.rollbar_duration
+        else:
+            url, duration = f"http://127.0.0.1:{port}/api/{project_id}/envelope/", options.duration
+        log(f"load: {options.concurrency} connections for {duration:g} s against {url}")
         result, cpu = await measured_load(
-            load, server.pid, url, headers, options.concurrency, options.duration
+            load, server.pid, url, headers, options.concurrency, duration, surface
         )
         log(f"load: {result['ok']} accepted ({result['ok_per_s']}/s); waiting until stored")
         stored, last_stored_at, waited = await wait_stored(

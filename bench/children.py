@@ -205,7 +205,12 @@ class LoadProcess:
         await self.process.stdin.drain()
 
     async def run(
-        self, url: str, headers: dict[str, str], concurrency: int, duration: float
+        self,
+        url: str,
+        headers: dict[str, str],
+        concurrency: int,
+        duration: float,
+        surface: str = "sentry",
     ) -> dict[str, Any]:
         await self.send(
             {
@@ -215,6 +220,7 @@ class LoadProcess:
                 "concurrency": concurrency,
                 "duration": duration,
                 "client": self.client,
+                "surface": surface,
             }
         )
         return await self.read(timeout_s=duration + 120)

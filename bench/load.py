@@ -1,9 +1,11 @@
 """The load generator, run as its own process: `python -m bench.load [--groups 50] [--pool 2000]`.
 
-It builds its pool of events once (bench.events, bench.bodies), prints one JSON line
+It builds its pool of events once (bench.events, bench.bodies; the same events as Rollbar
+items, bench.rollbar_items), prints one JSON line
 `{"ready": true, ...}` and then takes commands, one JSON line each, on stdin:
 
-    {"cmd": "run", "url": ..., "headers": {...}, "concurrency": 50, "duration": 20}
+    {"cmd": "run", "url": ..., "headers": {...}, "concurrency": 50, "duration": 20,
+     "surface": "sentry" | "rollbar"}
         -> one JSON line with the result (statuses, latencies, CPU it used, ...)
     {"cmd": "exit"}  (or end of input)
         -> exits
@@ -41,6 +43,7 @@ import aiohttp
 
 from bench.bodies import BodySource, build_pool, pool_stats
 from bench.events import EventFactory
+from bench.rollbar_items import ItemSource, build_item_pool
 
 ERROR_BACKOFF_S = 0.05  # after a connection error, so a dead server is not hammered in a loop
 REQUEST_TIMEOUT_S = 30.0
@@ -144,7 +147,7 @@ class _Recorder:
 async def run_load(
     url: str,
     headers: Mapping[str, str],
-    source: BodySource,
+    source: BodySource | ItemSource,
     *,
     concurrency: int,
     duration: float,
@@ -247,7 +250,7 @@ def _expire(waiter: asyncio.Future[tuple[int, bytes]]) -> None:
 async def run_raw_load(
     url: str,
     headers: Mapping[str, str],
-    source: BodySource,
+    source: BodySource | ItemSource,
     *,
     concurrency: int,
     duration: float,
@@ -309,7 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cpu_before = cpu_seconds()
     started = time.perf_counter()
     pool = build_pool(EventFactory(args.groups, seed=args.seed), args.pool)
-    source = BodySource(pool)
+    sources: dict[str, BodySource | ItemSource] = {
+        "sentry": BodySource(pool),
+        "rollbar": ItemSource(
+            build_item_pool(EventFactory(args.groups, seed=args.seed), args.pool)
+        ),
+    }
     gc.collect()
     gc.freeze()  # the pool is immutable: keep it out of every later collection
     _emit(
@@ -331,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             runner(
                 command["url"],
                 command["headers"],
-                source,
+                sources[command.get("surface", "sentry")],
                 concurrency=int(command["concurrency"]),
                 duration=float(command["duration"]),
             )

@@ -79,12 +79,13 @@ async def measured_load(
     headers: dict[str, str],
     concurrency: int,
     duration: float,
+    surface: str = "sentry",
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run one load phase; returns the generator's result and the CPU split over it."""
     before = procs.CpuSnapshot.take(cpu_groups(server_pid, load.process.pid))
     everyone_before = procs.all_cpu()
     started = time.perf_counter()
-    result = await load.run(url, headers, concurrency, duration)
+    result = await load.run(url, headers, concurrency, duration, surface)
     wall = time.perf_counter() - started
     everyone_after = procs.all_cpu()
     after = procs.CpuSnapshot.take(cpu_groups(server_pid, load.process.pid))

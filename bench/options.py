@@ -24,6 +24,7 @@ class Options:
     database_url: str | None
     admin_url: str
     ceiling_duration: float
+    rollbar_duration: float
     output: Path
     check: bool
     client: str
@@ -62,6 +63,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         "0 skips it",
     )
     parser.add_argument(
+        "--rollbar-duration",
+        type=float,
+        default=None,
+        help="seconds of the Rollbar item run, on a second project (default: duration); 0 skips it",
+    )
+    parser.add_argument(
         "--output", type=Path, default=RESULTS / "latest.json", help="JSON report path"
     )
     parser.add_argument(
@@ -88,6 +95,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         database_url=args.database_url,
         admin_url=args.admin_url,
         ceiling_duration=max(0.0, ceiling),
+        rollbar_duration=max(
+            0.0, args.duration if args.rollbar_duration is None else args.rollbar_duration
+        ),
         output=args.output,
         check=args.check,
         client=args.client,

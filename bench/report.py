@@ -14,6 +14,8 @@ from bench.common import REPO
 TARGET_STORED_PER_S = 1500.0
 TARGET_P99_MS = 100.0
 TARGET_RSS_MB = 250.0
+# Rollbar items stored per second, as a share of Sentry events stored per second.
+TARGET_ROLLBAR_VS_SENTRY = 0.9
 
 
 def machine_info() -> dict[str, Any]:
@@ -108,6 +110,26 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
             "met": faultline["memory"]["peak_mb"] <= TARGET_RSS_MB,
         },
     }
+    rollbar = report.get("rollbar")
+    if rollbar:
+        ratio = (
+            round(rollbar["stored_per_s"] / faultline["stored_per_s"], 3)
+            if faultline["stored_per_s"]
+            else 0.0
+        )
+        rollbar_errors = sum(rollbar["non_2xx"].values()) + sum(
+            rollbar["connection_errors"].values()
+        )
+        summary["rollbar"] = {
+            "stored_per_s": rollbar["stored_per_s"],
+            "p99_ms": rollbar["latency_ms"]["p99"],
+            "errors": rollbar_errors + max(0, rollbar["ok"] - rollbar["stored"]),
+            "vs_sentry": ratio,
+        }
+        summary["targets"]["rollbar_vs_sentry"] = {
+            "target": f">= {TARGET_ROLLBAR_VS_SENTRY:g}",
+            "met": ratio >= TARGET_ROLLBAR_VS_SENTRY,
+        }
     summary["all_targets_met"] = all(t["met"] for t in summary["targets"].values())
     return summary
 
@@ -208,6 +230,19 @@ def render(report: dict[str, Any]) -> str:
             f"  CPU during the ceiling load, in cores: {_cpu_line(ceiling['cpu'])}",
             f"  load generator: {ceiling['cpu_s']:.1f} CPU s = "
             f"{ceiling['cpu_us_per_request']:.0f} µs/request",
+        ]
+    rollbar = s.get("rollbar")
+    if rollbar:
+        target = targets["rollbar_vs_sentry"]
+        lines += [
+            "",
+            f"  Rollbar items (pyrollbar-shaped, POST /api/1/item/), same concurrency, "
+            f"{opts['rollbar_duration_s']:g} s",
+            f"  {'stored items/s, end to end':38} {rollbar['stored_per_s']:>14,.1f}",
+            f"  {'latency p99 (ms)':38} {rollbar['p99_ms']:>14.1f}",
+            f"  {'errors (non-2xx + connection + lost)':38} {rollbar['errors']:>14}",
+            f"  {'Rollbar stored/s / Sentry stored/s':38} {rollbar['vs_sentry']:>14.3f}   "
+            f"{target['target']:<10} {_mark(target['met'])}",
         ]
     verdict = (
         "all targets met"

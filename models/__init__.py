@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.api_token import ApiToken
+from models.deploy import Deploy, DeployStatus
 from models.event import Event
 from models.ingest_count import REJECTION_REASONS, IngestCount, IngestOutcome
 from models.issue import Issue, IssueState
@@ -11,6 +12,7 @@ from models.issue_hourly import IssueHourly
 from models.issue_tag import IssueTag
 from models.issue_tag_key import IssueTagKey
 from models.project import Project
+from models.project_access_token import ProjectAccessToken, TokenScope
 from models.rate_window import RateWindow
 from models.user import User
 from models.user_session import UserSession
@@ -18,6 +20,8 @@ from models.user_session import UserSession
 __all__ = [
     "REJECTION_REASONS",
     "ApiToken",
+    "Deploy",
+    "DeployStatus",
     "Event",
     "IngestCount",
     "IngestOutcome",
@@ -28,7 +32,9 @@ __all__ = [
     "IssueTag",
     "IssueTagKey",
     "Project",
+    "ProjectAccessToken",
     "RateWindow",
+    "TokenScope",
     "User",
     "UserSession",
 ]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from app.auth import tokens
+from app.auth import access_tokens, tokens
 from app.issues import service as issues
 from app.projects import service as projects
-from models import ApiToken, Issue, Project
+from models import ApiToken, Issue, Project, ProjectAccessToken
 from schema.errors import renamed_fields
 from schema.permissions import AUTHENTICATED
 from schema.types.common import IssueStateEnum, model_id
 from schema.types.issue import IssueType
 from schema.types.project import ProjectType
+from schema.types.rollbar import AccessTokenScopeEnum, AccessTokenType
 from schema.types.token import CreatedToken
 
 
@@ -74,4 +75,23 @@ class Mutation:
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def delete_token(self, id: strawberry.ID) -> bool:
         await tokens.delete_token(model_id(id, ApiToken, "id", "token"))
+        return True
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="A Rollbar project access token with any set of scopes.",
+    )
+    async def create_access_token(
+        self, project_id: strawberry.ID, scopes: list[AccessTokenScopeEnum]
+    ) -> AccessTokenType:
+        project = await projects.get_project(model_id(project_id, Project, "projectId", "project"))
+        values = [scope.value.value for scope in scopes]
+        return AccessTokenType.of(await access_tokens.create_token(project.id, values))
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def revoke_access_token(self, project_id: strawberry.ID, id: strawberry.ID) -> bool:
+        project = model_id(project_id, Project, "projectId", "project")
+        await access_tokens.revoke_token(
+            project, model_id(id, ProjectAccessToken, "id", "access token")
+        )
         return True

@@ -10,9 +10,9 @@ read                    bounded decoding of Content-Encoding (compressed and dec
                         within the body read timeout
 parse                   envelope items (or a legacy store body); only `event` is stored,
                         every other item type is accepted and counted
-normalise + group       pure functions: canonical event, fingerprint, title and culprit
-digest                  EventWriter stores it in the next group commit; the answer waits
-                        for that commit, so a 200 means durable
+normalise               the pure Sentry normaliser gives the canonical event
+digest                  app.ingest.digest groups it and stores it in the next group commit;
+                        the answer waits for that commit, so a 200 means durable
 
 Refused requests are logged and counted per project and reason (`rejections`).
 """
@@ -23,40 +23,31 @@ import asyncio
 import functools
 import json
 import logging
-import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from aiohttp import StreamReader
 
 from app.config import Settings
-from app.database import is_unavailable
 from app.errors import (
     BadRequest,
     FaultlineError,
     NotFound,
     PayloadTooLarge,
-    RateLimited,
     RequestTimeout,
     Unauthorized,
 )
-from app.grouping import compute_grouping, summarize
 from app.ingest.body import BodyReader
 from app.ingest.decoding import decode_store_body
+from app.ingest.digest import Digest
 from app.ingest.envelope import Envelope, parse_envelope, parse_event_json
-from app.ingest.jsontext import dumps
 from app.ingest.normalize import normalize_event
 from app.ingest.projects import ProjectCache, ProjectKeys
-from app.ingest.ratelimit import retry_after_s, window_end_s
-from app.ingest.records import EventRecord, Outcome
-from app.ingest.rejections import Rejections
 from app.ingest.sentry_auth import SentryAuth, extract_auth, key_from_dsn, project_id
 from app.ingest.untrusted import clip
-from app.ingest.writer import EventWriter
 
 log = logging.getLogger(__name__)
 
@@ -107,23 +98,12 @@ class SentryRequest:
 
 
 class Ingestor:
-    def __init__(
-        self,
-        settings: Settings,
-        projects: ProjectCache,
-        writer: EventWriter,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, settings: Settings, projects: ProjectCache, digest: Digest) -> None:
         self._settings = settings
         self._projects = projects
-        self._writer = writer
-        self._clock = clock  # wall-clock seconds: rate windows and received_at
+        self._digest = digest
         self._item_limits = dict.fromkeys(EVENT_SIZED_ITEMS, settings.max_event_bytes)
-        # project id → (window end, limit it was reached under): refuse early until then.
-        self._exhausted: dict[int, tuple[float, int]] = {}
         self.dropped_items: Counter[str] = Counter()
-        self.rejections = Rejections(clock=clock)
 
     async def run_reports(
         self, every_s: float = 60, flush_every_s: float = REJECTIONS_FLUSH_S
@@ -134,29 +114,15 @@ class Ingestor:
         tick = 0
         while True:
             await asyncio.sleep(flush_every_s)
-            await self.flush_rejections()
+            await self._digest.flush_rejections()
             tick += 1
             if tick % ticks:
                 continue
-            self.rejections.report_silenced()
+            self._digest.rejections.report_silenced()
             if self.dropped_items:
                 counts = ", ".join(f"{t}={n}" for t, n in sorted(self.dropped_items.items()))
                 log.info("accepted without storing in the last %.0f s: %s", every_s, counts)
                 self.dropped_items.clear()
-
-    async def flush_rejections(self) -> None:
-        """Add the refusals counted in memory to the database (kept for later if it is down)."""
-        counts = self.rejections.take()
-        if not counts:
-            return
-        rows = [(p, outcome, n) for (p, outcome), n in sorted(counts.items())]
-        try:
-            await self._writer.add_counts(rows)
-        except Exception as exc:
-            if not is_unavailable(exc):
-                log.exception("could not store %d refusal counts; dropped", len(rows))
-                return
-            self.rejections.restore(counts)
 
     async def ingest(self, request: SentryRequest) -> str | None:
         """Store the request's event; returns its id (None when the request carries none)."""
@@ -164,12 +130,12 @@ class Ingestor:
         project = None if number is None else await self._projects.get(number)
         if project is None:
             error = NotFound(f"project {clip(request.project_id)} does not exist")
-            self.rejections.refused(None, error)
+            self._digest.rejections.refused(None, error)
             raise error
         try:
             return await self._ingest(project, request)
         except FaultlineError as error:
-            self.rejections.refused(project.id, error)
+            self._digest.rejections.refused(project.id, error)
             raise
 
     async def _ingest(self, project: ProjectKeys, request: SentryRequest) -> str | None:
@@ -185,7 +151,7 @@ class Ingestor:
         if auth is None and store_body:
             raise Unauthorized("missing sentry_key (X-Sentry-Auth header or query string)")
         if auth is not None:
-            self._refuse_if_exhausted(project)
+            self._digest.refuse_if_exhausted(project)
 
         reader = BodyReader(
             request.body,
@@ -198,7 +164,7 @@ class Ingestor:
         if auth is None:
             first_line = await self._within(deadline, reader.first_line(DSN_BUDGET_BYTES))
             self._check_dsn_line(first_line, project)
-            self._refuse_if_exhausted(project)
+            self._digest.refuse_if_exhausted(project)
         body = await self._within(deadline, reader.read_all())
         if not body:
             raise BadRequest("empty request body")
@@ -210,7 +176,7 @@ class Ingestor:
             payload, header_event_id = self._envelope_event(envelope)
         if payload is None:
             return None
-        return await self._digest(project, payload, header_event_id, request.client_ip)
+        return await self._digest_payload(project, payload, header_event_id, request.client_ip)
 
     async def _within(self, deadline: float, reading: Awaitable[T]) -> T:
         try:
@@ -280,36 +246,20 @@ class Ingestor:
         header_id = envelope.headers.get("event_id")
         return payload, header_id if isinstance(header_id, str) else None
 
-    def _refuse_if_exhausted(self, project: ProjectKeys) -> None:
-        entry = self._exhausted.get(project.id)
-        if entry is None:
-            return
-        until, limit = entry
-        now = self._clock()
-        if now < until and limit == project.rate_limit_per_minute:
-            raise RateLimited("event rejected due to rate limit", retry_after_s(now))
-        del self._exhausted[project.id]
-
-    async def _digest(
+    async def _digest_payload(
         self,
         project: ProjectKeys,
         payload: dict[str, Any],
         header_event_id: str | None,
         client_ip: str | None,
     ) -> str:
-        received = self._clock()
         event = normalize_event(
-            payload, event_id=header_event_id, received_at=received, client_ip=client_ip
+            payload,
+            event_id=header_event_id,
+            received_at=self._digest.now(),
+            client_ip=client_ip,
         )
-        record = build_record(project, event)
-        outcome = await self._writer.submit(record)
-        if outcome is Outcome.RATE_LIMITED:
-            now = self._clock()
-            limit = project.rate_limit_per_minute
-            if limit is not None:
-                self._exhausted[project.id] = (window_end_s(now), limit)
-            raise RateLimited("event rejected due to rate limit", retry_after_s(now))
-        return record.event_id
+        return (await self._digest.submit(project, event)).event_id
 
 
 def request_auth(
@@ -336,37 +286,3 @@ def _parse_auth(
 
 # At most 1024 entries of 512 characters of keys: half a MiB however many clients.
 _cached_auth = functools.lru_cache(maxsize=1024)(_parse_auth)
-
-
-def build_record(project: ProjectKeys, event: dict[str, Any]) -> EventRecord:
-    """The row-ready form of a normalised event (pure)."""
-    tags = event.get("tags") or {}
-    grouping = compute_grouping(event)
-    summary = summarize(event)
-    user = event.get("user")
-    return EventRecord(
-        project_id=project.id,
-        event_id=event["event_id"],
-        timestamp=datetime.fromtimestamp(event["timestamp"], UTC),
-        received_at=datetime.fromtimestamp(event["received"], UTC),
-        level=event["level"],
-        platform=event["platform"],
-        environment=_column(event.get("environment")),
-        release=_column(event.get("release")),
-        user_json=dumps(user) if isinstance(user, dict) else None,
-        tags_json=dumps(tags),
-        payload_json=dumps(event),
-        fingerprint=grouping.hash,
-        grouping_version=grouping.version,
-        grouping_json=dumps({"variant": grouping.variant, **grouping.explanation}),
-        title=summary.title,
-        type=summary.type,
-        message=summary.message,
-        culprit=summary.culprit,
-        rate_limit_per_minute=project.rate_limit_per_minute,
-        tags=tags if isinstance(tags, dict) else {},
-    )
-
-
-def _column(value: object) -> str | None:
-    return value[:255] if isinstance(value, str) else None

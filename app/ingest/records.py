@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -106,3 +106,10 @@ class Outcome(Enum):
     STORED = "stored"
     DUPLICATE = "duplicate"  # the project already has this event id: acknowledged, not counted
     RATE_LIMITED = "rate_limited"
+
+
+class Receipt(NamedTuple):
+    outcome: Outcome
+    # Events counted in the project's rate window up to this one (None: the project is
+    # unlimited), for surfaces that report the room left (Rollbar's X-Rate-Limit-Remaining).
+    window_count: int | None = None

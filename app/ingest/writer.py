@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.database import is_unavailable
-from app.ingest.records import EventRecord, Outcome, sanitized
+from app.ingest.records import EventRecord, Receipt, sanitized
 from app.ingest.store import Store
 from app.ingest.store.batch import CountRow
 from app.ingest.untrusted import clip
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 200
 DEADLOCK_RETRIES = 3
 
-_Pending = tuple[EventRecord, "asyncio.Future[Outcome]"]
+_Pending = tuple[EventRecord, "asyncio.Future[Receipt]"]
 
 
 class EventWriter:
@@ -38,10 +38,10 @@ class EventWriter:
         self._task = asyncio.create_task(self._run())
         self._closing = False
 
-    async def submit(self, record: EventRecord) -> Outcome:
+    async def submit(self, record: EventRecord) -> Receipt:
         if self._closing:
             raise RuntimeError("the event writer is shut down")
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Receipt] = asyncio.get_running_loop().create_future()
         self._pending.append((record, future))
         self._wake.set()
         # A client that hangs up cancels only this wait: the record stays in the batch and is
@@ -122,7 +122,7 @@ class EventWriter:
         if not future.done():
             future.set_result(outcome)
 
-    async def _store(self, records: list[EventRecord]) -> list[Outcome]:
+    async def _store(self, records: list[EventRecord]) -> list[Receipt]:
         for attempt in range(DEADLOCK_RETRIES):
             try:
                 return await self._backend.store_batch(records)

@@ -16,7 +16,15 @@ from app.ids import fits, parse_id
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
-from app.search.filter import EventField, EventValue, LevelIs, Pattern, SearchFilter, Term
+from app.search.filter import (
+    LEVELS,
+    EventField,
+    EventValue,
+    LevelIs,
+    Pattern,
+    SearchFilter,
+    Term,
+)
 from app.search.sql import search_condition
 from app.text import require_plain_line
 from models import Issue, IssueHistory, IssueState, Project
@@ -229,3 +237,20 @@ async def list_history(issue_id: int, page: PageRequest) -> Page[IssueHistory]:
     await get_issue(issue_id)
     queryset = IssueHistory.filter(issue_id=issue_id)
     return await keyset_page(queryset, ("at", "id"), page, descending=False)
+
+
+async def relabel(issue_id: int, *, level: str | None = None, title: str | None = None) -> Issue:
+    """Change an issue's level and/or title (Rollbar's item PATCH); the state is not touched."""
+    updates: dict[str, str] = {}
+    if level is not None:
+        if level not in LEVELS:
+            raise InvalidField("level", f"must be one of {', '.join(LEVELS)}")
+        updates["level"] = level
+    if title is not None:
+        text = title.strip()
+        if not 1 <= len(text) <= 255:
+            raise InvalidField("title", "must be 1 to 255 characters")
+        updates["title"] = require_plain_line("title", text)
+    if updates and not await Issue.filter(id=issue_id).update(**updates):
+        raise NotFound(f"issue {issue_id} not found")
+    return await get_issue(issue_id)

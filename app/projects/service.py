@@ -8,6 +8,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app.auth import access_tokens
 from app.errors import BadRequest, InvalidField, NotFound
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
@@ -30,7 +31,9 @@ async def create_project(name: object) -> Project:
         try:
             # A savepoint, so a lost race on the slug does not abort an outer transaction.
             async with in_transaction():
-                return await Project.create(name=clean, slug=slug, sentry_key=new_sentry_key())
+                project = await Project.create(name=clean, slug=slug, sentry_key=new_sentry_key())
+                await access_tokens.create_default_tokens(project.id)
+                return project
         except IntegrityError:
             taken.add(slug)
     raise InvalidField("name", "too many projects share this name")

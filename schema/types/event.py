@@ -239,6 +239,10 @@ class EventType:
     def sdk(self) -> JSON | None:
         return _json(self._payload.get("sdk"))
 
+    @strawberry.field(description="Extra data sent with the event (Rollbar's `custom`).")
+    def extra(self) -> JSON | None:
+        return _json(self._payload.get("extra"))
+
     @strawberry.field
     async def issue(self, info: Info[Context, None]) -> IssueType:
         issue = await info.context.loaders.issue.load(self.model.issue_id)

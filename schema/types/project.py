@@ -8,10 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.auth import access_tokens
+from app.deploys import service as deploys
+from app.errors import InvalidField
+from app.pagination import MAX_LIMIT, PageRequest
 from app.projects.naming import dashed_key, dsn
 from models import Project
 from schema.context import Context
 from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection
+from schema.types.rollbar import AccessTokenType, DeployType
 
 if TYPE_CHECKING:
     from schema.types.issue import IssueConnection
@@ -69,3 +74,14 @@ class ProjectType:
             state, first, after, sort, direction, search, level, environment, release
         )
         return await issue_connection(self.model, args)
+
+    @strawberry.field(description="Rollbar access tokens not revoked, oldest first.")
+    async def access_tokens(self) -> list[AccessTokenType]:
+        return [AccessTokenType.of(t) for t in await access_tokens.list_tokens(self.model.id)]
+
+    @strawberry.field(description=f"The newest deploys first (at most {MAX_LIMIT}).")
+    async def deploys(self, first: int = 20) -> list[DeployType]:
+        if not 1 <= first <= MAX_LIMIT:
+            raise InvalidField("first", f"must be an integer from 1 to {MAX_LIMIT}")
+        page = await deploys.list_deploys(self.model.id, PageRequest(limit=first))
+        return [DeployType.of(deploy) for deploy in page.items]

@@ -18,9 +18,10 @@ from aiohttp.test_utils import TestServer
 from tortoise.context import TortoiseContext
 
 from app.config import Settings
+from app.ingest.digest import Digest
 from app.ingest.pipeline import Ingestor
 from app.ingest.routes import INGESTOR
-from app.server import create_app
+from app.server import DIGEST, create_app
 from tests.conftest import Server, free_port
 
 
@@ -49,6 +50,10 @@ class Dedicated:
     @property
     def ingestor(self) -> Ingestor:
         return self.app[INGESTOR]
+
+    @property
+    def digest(self) -> Digest:
+        return self.app[DIGEST]
 
 
 @asynccontextmanager

@@ -231,7 +231,7 @@ async def test_refusals_are_logged_once_a_minute_per_project_and_reason(
         clock.advance(60)
         async with http.post(url, data=event_envelope(exception_event()), headers=wrong):
             pass
-        dedicated.ingestor.rejections.report_silenced()
+        dedicated.digest.rejections.report_silenced()
     lines = [r.getMessage() for r in caplog.records if r.name == "app.ingest"]
     assert lines == [
         f"refused project {project.id}: 401 sentry_key is not a key of project {project.id}",

@@ -65,7 +65,7 @@ async def test_accepted_events_and_refusals_by_reason_are_counted(http, database
             assert resp.status == 404
         # Accepted events are counted as they are stored, refusals when flushed.
         assert await project_stats(http, server, auth, project.id) == stats(accepted=2)
-        await dedicated.ingestor.flush_rejections()
+        await dedicated.digest.flush_rejections()
         assert await project_stats(http, server, auth, project.id) == stats(
             accepted=2, unauthorized=3, rate_limited=2, too_large=1, invalid=1, timeout=1
         )
@@ -106,6 +106,6 @@ async def test_refusals_of_a_project_deleted_before_the_flush_are_dropped_alone(
                 assert resp.status == 401
         async with http.delete(server(f"/api/projects/{doomed.id}"), headers=auth) as resp:
             assert resp.status == 204
-        await dedicated.ingestor.flush_rejections()
+        await dedicated.digest.flush_rejections()
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
     assert await project_stats(http, server, auth, kept.id) == stats(unauthorized=1)

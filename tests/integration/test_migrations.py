@@ -22,6 +22,7 @@ MIGRATION_FILES = sorted(p.name for p in (REPO / "migrations" / "postgres" / "mo
 FAULTLINE_TABLES = {
     "aerich",
     "api_token",
+    "deploy",
     "event",
     "ingest_count",
     "issue",
@@ -30,6 +31,7 @@ FAULTLINE_TABLES = {
     "issue_tag",
     "issue_tag_key",
     "project",
+    "project_access_token",
     "rate_window",
     "user_account",
     "user_session",

@@ -131,7 +131,7 @@ async def test_one_batch_publishes_every_change_in_one_notification(server):
                     record(project.id, "new_a", repeated),
                 ]
             )
-            assert [o.value for o in outcomes] == ["stored"] * 5 + ["duplicate"]
+            assert [r.outcome.value for r in outcomes] == ["stored"] * 5 + ["duplicate"]
             new_b, new_a = [await only_issue(project, f) for f in ("new_b", "new_a")]
             expected = [
                 # Issues open in fingerprint order; CREATED come in id order.

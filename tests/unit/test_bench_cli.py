@@ -14,12 +14,14 @@ from typing import Any
 import aiohttp
 import pytest
 
+from app.compat.rollbar.items import translate
 from bench.bodies import build_pool, gzip_body, plain_envelope
 from bench.children import free_port, wait_healthy
 from bench.common import REPO, RESULTS
 from bench.events import EventFactory
 from bench.options import DEFAULT_ADMIN_URL, Options, parse_args
 from bench.report import cpu_per_event, postgres_figures, render, summarize
+from bench.rollbar_items import ItemSource, build_item_pool, item_body
 
 # --- options ------------------------------------------------------------------------------------
 
@@ -35,6 +37,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         database_url=None,
         admin_url=DEFAULT_ADMIN_URL,
         ceiling_duration=10.0,
+        rollbar_duration=20.0,
         output=RESULTS / "latest.json",
         check=False,
         client="raw",
@@ -47,6 +50,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--duration", "5"], "ceiling_duration", 5.0),  # min(duration, 10)
         (["--ceiling-duration", "0"], "ceiling_duration", 0.0),
         (["--ceiling-duration", "-3"], "ceiling_duration", 0.0),
+        (["--duration", "5"], "rollbar_duration", 5.0),
+        (["--rollbar-duration", "0"], "rollbar_duration", 0.0),
         (["--groups", "300", "--pool", "10"], "pool", 300),  # every group needs an event
         (["--client", "aiohttp"], "client", "aiohttp"),
         (["--output", "/tmp/x.json"], "output", Path("/tmp/x.json")),
@@ -199,6 +204,55 @@ def test_a_gzip_body_is_the_envelope_with_its_fresh_id() -> None:
     assert json.loads(item_header)["length"] == len(item)
     assert json.loads(item)["event_id"] == event_id
     assert end == b""
+
+
+def test_a_rollbar_item_is_the_same_event_as_pyrollbar_sends_it() -> None:
+    pool = build_item_pool(EventFactory(groups=3), 3)
+    events = EventFactory(groups=3)  # the same seed: the same events, in the same order
+    event = [events.event(n) for n in range(2)][1]
+    tail = pool[1]
+    source = ItemSource([tail])
+    first, body = source.next()
+    second, other = source.next()
+    assert first != second
+    assert len(body) == len(other)
+    data = json.loads(body)["data"]
+    assert data["uuid"] == first
+    exception = event["exception"]["values"][0]
+    item = translate(data, received_at=data["timestamp"], client_ip=None)
+    translated = item.event["exception"]["values"][0]
+    assert (translated["type"], translated["value"]) == (exception["type"], exception["value"])
+    assert [f["function"] for f in translated["stacktrace"]["frames"]] == [
+        f["function"] for f in exception["stacktrace"]["frames"]
+    ]
+    assert item.event["release"] == event["release"].rsplit("@", 1)[-1]
+    assert item.event["level"] == event["level"]
+
+
+def test_every_group_s_item_is_valid_fatal_ones_too() -> None:
+    levels = set()
+    for tail in build_item_pool(EventFactory(groups=10), 10):
+        data = json.loads(item_body(tail, "u"))["data"]
+        levels.add(translate(data, received_at=data["timestamp"], client_ip=None).event["level"])
+    assert levels == {"error", "warning", "fatal"}
+
+
+def test_the_summary_compares_rollbar_with_sentry() -> None:
+    report = _report(p99_ms=80.0, stored=1000)
+    report["options"]["rollbar_duration_s"] = 2.0
+    report["rollbar"] = {**report["faultline"], "stored_per_s": 1400.0}
+    summary = summarize(report)
+    assert summary["rollbar"] == {
+        "stored_per_s": 1400.0,
+        "p99_ms": 80.0,
+        "errors": 0,
+        "vs_sentry": 0.875,
+    }
+    assert summary["targets"]["rollbar_vs_sentry"] == {"target": ">= 0.9", "met": False}
+    report["summary"] = summary
+    assert "  Rollbar stored/s / Sentry stored/s              0.875   >= 0.9     MISS" in (
+        render(report).splitlines()
+    )
 
 
 # --- the ceiling --------------------------------------------------------------------------------

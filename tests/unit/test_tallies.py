@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from app.ingest.digest import build_record
 from app.ingest.normalize import normalize_event
-from app.ingest.pipeline import build_record
 from app.ingest.projects import ProjectKeys
 from app.ingest.records import EventRecord
 from app.ingest.store.tallies import (

@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 from app import database
 from app.auth import tokens
+from app.auth.bearer import add_authenticated
 from app.compat.rustrak.aggregates import frequency_json, frequency_period, tag_json, tag_query
 from app.compat.rustrak.aliases import issue_changes, issue_listing
 from app.compat.rustrak.serializers import (
@@ -27,7 +28,7 @@ from app.compat.rustrak.serializers import (
 )
 from app.errors import NotFound, Unavailable
 from app.events import service as events
-from app.http import SETTINGS, Handler, json_response, read_json_object
+from app.http import SETTINGS, json_response, read_json_object
 from app.ids import parse_id
 from app.issues import aggregates
 from app.issues import service as issues
@@ -214,19 +215,6 @@ async def readiness(request: web.Request) -> web.Response:
     )
 
 
-def require_token(handler: Handler) -> Handler:
-    async def authenticated(request: web.Request) -> web.StreamResponse:
-        await tokens.authenticate(tokens.bearer_token(request.headers.get("Authorization")))
-        return await handler(request)
-
-    return authenticated
-
-
 def setup(app: web.Application) -> None:
-    for route in api:
-        assert isinstance(route, web.RouteDef)
-        if route.method == "GET":  # HEAD answers wherever GET does
-            app.router.add_get(route.path, require_token(route.handler))
-        else:
-            app.router.add_route(route.method, route.path, require_token(route.handler))
+    add_authenticated(app, api)
     app.router.add_routes(health)

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from app.errors import NotFound
-from app.ingest.records import EventRecord, Outcome
+from app.ingest.records import EventRecord, Outcome, Receipt
 from app.ingest.store.tallies import (
     RETENTION_HOURS,
     Misses,
@@ -107,7 +107,7 @@ class Transaction(Protocol):
 
 
 class Store(Protocol):
-    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]: ...
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Receipt]: ...
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         """`Transaction.add_counts` in a transaction of its own."""
@@ -120,10 +120,11 @@ def minute_of(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
-async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Outcome]:
-    """One outcome per record, in order; `tx` is committed by the caller."""
+async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Receipt]:
+    """One receipt per record, in order; `tx` is committed by the caller."""
     outcomes: list[Outcome] = [Outcome.DUPLICATE] * len(records)
-    allowed = await _apply_rate_limits(tx, records, outcomes)
+    window_counts: list[int | None] = [None] * len(records)
+    allowed = await _apply_rate_limits(tx, records, outcomes, window_counts)
     # One event id may come twice in a batch (an SDK retry racing itself): the first one wins.
     first: dict[tuple[int, str], int] = {}
     for i in allowed:
@@ -146,13 +147,17 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[O
         )
     if changes:
         await tx.notify(changes)
-    return outcomes
+    return [Receipt(o, n) for o, n in zip(outcomes, window_counts, strict=True)]
 
 
 async def _apply_rate_limits(
-    tx: Transaction, records: Sequence[EventRecord], outcomes: list[Outcome]
+    tx: Transaction,
+    records: Sequence[EventRecord],
+    outcomes: list[Outcome],
+    window_counts: list[int | None],
 ) -> list[int]:
-    """Indexes of the records within their project's limit; the others become RATE_LIMITED."""
+    """Indexes of the records within their project's limit; the others become RATE_LIMITED.
+    Each limited record's window count is where it stands in its project's minute."""
     limited: dict[tuple[int, int], list[int]] = defaultdict(list)
     allowed: list[int] = []
     for i, record in enumerate(records):
@@ -166,6 +171,8 @@ async def _apply_rate_limits(
         if total == len(indexes):  # the first events of a new minute: forget older minutes
             await tx.prune_rate_windows(project_id, minute)
         room = max(0, limit - (total - len(indexes)))
+        for position, i in enumerate(indexes, start=total - len(indexes) + 1):
+            window_counts[i] = position
         allowed.extend(indexes[:room])
         for i in indexes[room:]:
             outcomes[i] = Outcome.RATE_LIMITED

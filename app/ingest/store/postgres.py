@@ -14,7 +14,7 @@ import asyncpg
 import orjson
 
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
-from app.ingest.records import EventRecord, Outcome
+from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
 from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from app.issues.states import Transition
@@ -105,7 +105,7 @@ class PostgresStore:
         self._limits = limits
         self._connection: asyncpg.Connection | None = None
 
-    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Receipt]:
         return await self._in_transaction(lambda tx: store_batch(tx, records))
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:

@@ -10,7 +10,7 @@ import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.ingest.records import EventRecord, Outcome
+from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
 from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
 from app.issues.states import Transition
@@ -61,12 +61,12 @@ _ADD_TAG_KEYS = (
 
 
 class SqliteStore:
-    async def store_batch(self, records: Sequence[EventRecord]) -> list[Outcome]:
+    async def store_batch(self, records: Sequence[EventRecord]) -> list[Receipt]:
         async with in_transaction() as client:
             tx = SqliteTransaction(client)
-            outcomes = await store_batch(tx, records)
+            receipts = await store_batch(tx, records)
         publish_local(tx.outbox)
-        return outcomes
+        return receipts
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         async with in_transaction() as client:

@@ -1,0 +1,1 @@
+"""Deploys: which revision reached which environment of a project, and when."""
