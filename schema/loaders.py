@@ -14,8 +14,7 @@ from app.events import service as events
 from app.issues import aggregates
 from app.issues import service as issues
 from app.issues.aggregates import Bucket, Period, TagSummary
-from app.projects import service as projects
-from models import ApiToken, Event, Issue, Project
+from models import ApiToken, Event, Issue
 
 V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
@@ -79,14 +78,12 @@ class Loaders:
         "frequency",
         "issue",
         "latest_event",
-        "project",
         "releases",
         "tags",
         "token",
     )
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.project: DataLoader[int, Project | None] = DataLoader(_by_key(projects.projects_by_id))
         self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
         self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
         # Keyed by issue id.

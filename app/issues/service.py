@@ -117,7 +117,9 @@ def grouping_explanation(issue: Issue) -> dict[str, Any]:
 
 
 async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
-    return {issue.id: issue for issue in await Issue.filter(id__in=list(issue_ids))}
+    """The issues with their projects (every API shows an issue's short id)."""
+    issues = await Issue.filter(id__in=list(issue_ids)).select_related("project")
+    return {issue.id: issue for issue in issues}
 
 
 async def get_issue_by_short_id(short_id: str) -> Issue:
