@@ -12,7 +12,7 @@ from tortoise import connections
 
 from app.errors import NotFound
 from app.issues.service import get_issue
-from app.pagination import Page, PageRequest, decode_cursor, encode_cursor, keyset_page
+from app.pagination import Page, PageRequest, cursor_at, keyset_page
 from models import Event, Issue
 
 # An issue's events in time order; the id breaks ties between equal timestamps.
@@ -62,8 +62,7 @@ async def get_issue_by_event_id(event_id: str) -> Issue:
 
 async def neighbour(event: Event, *, later: bool) -> Event | None:
     """The event of the same issue just before (or after) `event` in time order."""
-    # The cursor of `event` itself, in the encoded form keyset_page takes (times as ISO text).
-    page = PageRequest(limit=1, after=decode_cursor(encode_cursor([event.timestamp, event.id])))
+    page = PageRequest(limit=1, after=cursor_at(event, _TIME_ORDER, descending=not later))
     found = await keyset_page(
         Event.filter(issue_id=event.issue_id), _TIME_ORDER, page, descending=not later
     )
