@@ -227,7 +227,8 @@ async def delete_issue(issue_id: int) -> None:
         outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
 
 
-async def list_history(issue_id: int, page: PageRequest) -> Page[IssueHistory]:
-    await get_issue(issue_id)
+async def list_history(issue: int | Issue, page: PageRequest) -> Page[IssueHistory]:
+    """`issue`: its id (NotFound if there is none) or the issue, already read."""
+    issue_id = issue.id if isinstance(issue, Issue) else (await get_issue(issue)).id
     queryset = IssueHistory.filter(issue_id=issue_id)
     return await keyset_page(queryset, ("at", "id"), page, descending=False)

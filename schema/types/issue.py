@@ -132,7 +132,7 @@ class IssueType:
 
     @strawberry.field(description="State changes, oldest first.")
     async def history(self, first: int = 100) -> list[HistoryEntry]:
-        page = await issues.list_history(self.model.id, page_request(first, None))
+        page = await issues.list_history(self.model, page_request(first, None))
         return [HistoryEntry.of(row) for row in page.items]
 
     @strawberry.field(description="The issue's events, newest first.")
@@ -143,7 +143,7 @@ class IssueType:
 
         request = page_request(first, after)
         with renamed_fields(cursor="after"):
-            page = await events.list_events(self.model.id, request)
+            page = await events.list_events(self.model, request)
         return EventConnection.of(page, self.model.id)
 
     @strawberry.field
