@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -76,6 +76,7 @@ class Loaders:
     __slots__ = (
         "environments",
         "frequency",
+        "grouping",
         "issue",
         "latest_event",
         "releases",
@@ -85,6 +86,10 @@ class Loaders:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
+        # The grouping explanation of an issue read by a list (lists leave it out).
+        self.grouping: DataLoader[int, dict[str, Any] | None] = DataLoader(
+            _by_key(issues.groupings)
+        )
         self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
         # Keyed by issue id.
         self.latest_event: DataLoader[int, Event | None] = DataLoader(_by_key(events.latest_events))

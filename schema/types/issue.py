@@ -103,11 +103,15 @@ class IssueType:
     last_seen: datetime
     project: ProjectType
     model: strawberry.Private[Issue]
+    # Read by a list, which leaves out the grouping explanation.
+    listed: strawberry.Private[bool] = False
 
     @classmethod
-    def of(cls, issue: Issue, project: ProjectType | None = None) -> IssueType:
+    def of(
+        cls, issue: Issue, project: ProjectType | None = None, *, listed: bool = False
+    ) -> IssueType:
         """`project`: the issue's, shared by the issues of a page; otherwise the issue must
-        have been read with its project (select_related)."""
+        have been read with its project (select_related). `listed`: read by a list."""
         owner = project if project is not None else ProjectType.of(issue.project)
         return cls(
             id=strawberry.ID(str(issue.id)),
@@ -124,10 +128,14 @@ class IssueType:
             last_seen=issue.last_seen,
             project=owner,
             model=issue,
+            listed=listed,
         )
 
     @strawberry.field(description="How the events were grouped: version, hash and inputs.")
-    def grouping(self) -> JSON:
+    async def grouping(self, info: Info[Context, None]) -> JSON:
+        if self.listed:  # (an issue deleted since has none)
+            stored = await info.context.loaders.grouping.load(self.model.id)
+            return JSON(issues.grouping_explanation(self.model, stored or {}))
         return JSON(issues.grouping_explanation(self.model))
 
     @strawberry.field(description="State changes, oldest first.")
@@ -204,7 +212,8 @@ class IssueConnection:
     def of(cls, page: Page[Issue], project: Project, where: IssueListArgs) -> IssueConnection:
         owner = ProjectType.of(project)
         edges = [
-            IssueEdge(cursor=page.cursor_of(i), node=IssueType.of(i, owner)) for i in page.items
+            IssueEdge(cursor=page.cursor_of(i), node=IssueType.of(i, owner, listed=True))
+            for i in page.items
         ]
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         return cls(edges=edges, page_info=info, where=where, project=project)

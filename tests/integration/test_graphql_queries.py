@@ -80,6 +80,25 @@ async def test_issue_renders_every_scalar_field_its_project_and_grouping(
     }
 
 
+async def test_listed_issues_render_every_field_as_one_issue_does(http, server, auth, project):
+    # Lists read issues without their grouping explanation; asked for, it is read for the page.
+    for n in (1, 2):
+        await seed.issue(project, n, grouping={"variant": "message", "values": [f"x{n}"]})
+    listed = await data(
+        http,
+        server,
+        f'{{ issues(projectId: "{project.id}") {{ edges {{ node {{ {ISSUE_FIELDS} }} }} }} }}',
+        headers=auth,
+    )
+    nodes = [edge["node"] for edge in listed["issues"]["edges"]]
+    assert [node["grouping"]["values"] for node in nodes] == [["x2"], ["x1"]]
+    for node in nodes:
+        one = await data(
+            http, server, f'{{ issue(id: "{node["id"]}") {{ {ISSUE_FIELDS} }} }}', headers=auth
+        )
+        assert one["issue"] == node
+
+
 async def test_issue_history_lists_state_changes_oldest_first(http, server, auth, project):
     issue = await seed.issue(project, 1)
     for state in ("RESOLVED", "OPEN"):
