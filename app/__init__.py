@@ -52,7 +52,7 @@ Around them
     cli.py          faultline serve | migrate | token | project; flags fall back to env variables
     admin.py        the database commands of the CLI (imported only when one runs)
     problems.py     startup failures as one line saying what to do, with an exit status
-    serving.py      one server process: bind, serve, drain on SIGTERM
+    serving.py      one server process: bind, serve, drain on SIGTERM; collector tuned
     workers.py      the supervisor of several server processes: restarts, backoff, drain
     config.py       Settings: one frozen value from the environment, validated
     database.py     Tortoise config from a URL, time limits, startup migrations, readiness,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from app.errors import InvalidField, InvalidTransition, Unauthorized
 from app.issues.states import next_state, parse_state, state_after_event
 from app.pagination import Cursor, decode_cursor, encode_cursor, order_of, parse_page
 from app.projects.naming import dashed_key, dsn, short_id, slugify
+from app.serving import GC_YOUNG_THRESHOLD, tune_collector
 from models import Issue, IssueState
 
 OPEN, RESOLVED, MUTED = IssueState.OPEN, IssueState.RESOLVED, IssueState.MUTED
@@ -174,3 +176,14 @@ def test_bad_env_is_a_config_error():
 def test_database_urls(url, tortoise, asyncpg):
     assert tortoise_url(url) == tortoise
     assert asyncpg_dsn(url) == asyncpg
+
+
+def test_a_serving_process_freezes_what_it_loaded_and_collects_young_objects_less_often():
+    threshold = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *threshold[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
