@@ -38,7 +38,8 @@ The path of a query, from HTTP to SQL
                                   mutations.py; schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
                                   sql.py (SearchFilter → one WHERE condition)
-    pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list
+    pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
+                                  a cursor carries its order and fits no other
     ids.py, text.py               path ids in their column's range; names without control chars
     projects/service.py           project reads and writes (REST, GraphQL, CLI)
     issues/service.py             issue reads and state changes (bulk_set_state: the one
