@@ -50,7 +50,8 @@ The path of a query, from HTTP to SQL
                                   mutations.py; schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
                                   sql.py (SearchFilter → one WHERE condition)
-    pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list
+    pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
+                                  a cursor carries its order and fits no other
     ids.py, text.py               path ids in their column's range; names without control chars
     projects/service.py           project reads and writes (REST, GraphQL, CLI)
     issues/service.py             issue reads and state changes (bulk_set_state: the one
@@ -77,7 +78,7 @@ Around them
                     variables
     admin.py        the database commands of the CLI (imported only when one runs)
     problems.py     startup failures as one line saying what to do, with an exit status
-    serving.py      one server process: bind, serve, drain on SIGTERM
+    serving.py      one server process: bind, serve, drain on SIGTERM; collector tuned
     workers.py      the supervisor of several server processes: restarts, backoff, drain
     config.py       Settings: one frozen value from the environment, validated
     database.py     Tortoise config from a URL, time limits, startup migrations, readiness,

@@ -1,7 +1,9 @@
 """Keyset pagination shared by every list: `?limit=` and an opaque `?cursor=`.
 
 A cursor holds the sort key of the last row served, so pages stay stable while new rows
-arrive (an offset would shift). Lists sort by one or two keys, the last always being `id`.
+arrive (an offset would shift), and the order it was made in (table, keys, direction): one
+given to a list sorted otherwise is refused, not read as a position it never was. Lists sort
+by one or two keys, the last always being `id`.
 Rustrak's own client pages with `?page=&per_page=` instead; those become an offset.
 """
 
@@ -39,9 +41,17 @@ Query = MultiMapping[str]
 
 
 @dataclass(frozen=True, slots=True)
+class Cursor:
+    """A position in a list: the order it was made in (`order_of`) and the row's sort values."""
+
+    order: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PageRequest:
     limit: int = DEFAULT_LIMIT
-    after: tuple[Any, ...] | None = None
+    after: Cursor | None = None
     offset: int = 0
 
 
@@ -49,11 +59,13 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
-    # The sort keys of a keyset page, so each item's own cursor can be made (GraphQL edges).
+    # The order and sort keys of a keyset page, so each item's own cursor can be made (GraphQL
+    # edges).
+    order: str = ""
     keys: tuple[str, ...] = field(default=())
 
     def cursor_of(self, item: T) -> str:
-        return encode_cursor([getattr(item, key) for key in self.keys])
+        return encode_cursor(self.order, [getattr(item, key) for key in self.keys])
 
 
 def query_value(query: Query, name: str) -> str | None:
@@ -97,9 +109,23 @@ def parse_page(query: Query) -> PageRequest:
     return PageRequest(limit=limit, after=after, offset=offset)
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    raw = json.dumps(plain, separators=(",", ":")).encode()
+def order_of(model: type[Model], keys: Sequence[str], *, descending: bool) -> str:
+    """The order a cursor is made in: `issue:last_seen,id:desc`."""
+    return f"{model._meta.db_table}:{','.join(keys)}:{'desc' if descending else 'asc'}"
+
+
+def _plain(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(v.isoformat() if isinstance(v, datetime) else v for v in values)
+
+
+def cursor_at(row: M, keys: Sequence[str], *, descending: bool) -> Cursor:
+    """The cursor of `row` in the list of its model ordered by `keys`."""
+    order = order_of(type(row), keys, descending=descending)
+    return Cursor(order, _plain([getattr(row, key) for key in keys]))
+
+
+def encode_cursor(order: str, values: Sequence[Any]) -> str:
+    raw = json.dumps([order, *_plain(values)], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -107,7 +133,7 @@ def _bad_cursor() -> InvalidField:
     return InvalidField("cursor", "is not a cursor returned by this API")
 
 
-def decode_cursor(cursor: str) -> tuple[Any, ...]:
+def decode_cursor(cursor: str) -> Cursor:
     if len(cursor) > MAX_CURSOR_CHARS:
         raise _bad_cursor()
     try:
@@ -115,28 +141,34 @@ def decode_cursor(cursor: str) -> tuple[Any, ...]:
         values = json.loads(raw)
     except (binascii.Error, ValueError):
         raise _bad_cursor() from None
-    if not isinstance(values, list) or not values:
+    if not isinstance(values, list) or len(values) < 2 or not isinstance(values[0], str):
         raise _bad_cursor()
-    return tuple(values)
+    return Cursor(values[0], tuple(values[1:]))
 
 
 async def keyset_page(
     queryset: QuerySet[M], keys: Sequence[str], page: PageRequest, *, descending: bool
 ) -> Page[M]:
     """One page of `queryset` ordered by `keys` (all ascending or all descending)."""
+    order = order_of(queryset.model, keys, descending=descending)
     direction = "-" if descending else ""
     queryset = queryset.order_by(*(direction + key for key in keys))
     if page.after is not None:
-        queryset = queryset.filter(_after(queryset.model, keys, page.after, descending))
+        if page.after.order != order:
+            # Read in this order, another order's position would skip or repeat rows.
+            raise InvalidField(
+                "cursor", "was made for another sort, direction or list; start again without it"
+            )
+        queryset = queryset.filter(_after(queryset.model, keys, page.after.values, descending))
     if page.offset:
         queryset = queryset.offset(page.offset)
     rows = await queryset.limit(page.limit + 1)
     if len(rows) <= page.limit:
-        return Page(items=list(rows), next_cursor=None, keys=tuple(keys))
+        return Page(items=list(rows), next_cursor=None, order=order, keys=tuple(keys))
     rows = rows[: page.limit]
     last = rows[-1]
-    next_cursor = encode_cursor([getattr(last, k) for k in keys])
-    return Page(items=list(rows), next_cursor=next_cursor, keys=tuple(keys))
+    next_cursor = encode_cursor(order, [getattr(last, k) for k in keys])
+    return Page(items=list(rows), next_cursor=next_cursor, order=order, keys=tuple(keys))
 
 
 def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:

@@ -8,6 +8,7 @@ The module imports the web stack only when it serves: the worker supervisor impo
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -31,6 +32,10 @@ DRAIN_TIMEOUT_S = 8.0
 STOP_TIMEOUT_S = DRAIN_TIMEOUT_S + 10
 # How often a worker checks that its supervisor is still there.
 ORPHAN_CHECK_S = 1.0
+# Allocations between young-generation collections (Python's default: 700). A GraphQL page or
+# an event payload allocates tens of thousands of objects that die with the request; collecting
+# every 700 walks them again and again (about 7% of a page's CPU, measured).
+GC_YOUNG_THRESHOLD = 10_000
 
 
 def setup_logging(level: str) -> None:
@@ -136,6 +141,7 @@ async def _serve(
         access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
     )
     await runner.setup()  # migrations and the database connections
+    tune_collector()
     if first and migrated is not None:
         migrated.set()
     watch: asyncio.Task[None] | None = None
@@ -157,6 +163,13 @@ async def _serve(
             await asyncio.wait_for(runner.cleanup(), STOP_TIMEOUT_S)
         except TimeoutError:  # a database that hangs: what was acknowledged is stored already
             log.error("process %d: stopping took over %g s; exiting", os.getpid(), STOP_TIMEOUT_S)
+
+
+def tune_collector() -> None:
+    """What is loaded by now (modules, the GraphQL schema, the models) lives as long as the
+    process: frozen, the collector stops walking it on every full collection."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD)
 
 
 async def _start_line(settings: Settings) -> str:

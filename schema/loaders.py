@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -14,8 +14,7 @@ from app.events import service as events
 from app.issues import aggregates
 from app.issues import service as issues
 from app.issues.aggregates import Bucket, Period, TagSummary
-from app.projects import service as projects
-from models import ApiToken, Event, Issue, Project, User, UserSession
+from models import ApiToken, Event, Issue, User, UserSession
 
 V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
@@ -77,9 +76,9 @@ class Loaders:
     __slots__ = (
         "environments",
         "frequency",
+        "grouping",
         "issue",
         "latest_event",
-        "project",
         "releases",
         "session",
         "tags",
@@ -88,8 +87,11 @@ class Loaders:
     )
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.project: DataLoader[int, Project | None] = DataLoader(_by_key(projects.projects_by_id))
         self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
+        # The grouping explanation of an issue read by a list (lists leave it out).
+        self.grouping: DataLoader[int, dict[str, Any] | None] = DataLoader(
+            _by_key(issues.groupings)
+        )
         self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
         self.user: DataLoader[int, User | None] = DataLoader(_by_key(users.users_by_id))
         # Sessions that have not ended by the clock's now.

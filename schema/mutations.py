@@ -21,12 +21,12 @@ from schema.types.token import CreatedToken
 class Mutation:
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def create_project(self, name: str) -> ProjectType:
-        return ProjectType(model=await projects.create_project(name))
+        return ProjectType.of(await projects.create_project(name))
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def update_project(self, id: strawberry.ID, name: str) -> ProjectType:
         project_id = model_id(id, Project, "id", "project")
-        return ProjectType(model=await projects.update_project(project_id, {"name": name}))
+        return ProjectType.of(await projects.update_project(project_id, {"name": name}))
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
@@ -38,7 +38,7 @@ class Mutation:
         project_id = model_id(id, Project, "id", "project")
         with renamed_fields(rate_limit_per_minute="perMinute"):
             changes = {"rate_limit_per_minute": per_minute}
-            return ProjectType(model=await projects.update_project(project_id, changes))
+            return ProjectType.of(await projects.update_project(project_id, changes))
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED, description="Deletes its issues and events too."
@@ -50,7 +50,7 @@ class Mutation:
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def update_issue(self, id: strawberry.ID, state: IssueStateEnum) -> IssueType:
         issue_id = model_id(id, Issue, "id", "issue")
-        return IssueType(model=await issues.change_state(issue_id, state.value))
+        return IssueType.of(await issues.change_state(issue_id, state.value))
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
@@ -61,7 +61,7 @@ class Mutation:
         self, ids: list[strawberry.ID], state: IssueStateEnum
     ) -> list[IssueType]:
         issue_ids = [model_id(i, Issue, "ids", "issue") for i in ids]
-        return [IssueType(model=i) for i in await issues.bulk_set_state(issue_ids, state.value)]
+        return [IssueType.of(i) for i in await issues.bulk_set_state(issue_ids, state.value)]
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def delete_issue(self, id: strawberry.ID) -> bool:

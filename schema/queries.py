@@ -24,11 +24,11 @@ from schema.types.viewer import ViewerType
 class Query:
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def projects(self) -> list[ProjectType]:
-        return [ProjectType(model=p) for p in await projects.all_projects()]
+        return [ProjectType.of(p) for p in await projects.all_projects()]
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def project(self, id: strawberry.ID) -> ProjectType | None:
-        return ProjectType(model=await projects.get_project(model_id(id, Project, "id", "project")))
+        return ProjectType.of(await projects.get_project(model_id(id, Project, "id", "project")))
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def issues(
@@ -52,21 +52,21 @@ class Query:
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def issue(self, id: strawberry.ID) -> IssueType | None:
-        return IssueType(model=await issues.get_issue(model_id(id, Issue, "id", "issue")))
+        return IssueType.of(await issues.get_issue(model_id(id, Issue, "id", "issue")))
 
     @strawberry.field(
         permission_classes=AUTHENTICATED, description="`MY-APP-7`: an issue by its short id."
     )
     async def issue_by_short_id(self, short_id: str) -> IssueType | None:
-        return IssueType(model=await issues.get_issue_by_short_id(short_id))
+        return IssueType.of(await issues.get_issue_by_short_id(short_id))
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="The issue of an event id.")
     async def issue_by_event_id(self, event_id: strawberry.ID) -> IssueType | None:
-        return IssueType(model=await events.get_issue_by_event_id(str(event_id)))
+        return IssueType.of(await events.get_issue_by_event_id(str(event_id)))
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="An event by its SDK id.")
     async def event(self, id: strawberry.ID) -> EventType | None:
-        return EventType(model=await events.get_event(str(id)))
+        return EventType.of(await events.get_event(str(id)))
 
     @strawberry.field(
         permission_classes=AUTHENTICATED,

@@ -74,7 +74,7 @@ class IssueChangeType:
 
     @strawberry.field(description="The issue as it is now; null once it is deleted.")
     def issue(self) -> IssueType | None:
-        return None if self.model is None else IssueType(model=self.model)
+        return None if self.model is None else IssueType.of(self.model)
 
     @strawberry.field(
         description="Changes this subscription has dropped so far because its client read too "
@@ -132,7 +132,7 @@ async def _issues(
     async with aclosing(_heard(context, project_id, kinds)) as heard:
         async for item in heard:
             if item.issue is not None:  # deleted since
-                yield IssueType(model=item.issue)
+                yield IssueType.of(item.issue)
 
 
 async def _changes(

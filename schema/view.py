@@ -21,10 +21,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
 from aiohttp import hdrs, web
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -145,6 +147,18 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
         await ws.prepare(request)
         return ws
 
+    def encode_json(self, data: object) -> str:
+        return _json_bytes(data).decode()
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        sub_response.body = _json_bytes(response_data)
+        sub_response.content_type = "application/json"
+        return sub_response
+
     def decode_json(self, data: str | bytes) -> object:
         # Strawberry turns JSONDecodeError (only) into a 400 or a WebSocket close: every other
         # failure of untrusted JSON (bad UTF-8, nesting, huge numbers) is made one.
@@ -152,6 +166,15 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
             return json.loads(data)
         except (ValueError, RecursionError) as exc:
             raise json.JSONDecodeError(f"malformed JSON: {type(exc).__name__}", "", 0) from None
+
+
+def _json_bytes(data: object) -> bytes:
+    """A response as JSON: orjson (several times faster on event payloads), or the standard
+    library for what orjson refuses (integers past 64 bits, lone surrogates in old rows)."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 async def _authenticate(context: Context, request: web.Request) -> None:

@@ -12,7 +12,7 @@ from tortoise import connections
 
 from app.errors import NotFound
 from app.issues.service import get_issue
-from app.pagination import Page, PageRequest, decode_cursor, encode_cursor, keyset_page
+from app.pagination import Page, PageRequest, cursor_at, keyset_page
 from models import Event, Issue
 
 # An issue's events in time order; the id breaks ties between equal timestamps.
@@ -38,8 +38,9 @@ def payload_of(event: Event) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-async def list_events(issue_id: int, page: PageRequest) -> Page[Event]:
-    await get_issue(issue_id)
+async def list_events(issue: int | Issue, page: PageRequest) -> Page[Event]:
+    """`issue`: its id (NotFound if there is none) or the issue, already read."""
+    issue_id = issue.id if isinstance(issue, Issue) else (await get_issue(issue)).id
     queryset = Event.filter(issue_id=issue_id)
     return await keyset_page(queryset, _TIME_ORDER, page, descending=True)
 
@@ -62,8 +63,7 @@ async def get_issue_by_event_id(event_id: str) -> Issue:
 
 async def neighbour(event: Event, *, later: bool) -> Event | None:
     """The event of the same issue just before (or after) `event` in time order."""
-    # The cursor of `event` itself, in the encoded form keyset_page takes (times as ISO text).
-    page = PageRequest(limit=1, after=decode_cursor(encode_cursor([event.timestamp, event.id])))
+    page = PageRequest(limit=1, after=cursor_at(event, _TIME_ORDER, descending=not later))
     found = await keyset_page(
         Event.filter(issue_id=event.issue_id), _TIME_ORDER, page, descending=not later
     )
@@ -71,16 +71,20 @@ async def neighbour(event: Event, *, later: bool) -> Event | None:
 
 
 async def latest_events(issue_ids: Iterable[int]) -> dict[int, Event]:
-    """The newest event of each issue, in two queries whatever the number of issues."""
+    """The newest event of each issue, in one query whatever the number of issues."""
     ids = sorted({int(i) for i in issue_ids})
     if not ids:
         return {}
-    # A correlated subquery per issue walks the (issue, timestamp, id) index backwards once.
     listed = ",".join(str(i) for i in ids)  # ints from the database: safe to inline
-    rows = await connections.get("default").execute_query_dict(
-        "SELECT (SELECT e.id FROM event e WHERE e.issue_id = i.id"
+    # A correlated subquery per issue walks the (issue, timestamp, id) index backwards once.
+    # The OFFSET keeps PostgreSQL from moving it into the join, where it runs twice per issue
+    # (SQLite takes an OFFSET only after a LIMIT).
+    postgres = connections.get("default").capabilities.dialect == "postgres"
+    fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"
+    events: list[Event] = await Event.raw(
+        "SELECT event.* FROM (SELECT (SELECT e.id FROM event e WHERE e.issue_id = i.id"
         " ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
-        f" FROM issue i WHERE i.id IN ({listed})"
+        f" FROM issue i WHERE i.id IN ({listed}) {fence}) AS l"
+        " JOIN event ON event.id = l.latest"
     )
-    latest = [row["latest"] for row in rows if row["latest"] is not None]
-    return {event.issue_id: event for event in await Event.filter(id__in=latest)}
+    return {event.issue_id: event for event in events}

@@ -62,8 +62,11 @@ async def list_issues(
     release: str | None = None,
     search: SearchFilter | None = None,
 ) -> Page[Issue]:
+    """The issues without their grouping explanation (kilobytes each, shown only for one issue:
+    `groupings` reads it)."""
     queryset = _filtered(project, state, level, environment, release, search)
-    return await keyset_page(queryset, _SORT_KEYS[sort], page, descending=descending)
+    listed = [name for name in Issue._meta.fields_db_projection if name != "grouping"]
+    return await keyset_page(queryset.only(*listed), _SORT_KEYS[sort], page, descending=descending)
 
 
 async def count_issues(
@@ -119,13 +122,23 @@ async def get_issue(issue_id: int) -> Issue:
     return issue
 
 
-def grouping_explanation(issue: Issue) -> dict[str, Any]:
-    """How the issue's events were grouped: algorithm version, hash and what went into it."""
-    return {"version": issue.grouping_version, "hash": issue.fingerprint, **(issue.grouping or {})}
+def grouping_explanation(issue: Issue, grouping: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How the issue's events were grouped: algorithm version, hash and what went into it.
+    `grouping`: the issue's stored explanation, when it was listed without it."""
+    stored = issue.grouping if grouping is None else grouping
+    return {"version": issue.grouping_version, "hash": issue.fingerprint, **(stored or {})}
+
+
+async def groupings(issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The stored grouping explanations of issues that were listed (without them)."""
+    rows = await Issue.filter(id__in=list(issue_ids)).values_list("id", "grouping")
+    return {issue_id: grouping for issue_id, grouping in rows}
 
 
 async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
-    return {issue.id: issue for issue in await Issue.filter(id__in=list(issue_ids))}
+    """The issues with their projects (every API shows an issue's short id)."""
+    issues = await Issue.filter(id__in=list(issue_ids)).select_related("project")
+    return {issue.id: issue for issue in issues}
 
 
 async def get_issue_by_short_id(short_id: str) -> Issue:
@@ -233,8 +246,9 @@ async def delete_issue(issue_id: int) -> None:
         outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
 
 
-async def list_history(issue_id: int, page: PageRequest) -> Page[IssueHistory]:
-    await get_issue(issue_id)
+async def list_history(issue: int | Issue, page: PageRequest) -> Page[IssueHistory]:
+    """`issue`: its id (NotFound if there is none) or the issue, already read."""
+    issue_id = issue.id if isinstance(issue, Issue) else (await get_issue(issue)).id
     queryset = IssueHistory.filter(issue_id=issue_id)
     return await keyset_page(queryset, ("at", "id"), page, descending=False)
 

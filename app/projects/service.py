@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -103,7 +102,3 @@ def validate_rate_limit(value: object) -> int | None:
 
 async def all_projects() -> list[Project]:
     return list(await Project.all().order_by("id"))
-
-
-async def projects_by_id(project_ids: Iterable[int]) -> dict[int, Project]:
-    return {p.id: p for p in await Project.filter(id__in=list(project_ids))}

@@ -10,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from app.errors import NotFound
 from app.events import service as events
 from app.issues import service as issues
 from app.issues.aggregates import DEFAULT_TOP, check_tag_query
@@ -84,67 +83,64 @@ class HistoryEntry:
 
 @strawberry.type(name="Issue")
 class IssueType:
+    """Scalars and the project are plain fields, filled once from the model (a resolver per
+    field costs strawberry several times more than reading an attribute); lists, aggregates
+    and the latest event are resolvers, run only when asked for."""
+
+    id: strawberry.ID
+    short_id: str = strawberry.field(
+        description="The project slug in capitals and the issue's number."
+    )
+    type: str
+    message: str
+    title: str
+    culprit: str
+    level: str
+    platform: str
+    state: IssueStateEnum
+    event_count: BigInt
+    first_seen: datetime
+    last_seen: datetime
+    project: ProjectType
     model: strawberry.Private[Issue]
+    # Read by a list, which leaves out the grouping explanation.
+    listed: strawberry.Private[bool] = False
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.model.id))
-
-    @strawberry.field(description="The project slug in capitals and the issue's number.")
-    async def short_id(self, info: Info[Context, None]) -> str:
-        return short_id((await self._project(info)).slug, self.model.counter)
-
-    @strawberry.field
-    def type(self) -> str:
-        return self.model.type
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.model.message
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.model.title
-
-    @strawberry.field
-    def culprit(self) -> str:
-        return self.model.culprit
-
-    @strawberry.field
-    def level(self) -> str:
-        return self.model.level
-
-    @strawberry.field
-    def platform(self) -> str:
-        return self.model.platform
-
-    @strawberry.field
-    def state(self) -> IssueStateEnum:
-        return IssueStateEnum(self.model.state)
-
-    @strawberry.field
-    def event_count(self) -> BigInt:
-        return BigInt(self.model.event_count)
-
-    @strawberry.field
-    def first_seen(self) -> datetime:
-        return self.model.first_seen
-
-    @strawberry.field
-    def last_seen(self) -> datetime:
-        return self.model.last_seen
-
-    @strawberry.field
-    async def project(self, info: Info[Context, None]) -> ProjectType:
-        return ProjectType(model=await self._project(info))
+    @classmethod
+    def of(
+        cls, issue: Issue, project: ProjectType | None = None, *, listed: bool = False
+    ) -> IssueType:
+        """`project`: the issue's, shared by the issues of a page; otherwise the issue must
+        have been read with its project (select_related). `listed`: read by a list."""
+        owner = project if project is not None else ProjectType.of(issue.project)
+        return cls(
+            id=strawberry.ID(str(issue.id)),
+            short_id=short_id(owner.slug, issue.counter),
+            type=issue.type,
+            message=issue.message,
+            title=issue.title,
+            culprit=issue.culprit,
+            level=issue.level,
+            platform=issue.platform,
+            state=IssueStateEnum(issue.state),
+            event_count=BigInt(issue.event_count),
+            first_seen=issue.first_seen,
+            last_seen=issue.last_seen,
+            project=owner,
+            model=issue,
+            listed=listed,
+        )
 
     @strawberry.field(description="How the events were grouped: version, hash and inputs.")
-    def grouping(self) -> JSON:
+    async def grouping(self, info: Info[Context, None]) -> JSON:
+        if self.listed:  # (an issue deleted since has none)
+            stored = await info.context.loaders.grouping.load(self.model.id)
+            return JSON(issues.grouping_explanation(self.model, stored or {}))
         return JSON(issues.grouping_explanation(self.model))
 
     @strawberry.field(description="State changes, oldest first.")
     async def history(self, first: int = 100) -> list[HistoryEntry]:
-        page = await issues.list_history(self.model.id, page_request(first, None))
+        page = await issues.list_history(self.model, page_request(first, None))
         return [HistoryEntry.of(row) for row in page.items]
 
     @strawberry.field(description="The issue's events, newest first.")
@@ -155,7 +151,7 @@ class IssueType:
 
         request = page_request(first, after)
         with renamed_fields(cursor="after"):
-            page = await events.list_events(self.model.id, request)
+            page = await events.list_events(self.model, request)
         return EventConnection.of(page, self.model.id)
 
     @strawberry.field
@@ -165,7 +161,7 @@ class IssueType:
         from schema.types.event import EventType
 
         event = await info.context.loaders.latest_event.load(self.model.id)
-        return EventType(model=event) if event else None
+        return EventType.of(event) if event else None
 
     @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
     async def frequency(
@@ -194,12 +190,6 @@ class IssueType:
             for t in await info.context.loaders.tags.load((self.model.id, query))
         ]
 
-    async def _project(self, info: Info[Context, None]) -> Project:
-        project = await info.context.loaders.project.load(self.model.project_id)
-        if project is None:  # deleted while this operation ran
-            raise NotFound(f"project {self.model.project_id} not found")
-        return project
-
 
 @strawberry.type
 class IssueEdge:
@@ -220,7 +210,11 @@ class IssueConnection:
 
     @classmethod
     def of(cls, page: Page[Issue], project: Project, where: IssueListArgs) -> IssueConnection:
-        edges = [IssueEdge(cursor=page.cursor_of(i), node=IssueType(model=i)) for i in page.items]
+        owner = ProjectType.of(project)
+        edges = [
+            IssueEdge(cursor=page.cursor_of(i), node=IssueType.of(i, owner, listed=True))
+            for i in page.items
+        ]
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         return cls(edges=edges, page_info=info, where=where, project=project)
 

@@ -266,3 +266,23 @@ async def test_an_event_cursor_of_another_list_is_bad_user_input(http, server, a
             {"code": "BAD_USER_INPUT", "field": "after"},
         )
     ]
+
+
+async def test_stored_json_orjson_refuses_is_still_answered(http, server, auth, project):
+    # Rows stored before ingestion bounded integers and replaced lone surrogates: the standard
+    # library parses them, and the answer is still complete, valid JSON.
+    issue = await seed.issue(project, 1)
+    event = await seed.event(issue, 1)
+    payload = '{"contexts": {"big": 123456789012345678901234567890, "text": "a\\ud800b"}}'
+    await Event.filter(id=event.id).update(payload=payload)
+    async with http.post(
+        server("/graphql"),
+        json={"query": f'{{ event(id: "{event.event_id}") {{ contexts }} }}'},
+        headers=auth,
+    ) as resp:
+        assert resp.status == 200
+        assert resp.content_type == "application/json"
+        raw = await resp.read()
+    assert json.loads(raw) == {
+        "data": {"event": {"contexts": {"big": 123456789012345678901234567890, "text": "a\ud800b"}}}
+    }

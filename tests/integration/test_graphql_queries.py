@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from models import IssueHistory, Project
+from app.pagination import encode_cursor
+from models import Issue, IssueHistory, Project
 from tests.integration import seed
 from tests.integration.graphql import data, execute
 
@@ -77,6 +78,25 @@ async def test_issue_renders_every_scalar_field_its_project_and_grouping(
         "project": {"id": str(project.id), "slug": "my-app"},
         "grouping": {"version": "v1", "hash": f"{7:032x}", "variant": "message", "values": ["x"]},
     }
+
+
+async def test_listed_issues_render_every_field_as_one_issue_does(http, server, auth, project):
+    # Lists read issues without their grouping explanation; asked for, it is read for the page.
+    for n in (1, 2):
+        await seed.issue(project, n, grouping={"variant": "message", "values": [f"x{n}"]})
+    listed = await data(
+        http,
+        server,
+        f'{{ issues(projectId: "{project.id}") {{ edges {{ node {{ {ISSUE_FIELDS} }} }} }} }}',
+        headers=auth,
+    )
+    nodes = [edge["node"] for edge in listed["issues"]["edges"]]
+    assert [node["grouping"]["values"] for node in nodes] == [["x2"], ["x1"]]
+    for node in nodes:
+        one = await data(
+            http, server, f'{{ issue(id: "{node["id"]}") {{ {ISSUE_FIELDS} }} }}', headers=auth
+        )
+        assert one["issue"] == node
 
 
 async def test_issue_history_lists_state_changes_oldest_first(http, server, auth, project):
@@ -203,6 +223,52 @@ async def test_issue_pages_follow_cursors_and_each_edge_cursor_resumes_after_it(
     assert resumed["issues"]["edges"][0]["node"]["shortId"] == "MY-APP-4"
 
 
+ANOTHER_ORDER = "after: was made for another sort, direction or list; start again without it"
+
+
+async def test_a_cursor_is_refused_by_a_list_in_another_order(http, server, auth, project):
+    for n in range(1, 4):
+        await seed.event(await seed.issue(project, n, event_count=10 - n), n)
+    query = """query($p: ID!, $after: String, $sort: IssueSort!, $direction: SortDirection!,
+        $state: IssueState) {
+      issues(projectId: $p, first: 1, after: $after, sort: $sort, direction: $direction,
+             state: $state) { edges { node { shortId } } pageInfo { endCursor } } }"""
+    last_seen = {"p": str(project.id), "sort": "LAST_SEEN", "direction": "DESC"}
+    cursor = (await data(http, server, query, last_seen, auth))["issues"]["pageInfo"]["endCursor"]
+    # The same order, under another filter, is the same position.
+    again = {**last_seen, "after": cursor, "state": "OPEN"}
+    page = (await data(http, server, query, again, auth))["issues"]
+    assert page["edges"] == [{"node": {"shortId": "MY-APP-2"}}]
+    issue_id = str((await Issue.get(project_id=project.id, counter=1)).id)
+    events = f'{{ issue(id: "{issue_id}") {{ events(first: 1) {{ edges {{ cursor }} }} }} }}'
+    event_cursor = (await data(http, server, events, headers=auth))["issue"]["events"]["edges"][0][
+        "cursor"
+    ]
+    refused = [
+        {**last_seen, "after": cursor, "sort": "FIRST_SEEN"},
+        {**last_seen, "after": cursor, "sort": "EVENT_COUNT"},
+        {**last_seen, "after": cursor, "direction": "ASC"},
+        {**last_seen, "after": event_cursor},
+    ]
+    for variables in refused:
+        result = await execute(http, server, query, variables, auth)
+        assert result["data"] is None
+        assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+            (ANOTHER_ORDER, {"code": "BAD_USER_INPUT", "field": "after"})
+        ], variables
+    # And an issue cursor on an issue's events.
+    result = await execute(
+        http,
+        server,
+        "query($id: ID!, $after: String) { issue(id: $id) { events(after: $after) { totalCount } } }",
+        {"id": issue_id, "after": cursor},
+        auth,
+    )
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        (ANOTHER_ORDER, {"code": "BAD_USER_INPUT", "field": "after"})
+    ]
+
+
 async def test_issue_by_short_id_and_by_event_id(http, server, auth, project):
     issue = await seed.issue(project, 12)
     event = await seed.event(issue, 1, event_id="550e8400e29b41d4a716446655440000")
@@ -307,9 +373,10 @@ async def test_a_bad_search_names_the_position(http, server, auth, project):
             "after: is not a cursor returned by this API",
             {"code": "BAD_USER_INPUT", "field": "after"},
         ),
-        # A cursor of another sort order (times, not counts).
+        # Values of another sort order (times, not counts) under the order of this one.
         (
-            'sort: EVENT_COUNT, after: "WyIyMDI2LTAxLTE1VDEwOjMxOjAwKzAwOjAwIiwxXQ"',
+            "sort: EVENT_COUNT, after: "
+            f'"{encode_cursor("issue:event_count,id:desc", ["2026-01-15T10:31:00+00:00", 1])}"',
             "after: is not a cursor returned by this API",
             {"code": "BAD_USER_INPUT", "field": "after"},
         ),

@@ -336,3 +336,36 @@ async def test_bad_rustrak_list_parameters_are_400(
     async with http.get(server(f"/api/projects/{project.id}/issues?{query}"), headers=auth) as resp:
         assert resp.status == 400
         assert await resp.json() == {"error": error, "field": field}
+
+
+async def test_a_cursor_is_refused_by_a_list_in_another_order(http, server, auth, project):
+    for n in range(1, 4):
+        await seed.event(await seed.issue(project, n), n)
+
+    async def get(path: str) -> tuple[int, dict]:
+        async with http.get(server(path), headers=auth) as resp:
+            return resp.status, await resp.json()
+
+    issues = f"/api/projects/{project.id}/issues"
+    _, first = await get(f"{issues}?limit=1")
+    cursor = first["next_cursor"]
+    # The same order under another filter is the same position.
+    assert (await get(f"{issues}?limit=1&filter=open&cursor={cursor}"))[1]["data"][0][
+        "short_id"
+    ] == "MY-APP-2"
+    issue_id = (await Issue.get(project_id=project.id, counter=3)).id
+    await seed.event(await Issue.get(id=issue_id), 4)  # two events: a next page
+    _, events = await get(f"/api/issues/{issue_id}/events?limit=1")
+    refusal = {
+        "error": "cursor: was made for another sort, direction or list; start again without it",
+        "field": "cursor",
+    }
+    for path in (
+        f"{issues}?limit=1&sort=digest_order&cursor={cursor}",
+        f"{issues}?limit=1&order=asc&cursor={cursor}",
+        f"{issues}?limit=1&cursor={events['next_cursor']}",
+        f"/api/issues/{issue_id}/events?cursor={cursor}",
+        f"/api/issues/{issue_id}/history?cursor={cursor}",
+        f"/api/projects?cursor={cursor}",
+    ):
+        assert await get(path) == (400, refusal), path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
 import pytest
@@ -12,9 +13,10 @@ from app.config import ConfigError, Settings
 from app.database import asyncpg_dsn, tortoise_url
 from app.errors import InvalidField, InvalidTransition, Unauthorized
 from app.issues.states import next_state, parse_state, state_after_event
-from app.pagination import decode_cursor, encode_cursor, parse_page
+from app.pagination import Cursor, decode_cursor, encode_cursor, order_of, parse_page
 from app.projects.naming import dashed_key, dsn, short_id, slugify
-from models import IssueState
+from app.serving import GC_YOUNG_THRESHOLD, tune_collector
+from models import Issue, IssueState
 
 OPEN, RESOLVED, MUTED = IssueState.OPEN, IssueState.RESOLVED, IssueState.MUTED
 
@@ -110,10 +112,15 @@ def test_bearer_token(header, result):
         assert bearer_token(header) == result
 
 
-def test_cursors_round_trip_datetimes_and_ids():
+def test_cursors_round_trip_their_order_datetimes_and_ids():
     moment = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
-    assert decode_cursor(encode_cursor([moment, 42])) == (moment.isoformat(), 42)
-    assert parse_page(MultiDict(limit="7", cursor=encode_cursor([1]))).after == (1,)
+    order = order_of(Issue, ("last_seen", "id"), descending=True)
+    assert order == "issue:last_seen,id:desc"
+    assert decode_cursor(encode_cursor(order, [moment, 42])) == Cursor(
+        order, (moment.isoformat(), 42)
+    )
+    cursor = encode_cursor("project:id:asc", [1])
+    assert parse_page(MultiDict(limit="7", cursor=cursor)).after == Cursor("project:id:asc", (1,))
     assert parse_page(MultiDict()).limit == 50
 
 
@@ -169,3 +176,14 @@ def test_bad_env_is_a_config_error():
 def test_database_urls(url, tortoise, asyncpg):
     assert tortoise_url(url) == tortoise
     assert asyncpg_dsn(url) == asyncpg
+
+
+def test_a_serving_process_freezes_what_it_loaded_and_collects_young_objects_less_often():
+    threshold = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *threshold[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -16,7 +16,7 @@ from app.errors import BadRequest, InvalidField, PayloadTooLarge
 from app.http import parse_json_object, read_body
 from app.ids import column_range, parse_id
 from app.issues.service import IssueSort
-from app.pagination import PageRequest, cursor_value, encode_cursor, parse_page
+from app.pagination import Cursor, PageRequest, cursor_value, encode_cursor, parse_page
 from app.text import require_plain_line
 from models import ApiToken, Issue, IssueHistory, IssueState, Project
 
@@ -71,7 +71,10 @@ def _page(**query: str) -> PageRequest:
         ({"page": "3", "per_page": "20"}, PageRequest(limit=20, offset=40)),
         ({"page": "2", "limit": "5"}, PageRequest(limit=5, offset=5)),
         ({"page": "10000", "per_page": "100"}, PageRequest(limit=100, offset=999_900)),
-        ({"cursor": encode_cursor([3])}, PageRequest(limit=50, after=(3,))),
+        (
+            {"cursor": encode_cursor("project:id:asc", [3])},
+            PageRequest(limit=50, after=Cursor("project:id:asc", (3,))),
+        ),
     ],
 )
 def test_parse_page(query, expected):
@@ -88,7 +91,11 @@ def test_parse_page(query, expected):
         ({"page": "0"}, "page", "must be an integer from 1 to 10000"),
         ({"per_page": "101"}, "per_page", "must be an integer from 1 to 100"),
         ({"per_page": "20", "limit": "10"}, "per_page", "conflicts with limit=10"),
-        ({"page": "2", "cursor": "WzFd"}, "page", "cannot be combined with cursor"),
+        (
+            {"page": "2", "cursor": encode_cursor("project:id:asc", [1])},
+            "page",
+            "cannot be combined with cursor",
+        ),
         ({"cursor": "A" * 257}, "cursor", "is not a cursor returned by this API"),
     ],
 )
