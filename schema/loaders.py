@@ -106,6 +106,4 @@ class Loaders:
         self.project_frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
             _per_row(_frequencies(clock, aggregates.project_frequencies))
         )
-        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(
-            _per_row(_tags)
-        )
+        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(_per_row(_tags))

@@ -1,10 +1,10 @@
 """Reads of the per-issue aggregates that ingestion keeps (`app.ingest.store.tallies`).
 
-Frequency (events per hour or per UTC day, of an issue or a whole project), tag values with counts, environments, releases:
-each answered from the aggregate tables, never by scanning events. The batched functions take
-many issue ids and cost one query however many there are (for GraphQL DataLoaders); they
-answer for every id asked, an unknown one getting an empty answer. The single-issue ones raise
-NotFound for an unknown issue.
+Frequency (events per hour or per UTC day, of an issue or a whole project), tag values with
+counts, environments, releases: each answered from the aggregate tables, never by scanning
+events. The batched functions take many issue (or project) ids and cost one query however many
+there are (for GraphQL DataLoaders); they answer for every id asked, an unknown one getting an
+empty answer. The single-issue ones raise NotFound for an unknown issue.
 """
 
 from __future__ import annotations
