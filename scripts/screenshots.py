@@ -2,7 +2,7 @@
 
 A real server on a temporary SQLite file, three projects and about thirty issues sent by the
 real sentry-sdk (varied levels, environments, releases; some resolved, some muted), a signed-in
-Chromium at 1280×800 in the light theme. Run with PYTHONPATH=. from the repository root.
+Chromium at 1280 by 800 in the light theme. Run with PYTHONPATH=. from the repository root.
 """
 
 from __future__ import annotations
@@ -66,7 +66,13 @@ async def main(database_url: str | None) -> None:
             await shoot(page, demo, "/projects", "projects.png", ".project-card")
             issues = f"/projects/{projects[0]['id']}/issues"
             await shoot(page, demo, issues, "issues.png", "table.issues tbody tr")
-            await shoot(page, demo, issues + "?query=level:fatal", "issues-search.png", "table.issues tbody tr")
+            await shoot(
+                page,
+                demo,
+                issues + "?query=level:fatal",
+                "issues-search.png",
+                "table.issues tbody tr",
+            )
             await issue_page(context, demo, page, projects[0]["id"])
             await browser.close()
 

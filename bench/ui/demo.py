@@ -78,7 +78,7 @@ async def demo_server(database_url: str | None = None) -> AsyncIterator[Demo]:
         _cli(env, "migrate")
         token = _cli(env, "token", "create", "--description", "demo").strip().splitlines()[-1]
         port = _free_port()
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: ASYNC220 - only forks; polled below without blocking
             [sys.executable, "-m", "app", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -158,13 +158,16 @@ def send(dsn: str, problems: list[Problem], *, seed: int = 7) -> None:
     try:
         for problem in problems:
             first = now - rng.uniform(0.5, 20) * 86_400
-            moments = [first] + sorted(now - rng.triangular(0, 24, 0) * 3600 for _ in range(problem.events - 1))
+            later = sorted(now - rng.triangular(0, 24, 0) * 3600 for _ in range(problem.events - 1))
+            moments = [first, *later]
             for n, moment in enumerate(moments):
                 with sentry_sdk.isolation_scope() as scope:
                     scope.fingerprint = [problem.fingerprint or problem.text]
                     scope.set_level(problem.level)
                     scope.set_tag("browser", rng.choice(["Firefox 133", "Chrome 131", "Safari 18"]))
-                    scope.set_user({"id": str(rng.randrange(1, 400)), "email": f"user{n}@example.com"})
+                    scope.set_user(
+                        {"id": str(rng.randrange(1, 400)), "email": f"user{n}@example.com"}
+                    )
                     _capture(problem, scope, moment)
             sentry_sdk.flush(timeout=30)  # the SDK's queue holds 100 events: never overflow it
     finally:
@@ -186,7 +189,7 @@ def _capture(problem: Problem, scope: Any, moment: float) -> None:
         return
     try:
         _thrower(problem.where)(problem)
-    except BaseException as error:  # noqa: BLE001 - any exception is what gets captured
+    except BaseException as error:  # any exception is what gets captured
         sentry_sdk.capture_exception(error)
 
 
@@ -197,12 +200,15 @@ async def send_all(dsn: str, problems: list[Problem]) -> None:
 async def set_states(demo: Demo, ids: list[str], state: str) -> None:
     if ids:
         await demo.graphql(
-            "mutation($ids: [ID!]!, $s: IssueState!) { bulkUpdateIssues(ids: $ids, state: $s) { id } }",
+            "mutation($ids: [ID!]!, $s: IssueState!) "
+            "{ bulkUpdateIssues(ids: $ids, state: $s) { id } }",
             {"ids": ids, "s": state},
         )
 
 
-async def issue_ids(demo: Demo, project_id: str, pick: Callable[[dict[str, str]], bool]) -> list[str]:
+async def issue_ids(
+    demo: Demo, project_id: str, pick: Callable[[dict[str, str]], bool]
+) -> list[str]:
     data = await demo.graphql(
         "query($p: ID!) { project(id: $p) { issues(first: 100) { edges { node { id title } } } } }",
         {"p": project_id},

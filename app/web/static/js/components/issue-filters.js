@@ -71,7 +71,7 @@ export function issueFilters(filters, change) {
     link.count = count;
     return link;
   });
-  const search = h("input", { id: "issue-search", type: "search", name: "query", value: filters.query, placeholder: "is:unresolved level:error TypeError", autocomplete: "off", spellcheck: "false", "aria-describedby": "search-problem" });
+  const search = h("input", { id: "issue-search", type: "search", name: "query", value: filters.query, placeholder: "is:open level:error TypeError", autocomplete: "off", spellcheck: "false", "aria-describedby": "search-problem" });
   const searchProblemEl = h("div", { id: "search-problem", class: "error field-problem", role: "alert" });
   const sort = h("select", { id: "issue-sort" }, SORTS.map(([key, label]) => h("option", { value: key }, label)));
   sort.value = filters.sort;

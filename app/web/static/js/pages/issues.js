@@ -51,8 +51,9 @@ export async function render({ root, params, query, signal }) {
   root.append(heading, controlsSlot, bulk.element, table, empty, more, status);
 
   selectPage.addEventListener("change", () => {
-    for (const id of rows.keys()) select(id, selectPage.checked);
-    for (const row of rows.values()) row.querySelector(".select input").checked = selectPage.checked;
+    const on = selectPage.checked;
+    for (const id of rows.keys()) select(id, on);
+    for (const row of rows.values()) row.querySelector(".select input").checked = on;
     allMatching = false;
     bulk.update();
   });
@@ -71,6 +72,7 @@ export async function render({ root, params, query, signal }) {
     const focused = document.activeElement && document.activeElement.id;
     controls = issueFilters(filters, (change) => {
       filters = { ...filters, ...change };
+      generation += 1;
       pushQuery(filterParams(filters));
       showControls();
       clearSelection();
@@ -93,13 +95,16 @@ export async function render({ root, params, query, signal }) {
     return { p: projectId, ...filterVariables(filters), first: PAGE, after: null, counts: true, ...extra };
   }
 
+  let generation = 0; // answers to requests made before the latest filter change are dropped
   async function fetchPage(extra) {
+    const asked = generation;
     try {
       const data = await gql(LIST, variables(extra), { signal });
+      if (asked !== generation) return null;
       controls.showProblem(null, null);
       return data.project ? data : { missing: true };
     } catch (error) {
-      if (error.name === "AbortError") return null;
+      if (error.name === "AbortError" || asked !== generation) return null;
       const field = error.errors && error.errors[0] && error.errors[0].extensions && error.errors[0].extensions.field;
       controls.showProblem(field || "other", error.message);
       status.textContent = "";
@@ -130,10 +135,11 @@ export async function render({ root, params, query, signal }) {
   }
 
   async function load({ append = false }) {
+    const asked = generation;
     status.textContent = "Loading…";
     const data = await fetchPage(append ? { after: cursor, counts: false } : {});
     if (!data) {
-      if (!append && !signal.aborted) {
+      if (!append && !signal.aborted && asked === generation) {
         rows.clear();
         body.replaceChildren();
         table.hidden = more.hidden = true;
