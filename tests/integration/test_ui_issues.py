@@ -12,7 +12,7 @@ from tests.integration import seed
 from tests.integration.browser import assert_no_page_errors
 from tests.integration.graphql import data
 from tests.integration.sentry import new_project, with_sdk
-from tests.integration.ui import expect_tab_counts, row_titles, signed_in
+from tests.integration.ui import expect_tab_counts, row_titles, sign_in
 
 
 def crash_in_checkout() -> None:
@@ -22,8 +22,8 @@ def crash_in_checkout() -> None:
         sentry_sdk.capture_exception()
 
 
-async def test_a_new_issue_slides_in_without_reloading(server, browser_context, page: Page):
-    await signed_in(browser_context)
+async def test_a_new_issue_slides_in_without_reloading(server, page: Page):
+    await sign_in(page, server)
     project = await new_project(server, "Checkout")
     await page.goto(server(f"/projects/{project.id}/issues"))
     # The empty state: the DSN and a Python snippet to send a first event.
@@ -52,8 +52,8 @@ async def test_a_new_issue_slides_in_without_reloading(server, browser_context, 
     assert_no_page_errors(page)
 
 
-async def test_bulk_mute_from_the_list(server, http, auth, browser_context, page: Page):
-    await signed_in(browser_context)
+async def test_bulk_mute_from_the_list(server, http, auth, page: Page):
+    await sign_in(page, server)
     project = await Project.get(id=(await new_project(server, "Shop")).id)
     issues = [await seed.issue(project, n) for n in (1, 2, 3)]
     await page.goto(server(f"/projects/{project.id}/issues"))
@@ -78,8 +78,8 @@ async def test_bulk_mute_from_the_list(server, http, auth, browser_context, page
     assert_no_page_errors(page)
 
 
-async def test_select_all_matching_resolves_beyond_the_first_page(server, browser_context, page):
-    await signed_in(browser_context)
+async def test_select_all_matching_resolves_beyond_the_first_page(server, page):
+    await sign_in(page, server)
     project = await Project.get(id=(await new_project(server, "Big")).id)
     for n in range(1, 61):
         await seed.issue(project, n, level="warning" if n % 2 else "error")
@@ -107,8 +107,8 @@ async def test_select_all_matching_resolves_beyond_the_first_page(server, browse
     assert_no_page_errors(page)
 
 
-async def test_a_bad_search_shows_the_servers_message_under_the_box(server, browser_context, page):
-    await signed_in(browser_context)
+async def test_a_bad_search_shows_the_servers_message_under_the_box(server, page):
+    await sign_in(page, server)
     project = await Project.get(id=(await new_project(server, "Shop")).id)
     await seed.issue(project, 1)
     await page.goto(server(f"/projects/{project.id}/issues"))
@@ -123,8 +123,8 @@ async def test_a_bad_search_shows_the_servers_message_under_the_box(server, brow
     assert_no_page_errors(page)
 
 
-async def test_deep_links_reload_and_the_back_button(server, browser_context, page: Page):
-    await signed_in(browser_context)
+async def test_deep_links_reload_and_the_back_button(server, page: Page):
+    await sign_in(page, server)
     project = await Project.get(id=(await new_project(server, "Shop")).id)
     await seed.issue(project, 1, title="KeyError: 'customer_id'", level="error")
     await seed.issue(project, 2, title="TimeoutError: gateway", level="warning")
@@ -161,8 +161,8 @@ async def test_deep_links_reload_and_the_back_button(server, browser_context, pa
     assert_no_page_errors(page)
 
 
-async def test_delete_asks_first(server, browser_context, page: Page):
-    await signed_in(browser_context)
+async def test_delete_asks_first(server, page: Page):
+    await sign_in(page, server)
     project = await Project.get(id=(await new_project(server, "Shop")).id)
     first, second = [await seed.issue(project, n) for n in (1, 2)]
     await page.goto(server(f"/projects/{project.id}/issues"))

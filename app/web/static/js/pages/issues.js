@@ -105,6 +105,7 @@ export async function render({ root, params, query, signal }) {
       return data.project ? data : { missing: true };
     } catch (error) {
       if (error.name === "AbortError" || asked !== generation) return null;
+      if (error.code === "NOT_FOUND") return { missing: true };
       const field = error.errors && error.errors[0] && error.errors[0].extensions && error.errors[0].extensions.field;
       controls.showProblem(field || "other", error.message);
       status.textContent = "";
@@ -149,7 +150,7 @@ export async function render({ root, params, query, signal }) {
     }
     if (data.missing) {
       replace(root, h("h1", {}, "Project not found"), h("p", {}, h("a", { href: "/projects" }, "All projects")));
-      return;
+      return false;
     }
     const project = data.project;
     heading.replaceChildren(project.name, " ", h("a", { href: `/projects/${project.id}/settings`, class: "small heading-link" }, "Settings"));
@@ -171,6 +172,7 @@ export async function render({ root, params, query, signal }) {
     showEmpty(project);
     status.textContent = "";
     bulk.update();
+    return true;
   }
 
   // Catch up after live changes: the first page again, merged into the rows shown.
@@ -297,8 +299,8 @@ export async function render({ root, params, query, signal }) {
   }
 
   showControls();
-  await load({});
-  if (signal.aborted) return;
+  const found = await load({});
+  if (found === false || signal.aborted) return;
   subscribe(CHANGES, { p: projectId }, {
     signal,
     onData: heard,

@@ -11,10 +11,12 @@ export function safeNext(raw) {
   return url.pathname + url.search + url.hash;
 }
 
-function waitText(headers, fallback) {
-  const seconds = Number(headers.get("Retry-After"));
-  if (!Number.isFinite(seconds) || seconds <= 0) return fallback;
-  return `${fallback} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+function refusal(answer) {
+  const said = answer.body && answer.body.error;
+  if (said) return said; // the server's words (a 429 names its wait)
+  const wait = answer.headers.get("Retry-After");
+  if (answer.status === 429 && wait) return `Too many attempts. Try again in ${wait} s.`;
+  return `Sign-in failed (HTTP ${answer.status}).`;
 }
 
 export async function render({ root, query }) {
@@ -48,8 +50,7 @@ export async function render({ root, query }) {
     try {
       const answer = await auth("POST", "/auth/sign-in", { email: email.value.trim(), password: password.value });
       if (answer.status === 200) return navigate(next, { replace: true });
-      const message = (answer.body && answer.body.error) || `Sign-in failed (HTTP ${answer.status}).`;
-      problem.textContent = answer.status === 429 ? waitText(answer.headers, message) : message;
+      problem.textContent = refusal(answer);
       if (answer.status === 401) password.select();
     } catch {
       problem.textContent = "The server cannot be reached.";
