@@ -28,10 +28,14 @@ import sentry_sdk
 REPO = Path(__file__).resolve().parents[2]
 
 
+EMAIL = "ada@example.com"
+PASSWORD = "demo password 1"
+
+
 @dataclass(frozen=True)
 class Demo:
     url: str
-    token: str
+    token: str  # for seeding through GraphQL; the browser signs in as EMAIL
     database_url: str
 
     @property
@@ -54,9 +58,14 @@ def _env(database_url: str) -> dict[str, str]:
     return env
 
 
-def _cli(env: dict[str, str], *args: str) -> str:
+def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if done.returncode != 0:
         raise RuntimeError(f"faultline {' '.join(args)}: {done.stderr}")
@@ -71,12 +80,14 @@ def _free_port() -> int:
 
 @asynccontextmanager
 async def demo_server(database_url: str | None = None) -> AsyncIterator[Demo]:
-    """A migrated server with an API token; SQLite in a temporary directory by default."""
+    """A migrated server with an API token and a user; SQLite in a temporary directory unless
+    `database_url` names a (fresh) database."""
     with tempfile.TemporaryDirectory(prefix="faultline-demo-") as tmp:
         url = database_url or f"sqlite://{Path(tmp) / 'demo.sqlite3'}"
         env = _env(url)
         _cli(env, "migrate")
         token = _cli(env, "token", "create", "--description", "demo").strip().splitlines()[-1]
+        _cli(env, "user", "create", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
         port = _free_port()
         proc = subprocess.Popen(  # noqa: ASYNC220 - only forks; polled below without blocking
             [sys.executable, "-m", "app", "serve", "--port", str(port)],

@@ -1,16 +1,19 @@
-"""How the demo's browser is signed in."""
+"""The demo's browser signs in through the sign-in page, as a person does."""
 
 from __future__ import annotations
 
 import os
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Page
 
-from bench.ui.demo import Demo
+from bench.ui.demo import EMAIL, PASSWORD, Demo
 
 CHROMIUM = os.environ.get("FAULTLINE_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
-async def sign_in(context: BrowserContext, page: Page, demo: Demo) -> None:
-    """The API token in every request (the UI's cookie sign-in replaces this once it exists)."""
-    await context.set_extra_http_headers(demo.headers)
+async def sign_in(page: Page, demo: Demo) -> None:
+    await page.goto(demo.url + "/sign-in")
+    await page.get_by_label("Email").fill(EMAIL)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(demo.url + "/projects")
