@@ -28,6 +28,8 @@ import sentry_sdk
 REPO = Path(__file__).resolve().parents[2]
 
 
+# The SDK's transport queue holds 100 events and drops the rest: flush well before.
+FLUSH_EVERY = 50
 EMAIL = "ada@example.com"
 PASSWORD = "demo password 1"
 
@@ -166,6 +168,7 @@ def send(dsn: str, problems: list[Problem], *, seed: int = 7) -> None:
         auto_enabling_integrations=False,
         default_integrations=False,
     )
+    sent = 0
     try:
         for problem in problems:
             first = now - rng.uniform(0.5, 20) * 86_400
@@ -180,7 +183,10 @@ def send(dsn: str, problems: list[Problem], *, seed: int = 7) -> None:
                         {"id": str(rng.randrange(1, 400)), "email": f"user{n}@example.com"}
                     )
                     _capture(problem, scope, moment)
-            sentry_sdk.flush(timeout=30)  # the SDK's queue holds 100 events: never overflow it
+                sent += 1
+                if sent % FLUSH_EVERY == 0:
+                    sentry_sdk.flush(timeout=30)
+        sentry_sdk.flush(timeout=30)
     finally:
         sentry_sdk.get_client().close(timeout=30)
 
