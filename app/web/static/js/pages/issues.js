@@ -14,8 +14,8 @@ const REFRESH_DELAY_MS = 200;
 const COUNT = (alias, state) =>
   `${alias}: issues(${state ? `state: ${state}, ` : ""}search: $search, environment: $environment, release: $release, first: 1) @include(if: $counts) { totalCount }`;
 const LIST = `query($p: ID!, $state: IssueState, $search: String, $sort: IssueSort!, $environment: String,
-  $release: String, $after: String, $first: Int!, $counts: Boolean!) {
-  project(id: $p) { id name dsn
+  $release: String, $after: String, $first: Int!, $counts: Boolean!, $choices: Boolean!) {
+  project(id: $p) { id name dsn environments @include(if: $choices) releases @include(if: $choices)
     issues(state: $state, search: $search, sort: $sort, environment: $environment, release: $release,
       first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${ROW_FIELDS} } } }
     ${COUNT("open", "OPEN")} ${COUNT("resolved", "RESOLVED")} ${COUNT("muted", "MUTED")} ${COUNT("all", null)}
@@ -30,6 +30,7 @@ export async function render({ root, params, query, signal }) {
   let cursor = null;
   let counts = {};
   let allMatching = false;
+  let choices = null; // the project's environments and releases, asked for once
   let lastGaps = null; // lost + interrupted of the last change heard
   const selected = new Set();
   const rows = new Map(); // issue id → <tr>
@@ -79,6 +80,7 @@ export async function render({ root, params, query, signal }) {
       load({});
     });
     controls.setCounts(counts);
+    if (choices) controls.setChoices(choices);
     replace(controlsSlot, controls.element);
     if (focused && controls.element.querySelector("#" + focused)) controls.element.querySelector("#" + focused).focus();
   }
@@ -92,7 +94,7 @@ export async function render({ root, params, query, signal }) {
   }
 
   function variables(extra) {
-    return { p: projectId, ...filterVariables(filters), first: PAGE, after: null, counts: true, ...extra };
+    return { p: projectId, ...filterVariables(filters), first: PAGE, after: null, counts: true, choices: false, ...extra };
   }
 
   let generation = 0; // answers to requests made before the latest filter change are dropped
@@ -118,6 +120,10 @@ export async function render({ root, params, query, signal }) {
   }
 
   function showCounts(project) {
+    if (project.environments) {
+      choices = { environments: project.environments, releases: project.releases };
+      controls.setChoices(choices);
+    }
     if (!project.all) return;
     counts = { open: project.open.totalCount, resolved: project.resolved.totalCount, muted: project.muted.totalCount, all: project.all.totalCount };
     controls.setCounts(counts);
@@ -138,7 +144,7 @@ export async function render({ root, params, query, signal }) {
   async function load({ append = false }) {
     const asked = generation;
     status.textContent = "Loading…";
-    const data = await fetchPage(append ? { after: cursor, counts: false } : {});
+    const data = await fetchPage(append ? { after: cursor, counts: false } : { choices: choices === null });
     if (!data) {
       if (!append && !signal.aborted && asked === generation) {
         rows.clear();
