@@ -49,6 +49,7 @@ export async function render({ root, params, query, signal }) {
   const more = h("button", { type: "button", class: "load-more", hidden: true }, "Load more");
   const empty = h("div", { class: "empty" });
   const bulk = bulkBar();
+  bulk.update();
   root.append(heading, controlsSlot, bulk.element, table, empty, more, status);
 
   selectPage.addEventListener("change", () => {
@@ -115,6 +116,22 @@ export async function render({ root, params, query, signal }) {
     }
   }
 
+  let named = false;
+  function showName(project) {
+    named = true;
+    heading.replaceChildren(project.name, " ", h("a", { href: `/projects/${project.id}/settings`, class: "small heading-link" }, "Settings"));
+    document.title = `${project.name} · Faultline`;
+  }
+  async function nameProject() {
+    // The list failed (a bad search): the heading still names the project.
+    try {
+      const data = await gql(`query($p: ID!) { project(id: $p) { id name } }`, { p: projectId }, { signal });
+      if (data.project) showName(data.project);
+    } catch {
+      // the list's own error is already shown
+    }
+  }
+
   function makeRow(issue) {
     return issueRow(issue, { selected: selected.has(issue.id), onSelect: select });
   }
@@ -151,6 +168,8 @@ export async function render({ root, params, query, signal }) {
         body.replaceChildren();
         table.hidden = more.hidden = true;
         replace(empty);
+        bulk.update();
+        if (!named) nameProject();
       }
       return;
     }
@@ -159,8 +178,7 @@ export async function render({ root, params, query, signal }) {
       return false;
     }
     const project = data.project;
-    heading.replaceChildren(project.name, " ", h("a", { href: `/projects/${project.id}/settings`, class: "small heading-link" }, "Settings"));
-    document.title = `${project.name} · Faultline`;
+    showName(project);
     const connection = project.issues;
     if (!append) {
       rows.clear();
