@@ -44,7 +44,7 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state: the one
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
-                                  (frequency of whole projects too)
+                                  (and frequency, environments, releases of projects)
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
