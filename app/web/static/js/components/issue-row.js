@@ -45,15 +45,17 @@ function showState(row, state) {
   badge.className = `state-badge state-${String(state).toLowerCase()}`;
 }
 
-/** Apply a live change ({eventCount, lastSeen, state, level}) to the row, in place. */
+/** Apply a live change ({eventCount, lastSeen, state, level}) or a refetched issue, in place. */
 export function updateRow(row, change) {
   const issue = row.issue;
   const added = Number(change.eventCount) - Number(issue.eventCount);
-  if (added > 0 && issue.frequency.length) {
+  if (change.frequency) {
+    issue.frequency = change.frequency; // a refetched row
+  } else if (added > 0 && issue.frequency.length) {
     const last = issue.frequency[issue.frequency.length - 1];
     last.count = Number(last.count) + added; // the events are this hour's, near enough for a sparkline
-    replace(row.querySelector(".graph"), chart(issue));
   }
+  if (change.frequency || added > 0) replace(row.querySelector(".graph"), chart({ ...issue, ...change }));
   Object.assign(issue, change);
   row.querySelector(".events").textContent = formatCount(issue.eventCount);
   replace(row.querySelector(".last-seen"), timeAgo(issue.lastSeen));

@@ -11,6 +11,7 @@ import { pushQuery } from "../router.js";
 
 const PAGE = 50;
 const REFRESH_DELAY_MS = 200;
+const MIN_REFRESH_GAP_MS = 1000;
 const COUNT = (alias, state) =>
   `${alias}: issues(${state ? `state: ${state}, ` : ""}search: $search, environment: $environment, release: $release, first: 1) @include(if: $counts) { totalCount }`;
 const LIST = `query($p: ID!, $state: IssueState, $search: String, $sort: IssueSort!, $environment: String,
@@ -200,14 +201,18 @@ export async function render({ root, params, query, signal }) {
   }
 
   // Catch up after live changes: the first page again, merged into the rows shown.
+  // At most one refetch a second however many changes arrive (a burst of new issues).
   let refreshTimer = null;
   let refreshing = null;
+  let refreshedAt = 0;
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, REFRESH_DELAY_MS);
+    const wait = Math.max(REFRESH_DELAY_MS, MIN_REFRESH_GAP_MS - (Date.now() - refreshedAt));
+    refreshTimer = setTimeout(refresh, wait);
   }
   async function refresh() {
     if (refreshing) return refreshing.then(scheduleRefresh);
+    refreshedAt = Date.now();
     refreshing = (async () => {
       const data = await fetchPage({});
       if (!data || data.missing) return;
@@ -256,7 +261,8 @@ export async function render({ root, params, query, signal }) {
       updateRow(row, change.issue);
       if (!matchesTab(change.issue.state, tab)) row.remove(), rows.delete(change.issueId), selected.delete(change.issueId);
     }
-    if (change.kind !== "COUNT" || !row || missed) scheduleRefresh();
+    // New events of an issue not on screen do not reorder the list (as elsewhere, a reload does).
+    if (change.kind !== "COUNT" || missed) scheduleRefresh();
     bulk.update();
   }
 
