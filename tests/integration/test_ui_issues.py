@@ -211,3 +211,26 @@ async def test_environment_and_release_choices_come_from_the_project(server, htt
     await expect(page.get_by_label("Release")).to_have_value("3.0")
     await expect(page.locator(".empty")).to_have_text("No issues match.")
     assert_no_page_errors(page)
+
+
+async def test_load_more_and_hostile_titles_stay_text(server, page: Page):
+    await sign_in(page, server)
+    project = await Project.get(id=(await new_project(server, "Shop")).id)
+    for n in range(1, 61):
+        await seed.issue(project, n)
+    hostile = "<img src=x onerror=\"document.title='owned'\">"
+    await seed.issue(project, 61, title=hostile, culprit="<b>bold</b>")
+    await page.goto(server(f"/projects/{project.id}/issues"))
+    rows = page.locator("table.issues tbody tr")
+    await expect(rows).to_have_count(50)
+    await expect(rows.first.locator("a.title")).to_have_text(hostile)
+    await expect(rows.first.locator(".culprit")).to_have_text("<b>bold</b>")
+    assert await page.locator("table.issues img, table.issues b").count() == 0
+    await page.get_by_role("button", name="Load more").click()
+    await expect(rows).to_have_count(61)
+    await expect(page.get_by_role("button", name="Load more")).to_be_hidden()
+    assert await row_titles(page) == [hostile] + [
+        f"TypeError: problem {n}" for n in range(60, 0, -1)
+    ]
+    assert await page.title() == "Shop · Faultline"
+    assert_no_page_errors(page)
