@@ -57,6 +57,7 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state: the one
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
+                                  (and frequency, environments, releases of projects)
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256; auth/bearer.py guards
                                   the admin routes with them
@@ -70,7 +71,9 @@ The path of a query, from HTTP to SQL
     compat/rollbar/admin.py       /api/projects/{id}/access_tokens: list, create, revoke
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
-                                  gzipped, one content hash), static/ (ES modules, no build)
+                                  gzipped, one content hash), static/ (ES modules, no build:
+                                  js/router.js pages, js/api.js GraphQL, js/live.js the
+                                  graphql-transport-ws client, js/components/)
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them

@@ -11,10 +11,12 @@ from strawberry.types import Info
 from app.auth import access_tokens
 from app.deploys import service as deploys
 from app.errors import InvalidField
+from app.issues.aggregates import MAX_PROJECT_VALUES
 from app.pagination import MAX_LIMIT, PageRequest
 from app.projects.naming import dashed_key, dsn
 from models import Project
 from schema.context import Context
+from schema.types.aggregates import BucketType, FrequencyPeriodEnum
 from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection
 from schema.types.rollbar import AccessTokenType, DeployType
 
@@ -56,6 +58,28 @@ class ProjectType:
             created_at=project.created_at,
             rate_limit_per_minute=project.rate_limit_per_minute,
         )
+
+    @strawberry.field(
+        description="Events of all its issues per hour (DAY) or per UTC day (MONTH), oldest first."
+    )
+    async def frequency(
+        self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
+    ) -> list[BucketType]:
+        loader = info.context.loaders.project_frequency
+        return [BucketType.of(b) for b in await loader.load((self.model.id, period.value))]
+
+    @strawberry.field(
+        description="The environments of its events, most events first (at most "
+        f"{MAX_PROJECT_VALUES})."
+    )
+    async def environments(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.project_environments.load(self.model.id)
+
+    @strawberry.field(
+        description=f"The releases of its events, most events first (at most {MAX_PROJECT_VALUES})."
+    )
+    async def releases(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.project_releases.load(self.model.id)
 
     @strawberry.field
     async def issues(
