@@ -12,6 +12,8 @@ from models import Issue
 from tests.conftest import Server
 from tests.integration import crash
 from tests.integration.browser import assert_no_page_errors
+from tests.integration.dedicated import dedicated_server
+from tests.integration.notifying import broker_of, wait_until
 from tests.integration.ui_detail import Crash, authenticate, crashed, send_crashes
 
 
@@ -251,4 +253,51 @@ async def test_unknown_issues_and_events_are_not_found(
     )
     await page.get_by_role("link", name="Show the latest event").click()
     await expect(page.locator(".event-id")).to_have_text(shop.event_ids[-1])
+    assert_no_page_errors(page)
+
+
+async def test_the_page_follows_changes_live(
+    database_url: str,
+    server: Server,
+    browser_context: BrowserContext,
+    page: Page,
+    token: str,
+    http: aiohttp.ClientSession,
+    auth: dict[str, str],
+) -> None:
+    await authenticate(browser_context, token)
+    # A server of the test's own, to see its broker count the page's subscription.
+    async with dedicated_server(database_url) as dedicated:
+        shop = await crashed(dedicated.server)
+        broker = broker_of(dedicated)
+        await page.goto(dedicated.server(f"/issues/{shop.issue.id}"))
+        await page.get_by_role("button", name="30 d").click()
+        await expect(page.locator(".frequency-total")).to_have_text("3 events in the last 30 days")
+        await wait_until(lambda: broker.subscribers == 1)
+
+        await send_crashes(shop.project, ("live",))
+        await expect(page.locator(".event-count")).to_have_text("4")
+        # The redraw keeps the period the user chose.
+        await expect(page.locator(".frequency-total")).to_have_text("4 events in the last 30 days")
+
+        url = dedicated.server(f"/api/issues/{shop.issue.id}")
+        async with http.patch(url, json={"state": "resolved"}, headers=auth) as response:
+            assert response.status == 200
+        await expect(page.locator(".issue-head .state")).to_have_text("resolved")
+        history = page.get_by_role("region", name="History").locator("li")
+        await expect(history.nth(0).locator("div").first).to_have_text(
+            "open → resolvedchanged by a user"
+        )
+
+        async with http.delete(url, headers=auth) as response:
+            assert response.status == 204
+        await expect(page.locator(".issue-head-box [role=alert]")).to_have_text(
+            "This issue was deleted. Back to the issue list"
+        )
+        await expect(page.locator(".issue-layout")).to_have_count(0)
+
+        # Leaving the page (within the app) ends its subscription.
+        await page.get_by_role("link", name="Back to the issue list").click()
+        await page.wait_for_url(dedicated.server(f"/projects/{shop.project.id}/issues"))
+        await wait_until(lambda: broker.subscribers == 0)
     assert_no_page_errors(page)

@@ -13,8 +13,8 @@ const PERIODS = [
   ["MONTH", "30 d", "the last 30 days", (iso) => new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", timeZone: "UTC" })],
 ];
 
-/** The frequency panel, starting with `buckets` of the DAY period; the toggle refetches. */
-export function frequencyPanel(issueId, buckets, signal) {
+/** The frequency panel, starting with `buckets` of `period`; the toggle refetches. */
+export function frequencyPanel(issueId, { period, buckets, signal, onPeriod }) {
   const box = h("div", { class: "frequency" });
   const errors = errorSlot();
   const draw = (period, data) => {
@@ -26,26 +26,27 @@ export function frequencyPanel(issueId, buckets, signal) {
       barChart(data, { label: `Events per ${period === "DAY" ? "hour" : "day"} in ${words}`, format }),
     );
   };
-  const toggles = PERIODS.map(([period, text]) =>
+  const toggles = PERIODS.map(([shown, text]) =>
     h("button", {
       type: "button",
       class: "toggle",
-      "aria-pressed": period === "DAY" ? "true" : "false",
+      "aria-pressed": String(shown === period),
       onclick: async (event) => {
         const button = event.currentTarget;
         if (button.getAttribute("aria-pressed") === "true") return;
         errors.clear();
         try {
-          const data = await gql(FREQUENCY, { id: issueId, period }, { signal });
+          const data = await gql(FREQUENCY, { id: issueId, period: shown }, { signal });
           for (const other of toggles) other.setAttribute("aria-pressed", String(other === button));
-          draw(period, data.issue ? data.issue.frequency : []);
+          draw(shown, data.issue ? data.issue.frequency : []);
+          onPeriod(shown);
         } catch (error) {
           if (error.name !== "AbortError") errors.show(error);
         }
       },
     }, text),
   );
-  draw("DAY", buckets);
+  draw(period, buckets);
   const panel = section("Frequency", h("div", { class: "toggles", role: "group", "aria-label": "Period" }, toggles), errors.el, box);
   return panel;
 }

@@ -5,22 +5,29 @@ import { frequencyPanel, namesPanel, tagsPanel } from "../components/detail-aggr
 import { issueHeader } from "../components/detail-header.js";
 import { groupingPanel, historyPanel } from "../components/detail-history.js";
 import { errorText, loading, notFound } from "../components/detail-util.js";
+import { subscribe } from "../components/detail-live.js";
 import { eventView } from "../components/event-view.js";
 
-const ISSUE = `query($id: ID!) {
+const CHANGES = `subscription($projectId: ID) {
+  issueChanged(projectId: $projectId) { kind issueId lost interrupted }
+}`;
+// Changes to this issue redraw its head and sidebar at most this often.
+const REDRAW_MS = 1000;
+
+const ISSUE = `query($id: ID!, $period: FrequencyPeriod!) {
   issue(id: $id) {
     id shortId title culprit level platform state eventCount firstSeen lastSeen grouping
     project { id name }
     history { from to cause at }
-    frequency(period: DAY) { start count }
+    frequency(period: $period) { start count }
     environments releases
     tags(top: 5) { key total distinct other topValues { value count } }
   }
 }`;
 
-async function loadIssue(id, signal) {
+async function loadIssue(id, period, signal) {
   try {
-    return (await gql(ISSUE, { id }, { signal })).issue;
+    return (await gql(ISSUE, { id, period }, { signal })).issue;
   } catch (error) {
     if (error.code === "BAD_USER_INPUT" || error.code === "NOT_FOUND") return null;
     throw error;
@@ -34,36 +41,61 @@ export async function render({ root, params, signal }) {
   const head = h("div", { class: "issue-head-box" });
   const side = h("aside", { class: "issue-side", "aria-label": "Issue details" });
 
+  let period = "DAY"; // the frequency chart's, kept across redraws
   // The head and sidebar redraw after a state change; the event pane stays as it is.
   const draw = async () => {
     let issue;
     try {
-      issue = await loadIssue(issueId, signal);
+      issue = await loadIssue(issueId, period, signal);
     } catch (error) {
-      if (error.name === "AbortError") return false;
+      if (error.name === "AbortError") return null;
       replace(root, h("h1", {}, "Issue"), h("p", { class: "error", role: "alert" }, `The issue could not be loaded: ${errorText(error)}`));
-      return false;
+      return null;
     }
-    if (signal.aborted) return false;
+    if (signal.aborted) return null;
     if (!issue) {
       notFound(root, "Issue");
       document.title = "Issue not found · Faultline";
-      return false;
+      return null;
     }
     document.title = `${issue.shortId} ${issue.title} · Faultline`;
     replace(head, issueHeader(issue, { onChanged: draw }));
     replace(
       side,
-      frequencyPanel(issue.id, issue.frequency, signal),
+      frequencyPanel(issue.id, { period, buckets: issue.frequency, signal, onPeriod: (p) => (period = p) }),
       tagsPanel(issue.tags),
       namesPanel("Environments", issue.environments),
       namesPanel("Releases", issue.releases),
       historyPanel(issue),
       groupingPanel(issue.grouping),
     );
-    return true;
+    return issue.project.id;
   };
-  if (await draw()) {
-    replace(root, head, h("div", { class: "issue-layout" }, h("div", { class: "issue-main" }, events), side));
-  }
+  const projectId = await draw();
+  if (!projectId) return;
+  replace(root, head, h("div", { class: "issue-layout" }, h("div", { class: "issue-main" }, events), side));
+  follow(projectId, issueId, { root, head, draw, signal });
+}
+
+/** Live: redraw when the issue changes (counts, state, regressions); say so when deleted. */
+function follow(projectId, issueId, { root, head, draw, signal }) {
+  let pending = null;
+  let seen = { lost: 0, interrupted: 0 };
+  const later = () => {
+    if (!pending) pending = setTimeout(() => ((pending = null), draw()), REDRAW_MS);
+  };
+  signal.addEventListener("abort", () => clearTimeout(pending));
+  subscribe(CHANGES, { projectId }, {
+    signal,
+    onReconnect: later,
+    onData: ({ issueChanged: change }) => {
+      const missed = change.lost !== seen.lost || change.interrupted !== seen.interrupted;
+      seen = change;
+      if (change.issueId !== issueId) return missed && later();
+      if (change.kind !== "DELETED") return later();
+      clearTimeout(pending);
+      replace(head, h("p", { class: "error", role: "alert" }, "This issue was deleted. ", h("a", { href: `/projects/${projectId}/issues` }, "Back to the issue list")));
+      root.querySelector(".issue-layout")?.remove();
+    },
+  });
 }
