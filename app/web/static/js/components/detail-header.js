@@ -64,7 +64,7 @@ export function issueHeader(issue, { onChanged }) {
         "div",
         { class: "issue-title-box" },
         h("h1", { class: "issue-title" }, h("span", { class: `level level-${issue.level}` }, issue.level), " ", issue.title),
-        h("p", { class: "culprit mono" }, issue.culprit || "—"),
+        issue.culprit ? h("p", { class: "culprit mono" }, issue.culprit) : null,
       ),
       h(
         "div",
