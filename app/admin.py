@@ -1,17 +1,26 @@
-"""The commands that work on the database: migrate, token and project administration."""
+"""The commands that work on the database: migrate, token, project and user administration.
+
+Passwords are read from the terminal (twice, not echoed) or, with --password-stdin, from the
+first line of standard input; they are never printed or logged.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC
 from typing import Any
 
 from app import database
-from app.auth import tokens
+from app.auth import passwords, tokens, users
 from app.compat.rustrak.serializers import project_json, token_json
 from app.config import Settings
+from app.errors import BadRequest
 from app.pagination import MAX_LIMIT, PageRequest, decode_cursor
+from app.problems import EXIT_CONFIG, StartupProblem
 from app.projects import service as projects
 
 
@@ -63,6 +72,54 @@ async def _project_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _user_create(args: argparse.Namespace, settings: Settings) -> int:
+    email = users.normalize_email(args.email)
+    if await users.has_user(email):  # before asking for a password that would be wasted
+        raise BadRequest(f"a user with email {email} already exists")
+    user = await users.create_user(email, _read_password(args.password_stdin))
+    print(f"created user {user.email}; they can sign in at {settings.base_url}/")
+    return 0
+
+
+async def _user_list(args: argparse.Namespace, settings: Settings) -> int:
+    rows = await users.list_users()
+    for user in rows:
+        print(f"{user.email}  created {user.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    if not rows:
+        print(f"no users yet; create the first with: {users.FIRST_USER_COMMAND}")
+    return 0
+
+
+async def _user_delete(args: argparse.Namespace, settings: Settings) -> int:
+    email = users.normalize_email(args.email)
+    await users.delete_user(email)
+    print(f"deleted user {email} and ended their sessions")
+    return 0
+
+
+async def _user_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    user = await users.get_user(args.email)
+    await users.set_password(user.email, _read_password(args.password_stdin))
+    print(f"changed the password of {user.email} and ended their sessions")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        # A line longer than any allowed password is cut, and then refused as too long.
+        line = sys.stdin.readline(passwords.MAX_LENGTH + 2)
+        return line.removesuffix("\n").removesuffix("\r")
+    if not sys.stdin.isatty():
+        raise StartupProblem(
+            "no terminal to ask for the password on: pipe it in with --password-stdin",
+            EXIT_CONFIG,
+        )
+    password = passwords.validate(getpass.getpass("Password: "))
+    if getpass.getpass("Password (again): ") != password:
+        raise StartupProblem("the two passwords differ; nothing was changed")
+    return password
+
+
 async def _all(fetch: Callable[[PageRequest], Awaitable[Any]]) -> list[Any]:
     rows: list[Any] = []
     page = await fetch(PageRequest(limit=MAX_LIMIT))
@@ -79,4 +136,8 @@ _COMMANDS: dict[tuple[str, str], Callable[[argparse.Namespace, Settings], Awaita
     ("token", "delete"): _token_delete,
     ("project", "create"): _project_create,
     ("project", "list"): _project_list,
+    ("user", "create"): _user_create,
+    ("user", "list"): _user_list,
+    ("user", "delete"): _user_delete,
+    ("user", "set-password"): _user_set_password,
 }

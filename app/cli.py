@@ -1,4 +1,4 @@
-"""The `faultline` command: serve, migrate, and project/token administration.
+"""The `faultline` command: serve, migrate, and project/token/user administration.
 
 Every flag falls back to an environment variable (named in `--help`), the same for every
 command: DATABASE_URL, FAULTLINE_HOST, FAULTLINE_PORT, FAULTLINE_PUBLIC_URL, … The options every
@@ -91,6 +91,25 @@ def build_parser() -> argparse.ArgumentParser:
     command(token, "list", "list tokens (masked)")
     delete_token = command(token, "delete", "delete a token")
     delete_token.add_argument("id", type=_record_id)
+
+    user = command(commands, "user", "manage the people who sign in to the web UI")
+    user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    password_stdin: dict[str, Any] = {
+        "action": "store_true",
+        "help": "read the password from the first line of standard input (else it is asked "
+        "for twice on the terminal)",
+    }
+    create_user = command(user_actions, "create", "create a user")
+    create_user.add_argument("email", metavar="EMAIL")
+    create_user.add_argument("--password-stdin", **password_stdin)
+    command(user_actions, "list", "list users: email and when each was created")
+    delete_user = command(user_actions, "delete", "delete a user and end their sessions")
+    delete_user.add_argument("email", metavar="EMAIL")
+    set_password = command(
+        user_actions, "set-password", "change a user's password and end their sessions"
+    )
+    set_password.add_argument("email", metavar="EMAIL")
+    set_password.add_argument("--password-stdin", **password_stdin)
 
     project = command(commands, "project", "manage projects").add_subparsers(
         dest="action", required=True, metavar="ACTION"

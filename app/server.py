@@ -9,6 +9,9 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app import database
+from app.auth import routes as auth
+from app.auth.signin import SignIns
+from app.auth.users import announce_first_user
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
@@ -45,6 +48,7 @@ def create_app(
             )
         limits = database.Limits.of(settings)
         await database.init(settings.database_url, settings.db_pool_size, limits)
+        await announce_first_user()
         # Listening before the writer starts, so this process hears its own first batch.
         broker = open_broker(settings.database_url, clock or time.monotonic)
         await broker.start()
@@ -63,6 +67,7 @@ def create_app(
 
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
+    auth.setup(app, SignIns(clock or time.time))
     rustrak.setup(app)
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)

@@ -12,6 +12,8 @@ from models.issue_tag import IssueTag
 from models.issue_tag_key import IssueTagKey
 from models.project import Project
 from models.rate_window import RateWindow
+from models.user import User
+from models.user_session import UserSession
 
 __all__ = [
     "REJECTION_REASONS",
@@ -27,4 +29,6 @@ __all__ = [
     "IssueTagKey",
     "Project",
     "RateWindow",
+    "User",
+    "UserSession",
 ]

@@ -21,9 +21,17 @@ class TokenPrincipal:
     token_id: int
 
 
-# Who is asking. A user session or a scoped token becomes another member of this union;
-# resolvers only see it through the permission classes.
-Principal = TokenPrincipal
+@dataclass(frozen=True, slots=True)
+class UserPrincipal:
+    """A person signed in to the web UI, authenticated by their session cookie."""
+
+    user_id: int
+    session_id: int
+
+
+# Who is asking. A scoped token becomes another member of this union; resolvers only see it
+# through the permission classes (and `viewer`).
+Principal = TokenPrincipal | UserPrincipal
 
 
 @dataclass(slots=True)
@@ -40,6 +48,9 @@ class Context:
     principal: Principal | None = None
     # Why `principal` is None, as the client is told (UNAUTHENTICATED).
     auth_problem: str = "missing Authorization: Bearer <token> header"
+    # Why mutations are refused although the principal is known: a session cookie sent by a
+    # request that is not a POST from this site's own pages (FORBIDDEN; cross-site forgery).
+    mutations_refused: str | None = None
     # The `connection_init` payload of a WebSocket (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
 

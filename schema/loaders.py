@@ -9,13 +9,13 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from app.auth import tokens
+from app.auth import sessions, tokens, users
 from app.events import service as events
 from app.issues import aggregates
 from app.issues import service as issues
 from app.issues.aggregates import Bucket, Period, TagSummary
 from app.projects import service as projects
-from models import ApiToken, Event, Issue, Project
+from models import ApiToken, Event, Issue, Project, User, UserSession
 
 V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
@@ -81,14 +81,21 @@ class Loaders:
         "latest_event",
         "project",
         "releases",
+        "session",
         "tags",
         "token",
+        "user",
     )
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.project: DataLoader[int, Project | None] = DataLoader(_by_key(projects.projects_by_id))
         self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
         self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
+        self.user: DataLoader[int, User | None] = DataLoader(_by_key(users.users_by_id))
+        # Sessions that have not ended by the clock's now.
+        self.session: DataLoader[int, UserSession | None] = DataLoader(
+            _by_key(lambda ids: sessions.live_sessions(ids, datetime.fromtimestamp(clock(), UTC)))
+        )
         # Keyed by issue id.
         self.latest_event: DataLoader[int, Event | None] = DataLoader(_by_key(events.latest_events))
         self.environments: DataLoader[int, list[str]] = DataLoader(

@@ -4,20 +4,30 @@ carries (a field without it would be open to anyone; a test checks that none is)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from graphql import OperationType
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from app.auth import tokens
-from app.errors import Unauthorized
-from schema.context import Context, Principal, TokenPrincipal
+from app.auth import sessions, tokens
+from app.errors import Forbidden, Unauthorized
+from schema.context import Context, Principal, TokenPrincipal, UserPrincipal
+
+SESSION_ENDED = "the session of this connection ended (signed out, expired or user deleted)"
 
 
 async def authenticate(authorization: str | None) -> Principal:
     """The principal of an `Authorization` header value; Unauthorized saying what is wrong."""
     record = await tokens.authenticate(tokens.bearer_token(authorization))
     return TokenPrincipal(token_id=record.id)
+
+
+async def authenticate_session(cookie: str, now: datetime) -> UserPrincipal:
+    """The principal of a session cookie's value; Unauthorized when the session has ended."""
+    record = await sessions.resume(cookie, now)
+    return UserPrincipal(user_id=record.user_id, session_id=record.id)
 
 
 def ws_authorization(params: Mapping[str, Any] | None, header: str | None) -> str | None:
@@ -39,15 +49,21 @@ def ws_authorization(params: Mapping[str, Any] | None, header: str | None) -> st
 
 async def still_authenticated(context: Context) -> Principal:
     """The principal, or Unauthorized. A WebSocket authenticated once, at `connection_init`:
-    its token is looked up again (once per operation and per subscription message, through the
-    loader), and once it is gone every operation of the socket fails."""
+    its token or session is looked up again (once per operation and per subscription message,
+    through the loaders), and once it is gone every operation of the socket fails."""
     principal = context.principal
     if principal is None:
         raise Unauthorized(context.auth_problem)
-    if context.websocket and await context.loaders.token.load(principal.token_id) is None:
-        context.principal = None
-        context.auth_problem = "the API token of this connection was deleted"
-        raise Unauthorized(context.auth_problem)
+    if context.websocket:
+        if isinstance(principal, TokenPrincipal):
+            if await context.loaders.token.load(principal.token_id) is None:
+                context.principal = None
+                context.auth_problem = "the API token of this connection was deleted"
+                raise Unauthorized(context.auth_problem)
+        elif await context.loaders.session.load(principal.session_id) is None:
+            context.principal = None
+            context.auth_problem = SESSION_ENDED
+            raise Unauthorized(context.auth_problem)
     return principal
 
 
@@ -55,6 +71,9 @@ class IsAuthenticated(BasePermission):
     async def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
         # Raises rather than returns False: the one error mapping gives it its code.
         await still_authenticated(info.context)
+        refused = info.context.mutations_refused
+        if refused is not None and info.operation.operation is OperationType.MUTATION:
+            raise Forbidden(refused)
         return True
 
 

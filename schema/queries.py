@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
 from app.auth import tokens
 from app.events import service as events
 from app.issues import service as issues
 from app.projects import service as projects
 from models import Issue, Project
+from schema.context import Context, UserPrincipal
 from schema.permissions import AUTHENTICATED
 from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection, model_id
 from schema.types.event import EventType
 from schema.types.issue import IssueConnection, IssueListArgs, IssueType, issue_connection
 from schema.types.project import ProjectType
 from schema.types.token import TokenType
+from schema.types.viewer import ViewerType
 
 
 @strawberry.type
@@ -64,6 +67,18 @@ class Query:
     @strawberry.field(permission_classes=AUTHENTICATED, description="An event by its SDK id.")
     async def event(self, id: strawberry.ID) -> EventType | None:
         return EventType(model=await events.get_event(str(id)))
+
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="The person signed in by the session cookie; null for an API token, "
+        "which belongs to no one.",
+    )
+    async def viewer(self, info: Info[Context, None]) -> ViewerType | None:
+        principal = info.context.principal
+        if not isinstance(principal, UserPrincipal):
+            return None
+        user = await info.context.loaders.user.load(principal.user_id)
+        return None if user is None else ViewerType.of(user)
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def tokens(self) -> list[TokenType]:

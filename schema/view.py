@@ -4,6 +4,13 @@ POST bodies are plain JSON of at most MAX_BODY_BYTES (the application's client_m
 ingestion's, and it does not decode Content-Encoding, so a compressed body is refused here);
 GET serves queries and, to browsers, GraphiQL. WebSockets speak graphql-transport-ws and
 graphql-ws; a connection without valid credentials is closed with 4401 (4403: forbidden).
+
+Credentials: a Bearer token (header, or the `connection_init` payload of a WebSocket) or, when
+there is none, the web UI's session cookie. A cookie is sent by the browser whichever site made
+the request, so what it may do is narrowed (cross-site request forgery): its mutations must come
+by POST with an Origin header naming this server (JSON bodies are required of every POST), and
+its WebSocket handshakes must carry that Origin (else closed with 4403; strawberry itself answers
+403 to a handshake from any other origin). Queries need no Origin: another site cannot read them.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from aiohttp import hdrs, web
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
@@ -20,6 +28,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from app.auth import origins, sessions
 from app.config import MIB
 from app.database import is_unavailable
 from app.errors import (
@@ -33,7 +42,7 @@ from app.notifications import BROKER
 from schema import schema
 from schema.context import Context
 from schema.errors import extensions_of
-from schema.permissions import authenticate, ws_authorization
+from schema.permissions import authenticate, authenticate_session, ws_authorization
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +52,14 @@ _BODY = web.RequestKey("graphql_body", bytes)
 WS_UNAUTHENTICATED = 4401
 WS_FORBIDDEN = 4403
 WS_UNAVAILABLE = 1011
+COOKIE_MUTATION_REFUSED = (
+    "a mutation authenticated by the session cookie must be a POST from this server's own pages "
+    "(Origin header); scripts use an API token"
+)
+COOKIE_WEBSOCKET_REFUSED = (
+    "a WebSocket authenticated by the session cookie must come from this server's own pages "
+    "(Origin header)"
+)
 
 
 def render_error(error: FaultlineError) -> web.Response:
@@ -85,16 +102,29 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
         )
         context.renew_loaders()
         if not isinstance(response, web.WebSocketResponse):
-            await _authenticate(context, request.headers.get(hdrs.AUTHORIZATION))
+            await _authenticate(context, request)
         return context
+
+    def is_websocket_origin_allowed(self, request: web.Request, origin: str) -> bool:
+        # Called for handshakes whose Origin is not the Host's: FAULTLINE_PUBLIC_URL's origin,
+        # the one browsers see behind a proxy, is this server too.
+        own = origins.server_origin(request.app[SETTINGS], request)
+        return own is not None and origins.origin_of(origin) == own
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         ws = context.response
         assert isinstance(ws, web.WebSocketResponse)
-        header = context.request.headers.get(hdrs.AUTHORIZATION)
+        request = context.request
+        header = request.headers.get(hdrs.AUTHORIZATION)
+        cookie = request.cookies.get(sessions.COOKIE_NAME)
         try:
             authorization = ws_authorization(context.connection_params, header)
-            context.principal = await authenticate(authorization)
+            if authorization is None and cookie is not None:
+                if not origins.from_server(context.settings, request):
+                    raise Forbidden(COOKIE_WEBSOCKET_REFUSED)
+                context.principal = await authenticate_session(cookie, _now(context))
+            else:
+                context.principal = await authenticate(authorization)
         except Unauthorized as error:
             await _refuse(ws, WS_UNAUTHENTICATED, error)
         except Forbidden as error:
@@ -124,12 +154,23 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
             raise json.JSONDecodeError(f"malformed JSON: {type(exc).__name__}", "", 0) from None
 
 
-async def _authenticate(context: Context, authorization: str | None) -> None:
+async def _authenticate(context: Context, request: web.Request) -> None:
     """Sets the principal, or says why there is none; a database failure propagates."""
+    authorization = request.headers.get(hdrs.AUTHORIZATION)
+    cookie = request.cookies.get(sessions.COOKIE_NAME)
     try:
-        context.principal = await authenticate(authorization)
+        if authorization is None and cookie is not None:
+            context.principal = await authenticate_session(cookie, _now(context))
+            if request.method != "POST" or not origins.from_server(context.settings, request):
+                context.mutations_refused = COOKIE_MUTATION_REFUSED
+        else:
+            context.principal = await authenticate(authorization)
     except Unauthorized as error:
         context.auth_problem = error.message
+
+
+def _now(context: Context) -> datetime:
+    return datetime.fromtimestamp(context.clock(), UTC)
 
 
 async def _refuse(ws: web.WebSocketResponse, code: int, error: FaultlineError) -> None:

@@ -23,7 +23,7 @@ from aiohttp.test_utils import TestServer
 from app.auth import tokens
 from app.config import Settings
 from app.server import create_app
-from models import ApiToken, Event, Issue, IssueHistory, Project
+from models import ApiToken, Event, Issue, IssueHistory, Project, User
 
 # The browser fixtures (browser, browser_context, page) of the UI tests.
 pytest_plugins = ["tests.integration.browser"]
@@ -132,7 +132,7 @@ async def server(database_url: str) -> AsyncIterator[Server]:
 async def _clean_rows(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
     if "server" in request.fixturenames:
-        for model in (Event, IssueHistory, Issue, Project, ApiToken):
+        for model in (Event, IssueHistory, Issue, Project, ApiToken, User):
             await model.all().delete()
 
 

@@ -25,12 +25,13 @@ def faultline_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    args: list[str], env: Mapping[str, str], cwd: Path = REPO
+    args: list[str], env: Mapping[str, str], cwd: Path = REPO, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         env=dict(env),
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,

@@ -31,6 +31,8 @@ FAULTLINE_TABLES = {
     "issue_tag_key",
     "project",
     "rate_window",
+    "user_account",
+    "user_session",
 }
 
 
