@@ -14,7 +14,7 @@ from tests.integration import crash
 from tests.integration.browser import assert_no_page_errors
 from tests.integration.dedicated import dedicated_server
 from tests.integration.notifying import broker_of, wait_until
-from tests.integration.ui_detail import Crash, authenticate, crashed, send_crashes
+from tests.integration.ui_detail import Crash, authenticate, crashed, send_crashes, sign_in
 
 
 @pytest.fixture
@@ -172,8 +172,14 @@ async def test_older_and_newer_walk_the_events_and_the_url(
 
 
 async def test_resolve_reopen_and_a_regression_show_in_state_and_history(
-    server: Server, page: Page, shop: Crash, http: aiohttp.ClientSession, auth: dict[str, str]
+    server: Server,
+    page: Page,
+    browser_context: BrowserContext,
+    http: aiohttp.ClientSession,
+    auth: dict[str, str],
 ) -> None:
+    await sign_in(browser_context, server)  # the mutations go with the session cookie
+    shop = await crashed(server)
     await page.goto(server(f"/issues/{shop.issue.id}"))
     await expect(page.locator(".issue-head .state")).to_have_text("open")
     await page.get_by_role("button", name="Resolve").click()
@@ -261,13 +267,12 @@ async def test_the_page_follows_changes_live(
     server: Server,
     browser_context: BrowserContext,
     page: Page,
-    token: str,
     http: aiohttp.ClientSession,
     auth: dict[str, str],
 ) -> None:
-    await authenticate(browser_context, token)
     # A server of the test's own, to see its broker count the page's subscription.
     async with dedicated_server(database_url) as dedicated:
+        await sign_in(browser_context, dedicated.server)  # the WebSocket goes with the cookie
         shop = await crashed(dedicated.server)
         broker = broker_of(dedicated)
         await page.goto(dedicated.server(f"/issues/{shop.issue.id}"))

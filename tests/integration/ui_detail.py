@@ -13,6 +13,7 @@ from models import Issue
 from tests.conftest import Server
 from tests.integration import crash
 from tests.integration.sentry import SentryProject, new_project, with_sdk
+from tests.integration.signing_in import PASSWORD, new_user
 
 # Three orders that fail to parse: three events of one issue, oldest first.
 ORDERS = ("{bad", "{worse", "nope")
@@ -39,6 +40,9 @@ async def send_crashes(project: SentryProject, orders: tuple[str, ...]) -> list[
     sent: list[str] = []
 
     def actions() -> None:
+        # Only these breadcrumbs: the SDK's logging integration may have recorded the server's
+        # log lines in the scope this one was forked from.
+        sentry_sdk.get_isolation_scope().clear_breadcrumbs()
         sentry_sdk.set_tag("browser", "Firefox")
         sentry_sdk.set_user({"id": "42", "email": "ann@example.com"})
         sentry_sdk.add_breadcrumb(
@@ -69,3 +73,18 @@ async def crashed(server: Server) -> Crash:
 async def authenticate(context: BrowserContext, token: str) -> None:
     """Every request of the browser carries the API token (websocket upgrades too)."""
     await context.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+
+
+async def sign_in(context: BrowserContext, server: Server) -> str:
+    """A real user signs the browser in through /auth/sign-in: the session cookie is the
+    browser's (the context's requests share its cookie jar). Returns the email."""
+    user = await new_user()
+    response = await context.request.post(
+        server("/auth/sign-in"),
+        data={"email": user.email, "password": PASSWORD},
+        headers={"Origin": server.url},
+    )
+    assert response.status == 200, await response.text()
+    cookies = await context.cookies(server.url)
+    assert [c["name"] for c in cookies] == ["faultline_session"]
+    return user.email
