@@ -109,6 +109,18 @@ async def test_breadcrumbs_user_tags_and_raw_json(server: Server, page: Page, sh
         ]
     )
     assert await page.locator("main script").count() == 0  # event text stays text
+    request = page.get_by_role("region", name="Request")
+    await expect(request.locator(".request-line")).to_have_text(
+        "POST https://shop.example/checkout"
+    )
+    await expect(request.get_by_role("table", name="Headers").locator("tr")).to_have_text(
+        ["Content-Typeapplication/json", "User-Agentpytest"]
+    )
+    await expect(request.get_by_role("table", name="Query").locator("tr")).to_have_text(
+        ["step2", "coupon<b>X</b>"]
+    )
+    await expect(request.locator("pre.json")).to_have_text('{\n  "order": "{bad"\n}')
+    assert await page.locator("main b").count() == 0
     await expect(page.get_by_role("table", name="User").locator("tr")).to_have_text(
         ["ID42", "Emailann@example.com"]
     )

@@ -35,6 +35,20 @@ def _sdk_options() -> dict[str, Any]:
     }
 
 
+# What a web framework integration would attach: the request being handled.
+REQUEST = {
+    "method": "POST",
+    "url": "https://shop.example/checkout",
+    "query_string": "step=2&coupon=<b>X</b>",
+    "headers": {"Content-Type": "application/json", "User-Agent": "pytest"},
+    "data": {"order": "{bad"},
+}
+
+
+def _with_request(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "request": REQUEST}
+
+
 async def send_crashes(project: SentryProject, orders: tuple[str, ...]) -> list[str]:
     """checkout() each order through the real SDK; the dashed ids of the events sent."""
     sent: list[str] = []
@@ -43,6 +57,7 @@ async def send_crashes(project: SentryProject, orders: tuple[str, ...]) -> list[
         # Only these breadcrumbs: the SDK's logging integration may have recorded the server's
         # log lines in the scope this one was forked from.
         sentry_sdk.get_isolation_scope().clear_breadcrumbs()
+        sentry_sdk.get_isolation_scope().add_event_processor(_with_request)
         sentry_sdk.set_tag("browser", "Firefox")
         sentry_sdk.set_user({"id": "42", "email": "ann@example.com"})
         sentry_sdk.add_breadcrumb(
