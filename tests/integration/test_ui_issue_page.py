@@ -269,6 +269,10 @@ async def test_unknown_issues_and_events_are_not_found(
     await expect(page.locator(".event-view")).to_have_text(
         "Event not found in this issue. Show the latest event"
     )
+    await page.goto(server(f"/issues/{shop.issue.id}/events/%E0%A4%A"))  # a malformed escape
+    await expect(page.locator(".event-view")).to_have_text(
+        "Event not found in this issue. Show the latest event"
+    )
     await page.get_by_role("link", name="Show the latest event").click()
     await expect(page.locator(".event-id")).to_have_text(shop.event_ids[-1])
     assert_no_page_errors(page)

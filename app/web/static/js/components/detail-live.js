@@ -37,8 +37,9 @@ export function subscribe(query, variables, { signal, onData, onReconnect }) {
         onData(frame.payload.data);
       }
     });
-    socket.addEventListener("close", () => {
-      if (signal.aborted) return;
+    socket.addEventListener("close", (event) => {
+      // Signed out or refused: trying again cannot help (the next page load signs in again).
+      if (signal.aborted || event.code === 4401 || event.code === 4403) return;
       timer = setTimeout(connect, backoff);
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     });

@@ -25,6 +25,15 @@ const ISSUE = `query($id: ID!, $period: FrequencyPeriod!) {
   }
 }`;
 
+/** A path segment as text; a malformed escape stays as it is (and is not found). */
+function decoded(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 async function loadIssue(id, period, signal) {
   try {
     return (await gql(ISSUE, { id, period }, { signal })).issue;
@@ -37,7 +46,7 @@ async function loadIssue(id, period, signal) {
 export async function render({ root, params, signal }) {
   const { issueId, eventId } = params;
   replace(root, loading("Loading issue…"));
-  const events = eventView(issueId, eventId ? decodeURIComponent(eventId) : null, signal);
+  const events = eventView(issueId, eventId ? decoded(eventId) : null, signal);
   const head = h("div", { class: "issue-head-box" });
   const side = h("aside", { class: "issue-side", "aria-label": "Issue details" });
 
