@@ -81,6 +81,19 @@ async def test_delete_needs_the_name_typed(
     assert_no_page_errors(page)
 
 
+async def test_a_failed_delete_is_shown_in_its_zone(
+    server: Server, page: Page, browser_context: BrowserContext, token: str
+) -> None:
+    project = await _open(server, page, browser_context, token)
+    await Project.filter(id=project.id).delete()  # deleted elsewhere meanwhile
+    await page.get_by_label("Project name to delete").fill("Shop Backend")
+    await page.get_by_role("button", name="Delete project").click()
+    zone = page.get_by_role("region", name="Delete project")
+    await expect(zone.get_by_role("alert")).to_have_text(f"project {project.id} not found")
+    await expect(page.get_by_role("button", name="Delete project")).to_be_enabled()
+    assert page.url == server(f"/projects/{project.id}/settings")
+
+
 async def test_an_unknown_project(
     server: Server, page: Page, browser_context: BrowserContext, token: str
 ) -> None:

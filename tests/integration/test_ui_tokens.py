@@ -89,3 +89,18 @@ async def test_a_token_without_description(
     await expect(rows).to_have_count(2)
     await expect(rows.nth(1).locator("td").nth(1)).to_have_text("—")
     assert_no_page_errors(page)
+
+
+async def test_a_refused_description_is_shown_under_the_form(
+    server: Server, page: Page, browser_context: BrowserContext, token: str
+) -> None:
+    await authenticate(browser_context, token)
+    await page.goto(server("/tokens"))
+    await page.get_by_label("Description").fill("ci\tbuild")
+    await page.get_by_role("button", name="Create token").click()
+    await expect(page.locator(".tokens > [role=alert]")).to_have_text(
+        "description: must not contain control characters"
+    )
+    await expect(page.locator(".new-token")).to_have_count(0)
+    await expect(page.get_by_label("Description")).to_have_value("ci\tbuild")
+    assert await ApiToken.filter(description__contains="build").count() == 0
