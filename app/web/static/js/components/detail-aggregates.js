@@ -8,9 +8,16 @@ const FREQUENCY = `query($id: ID!, $period: FrequencyPeriod!) {
   issue(id: $id) { id frequency(period: $period) { start count } }
 }`;
 
+const hourly = (iso) =>
+  new Date(iso).toLocaleString(undefined, {
+    hour: "2-digit", minute: "2-digit", day: "numeric", month: "short",
+  });
+const daily = (iso) =>
+  new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+// [period, toggle text, words, bucket label]
 const PERIODS = [
-  ["DAY", "24 h", "the last 24 hours", (iso) => new Date(iso).toLocaleString(undefined, { hour: "2-digit", minute: "2-digit", day: "numeric", month: "short" })],
-  ["MONTH", "30 d", "the last 30 days", (iso) => new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", timeZone: "UTC" })],
+  ["DAY", "24 h", "the last 24 hours", hourly],
+  ["MONTH", "30 d", "the last 30 days", daily],
 ];
 
 /** The frequency panel, starting with `buckets` of `period`; the toggle refetches. */
@@ -20,11 +27,10 @@ export function frequencyPanel(issueId, { period, buckets, signal, onPeriod }) {
   const draw = (period, data) => {
     const [, , words, format] = PERIODS.find((p) => p[0] === period);
     const total = data.reduce((sum, b) => sum + Number(b.count), 0);
-    replace(
-      box,
-      h("p", { class: "muted frequency-total" }, `${total.toLocaleString()} event${total === 1 ? "" : "s"} in ${words}`),
-      barChart(data, { label: `Events per ${period === "DAY" ? "hour" : "day"} in ${words}`, format }),
-    );
+    const sum = `${plural(total, "event")} in ${words}`;
+    const label = `Events per ${period === "DAY" ? "hour" : "day"} in ${words}`;
+    const chart = barChart(data, { label, format });
+    replace(box, h("p", { class: "muted frequency-total" }, sum), chart);
   };
   const toggles = PERIODS.map(([shown, text]) =>
     h("button", {
@@ -47,8 +53,12 @@ export function frequencyPanel(issueId, { period, buckets, signal, onPeriod }) {
     }, text),
   );
   draw(period, buckets);
-  const panel = section("Frequency", h("div", { class: "toggles", role: "group", "aria-label": "Period" }, toggles), errors.el, box);
-  return panel;
+  const group = h("div", { class: "toggles", role: "group", "aria-label": "Period" }, toggles);
+  return section("Frequency", group, errors.el, box);
+}
+
+function plural(n, word) {
+  return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** Each tag key with its top values as bars of their share of the events carrying the key. */
@@ -63,7 +73,12 @@ export function tagsPanel(tags) {
       return h(
         "div",
         { class: "tag-summary", "data-key": tag.key },
-        h("h3", {}, h("span", { class: "mono" }, tag.key), h("span", { class: "muted" }, ` ${tag.distinct.toLocaleString()} value${tag.distinct === 1 ? "" : "s"}`)),
+        h(
+          "h3",
+          {},
+          h("span", { class: "mono" }, tag.key),
+          h("span", { class: "muted" }, ` ${plural(tag.distinct, "value")}`),
+        ),
         tag.topValues.map((v) => shareBar(v.value, Number(v.count), total)),
         rest > 0 ? shareBar("(other values)", rest, total) : null,
       );

@@ -23,18 +23,32 @@ export function barChart(buckets, { label, format }) {
   const gap = Math.min(2, slot / 4);
   const bars = buckets.map((bucket, i) => {
     const height = counts[i] ? Math.max(1.5, (counts[i] / max) * (HEIGHT - 2)) : 0;
-    const text = `${counts[i].toLocaleString()} event${counts[i] === 1 ? "" : "s"}, ${format(bucket.start)}`;
+    const events = `${counts[i].toLocaleString()} event${counts[i] === 1 ? "" : "s"}`;
+    const text = `${events}, ${format(bucket.start)}`;
+    const drawn = Math.max(height, 1); // an empty bucket shows as a baseline
     return svg(
       "g",
       { class: "bar" },
       svg("rect", { class: "hit", x: i * slot, y: 0, width: slot, height: HEIGHT }),
-      svg("rect", { class: counts[i] ? "fill" : "fill empty", x: i * slot + gap / 2, y: HEIGHT - Math.max(height, 1), width: slot - gap, height: Math.max(height, 1) }),
+      svg("rect", {
+        class: counts[i] ? "fill" : "fill empty",
+        x: i * slot + gap / 2,
+        y: HEIGHT - drawn,
+        width: slot - gap,
+        height: drawn,
+      }),
       svg("title", {}, text),
     );
   });
   const chart = svg(
     "svg",
-    { class: "chart", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none", role: "img", "aria-label": label },
+    {
+      class: "chart",
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      preserveAspectRatio: "none",
+      role: "img",
+      "aria-label": label,
+    },
     ...bars,
   );
   const first = buckets.length ? format(buckets[0].start) : "";
@@ -43,7 +57,13 @@ export function barChart(buckets, { label, format }) {
     "figure",
     { class: "chart-box" },
     chart,
-    h("figcaption", { class: "chart-axis muted" }, h("span", {}, first), h("span", {}, `max ${max.toLocaleString()}`), h("span", {}, last)),
+    h(
+      "figcaption",
+      { class: "chart-axis muted" },
+      h("span", {}, first),
+      h("span", {}, `max ${max.toLocaleString()}`),
+      h("span", {}, last),
+    ),
   );
 }
 

@@ -23,6 +23,7 @@ function stat(label, value) {
 /** `onChanged()` is called after a state change succeeded (the page reloads the issue). */
 export function issueHeader(issue, { onChanged }) {
   const errors = errorSlot();
+  const state = issue.state.toLowerCase();
   const listPath = `/projects/${issue.project.id}/issues`;
   const buttons = ACTIONS[issue.state].map(([state, label]) => {
     const button = h("button", {
@@ -39,7 +40,8 @@ export function issueHeader(issue, { onChanged }) {
     type: "button",
     class: "danger",
     onclick: async () => {
-      if (!confirm(`Delete issue ${issue.shortId} and all its events? This cannot be undone.`)) return;
+      const question = `Delete issue ${issue.shortId} and all its events? This cannot be undone.`;
+      if (!confirm(question)) return;
       const done = await runFor(remove, errors, () => gql(DELETE, { id: issue.id }));
       if (done) navigate(listPath);
     },
@@ -63,13 +65,19 @@ export function issueHeader(issue, { onChanged }) {
       h(
         "div",
         { class: "issue-title-box" },
-        h("h1", { class: "issue-title" }, h("span", { class: `level level-${issue.level}` }, issue.level), " ", issue.title),
+        h(
+          "h1",
+          { class: "issue-title" },
+          h("span", { class: `level level-${issue.level}` }, issue.level),
+          " ",
+          issue.title,
+        ),
         issue.culprit ? h("p", { class: "culprit mono" }, issue.culprit) : null,
       ),
       h(
         "div",
         { class: "issue-actions", role: "group", "aria-label": "Issue actions" },
-        h("span", { class: `state state-${issue.state.toLowerCase()}`, "data-state": issue.state }, issue.state.toLowerCase()),
+        h("span", { class: `state state-${state}` }, state),
         buttons,
         remove,
       ),

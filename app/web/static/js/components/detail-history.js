@@ -29,11 +29,14 @@ export function historyPanel(issue) {
       "li",
       { class: "history-entry" },
       h("time", { datetime: issue.firstSeen, title: issue.firstSeen }, exactTime(issue.firstSeen)),
-      h("div", {}, "first seen", h("div", { class: "muted cause" }, "the first event created the issue")),
+      h("div", {}, "first seen", h("div", { class: "muted cause" }, "its first event created it")),
     ),
   );
   return section("History", h("ol", { class: "history" }, entries));
 }
+
+// Keys of the explanation shown as facts; the others go under "Details" as JSON.
+const SHOWN = new Set(["variant", "strategy", "hash", "version", "description", "values"]);
 
 /** The grouping explanation: variant, what went into the hash, the hashed values. */
 export function groupingPanel(grouping) {
@@ -44,15 +47,18 @@ export function groupingPanel(grouping) {
     ["Version", grouping.version],
   ].filter(([, value]) => typeof value === "string");
   const values = Array.isArray(grouping.values) ? grouping.values : [];
-  const rest = Object.fromEntries(
-    Object.entries(grouping).filter(([key]) => !["variant", "strategy", "hash", "version", "description", "values"].includes(key)),
-  );
+  const rest = Object.fromEntries(Object.entries(grouping).filter(([key]) => !SHOWN.has(key)));
   return section(
     "Grouping",
-    typeof grouping.description === "string" ? h("p", { class: "grouping-description" }, `Grouped by ${grouping.description}.`) : null,
+    typeof grouping.description === "string"
+      ? h("p", { class: "grouping-description" }, `Grouped by ${grouping.description}.`)
+      : null,
     h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", { class: "mono" }, v)])),
     values.length
-      ? [h("h3", {}, "Hashed values"), h("ol", { class: "grouping-values mono" }, values.map((v) => h("li", {}, v)))]
+      ? [
+          h("h3", {}, "Hashed values"),
+          h("ol", { class: "grouping-values mono" }, values.map((v) => h("li", {}, v))),
+        ]
       : null,
     Object.keys(rest).length
       ? h("details", {}, h("summary", {}, "Details"), h("pre", { class: "json" }, jsonText(rest)))

@@ -19,7 +19,8 @@ export function subscribe(query, variables, { signal, onData, onReconnect }) {
     if (signal.aborted) return;
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
     socket = new WebSocket(url, PROTOCOL);
-    socket.addEventListener("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: {} })));
+    const send = (message) => socket.send(JSON.stringify(message));
+    socket.addEventListener("open", () => send({ type: "connection_init", payload: {} }));
     socket.addEventListener("message", (message) => {
       let frame;
       try {
@@ -30,9 +31,9 @@ export function subscribe(query, variables, { signal, onData, onReconnect }) {
       if (frame.type === "connection_ack") {
         backoff = 1000;
         if (opened++ > 0 && onReconnect) onReconnect();
-        socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
+        send({ id: "1", type: "subscribe", payload: { query, variables } });
       } else if (frame.type === "ping") {
-        socket.send(JSON.stringify({ type: "pong" }));
+        send({ type: "pong" });
       } else if (frame.type === "next" && frame.payload && frame.payload.data) {
         onData(frame.payload.data);
       }

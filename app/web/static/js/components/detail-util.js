@@ -30,7 +30,9 @@ export function kvTable(pairs, { label } = {}) {
     h(
       "tbody",
       {},
-      pairs.map(([key, value]) => h("tr", {}, h("th", { scope: "row" }, String(key)), h("td", {}, valueCell(value)))),
+      pairs.map(([key, value]) =>
+        h("tr", {}, h("th", { scope: "row" }, String(key)), h("td", {}, valueCell(value))),
+      ),
     ),
   );
 }
@@ -51,6 +53,12 @@ export function loading(text = "Loading…") {
 /** The message of an error answer, for the place where the request was made. */
 export function errorText(error) {
   return error && error.message ? error.message : String(error);
+}
+
+/** "The issue could not be loaded: <why>", as an alert. */
+export function failed(what, error) {
+  const text = `${what} could not be loaded: ${errorText(error)}`;
+  return h("p", { class: "error", role: "alert" }, text);
 }
 
 /** An element for errors of one control; `show(error)` / `clear()`. */
@@ -88,18 +96,16 @@ export async function runFor(button, slot, action) {
 
 /** A button copying `text()` to the clipboard, saying so for a moment. */
 export function copyButton(text, label = "Copy") {
-  const button = h("button", {
-    type: "button",
-    onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(text());
-        button.textContent = "Copied";
-      } catch {
-        button.textContent = "Select and copy";
-      }
-      setTimeout(() => (button.textContent = label), 1500);
-    },
-  }, label);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text());
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select and copy";
+    }
+    setTimeout(() => (button.textContent = label), 1500);
+  };
+  const button = h("button", { type: "button", onclick: copy }, label);
   return button;
 }
 

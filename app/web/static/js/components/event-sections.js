@@ -1,12 +1,27 @@
 // The parts of an event besides its exceptions: breadcrumbs, request, user, contexts, tags, raw.
 import { h } from "../dom.js";
-import { copyButton, exactTime, jsonText, kvTable, pairsOf, section, valueCell } from "./detail-util.js";
+import {
+  copyButton,
+  exactTime,
+  jsonText,
+  kvTable,
+  pairsOf,
+  section,
+  valueCell,
+} from "./detail-util.js";
 
 function clock(iso) {
   if (!iso) return "";
   const time = new Date(iso);
   const pad = (n, size = 2) => String(n).padStart(size, "0");
-  return `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}.${pad(time.getMilliseconds(), 3)}`;
+  const seconds = `${pad(time.getSeconds())}.${pad(time.getMilliseconds(), 3)}`;
+  return `${pad(time.getHours())}:${pad(time.getMinutes())}:${seconds}`;
+}
+
+const COLUMNS = ["Time", "Category", "Level", "Message", "Data"];
+
+function crumbTime(iso) {
+  return iso ? h("time", { datetime: iso, title: exactTime(iso) }, clock(iso)) : "";
 }
 
 export function breadcrumbsPanel(crumbs) {
@@ -16,7 +31,7 @@ export function breadcrumbsPanel(crumbs) {
     h(
       "table",
       { class: "breadcrumbs", "aria-label": "Breadcrumbs" },
-      h("thead", {}, h("tr", {}, ["Time", "Category", "Level", "Message", "Data"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, COLUMNS.map((t) => h("th", { scope: "col" }, t)))),
       h(
         "tbody",
         {},
@@ -24,7 +39,7 @@ export function breadcrumbsPanel(crumbs) {
           h(
             "tr",
             { class: `crumb level-${c.level || "info"}` },
-            h("td", { class: "mono nowrap" }, c.timestamp ? h("time", { datetime: c.timestamp, title: exactTime(c.timestamp) }, clock(c.timestamp)) : ""),
+            h("td", { class: "mono nowrap" }, crumbTime(c.timestamp)),
             h("td", { class: "mono" }, c.category || c.type || ""),
             h("td", {}, c.level || ""),
             h("td", { class: "crumb-message" }, c.message || ""),
@@ -41,7 +56,8 @@ export function requestPanel(request) {
   const method = typeof request.method === "string" ? request.method : "";
   const url = typeof request.url === "string" ? request.url : "";
   const query = request.query_string;
-  const parts = [h("p", { class: "request-line mono" }, h("strong", {}, method), method ? " " : "", url)];
+  const line = h("p", { class: "request-line mono" }, h("strong", {}, method), method ? " " : "", url);
+  const parts = [line];
   const headers = pairsOf(request.headers);
   if (headers.length) parts.push(h("h3", {}, "Headers"), kvTable(headers, { label: "Headers" }));
   if (typeof query === "string" && query) {
@@ -61,7 +77,12 @@ export function requestPanel(request) {
 
 export function userPanel(user) {
   if (!user) return null;
-  const pairs = [["ID", user.id], ["Email", user.email], ["Username", user.username], ["IP address", user.ipAddress]].filter(([, v]) => v !== null);
+  const pairs = [
+    ["ID", user.id],
+    ["Email", user.email],
+    ["Username", user.username],
+    ["IP address", user.ipAddress],
+  ].filter(([, v]) => v !== null);
   if (!pairs.length) return null;
   return section("User", kvTable(pairs, { label: "User" }));
 }
@@ -93,22 +114,35 @@ export function tagsList(tags) {
   if (!tags.length) return null;
   return section(
     "Tags",
-    h("ul", { class: "chips" }, tags.map((t) => h("li", { class: "chip" }, h("span", { class: "chip-key" }, t.key), h("span", { class: "chip-value" }, t.value)))),
+    h(
+      "ul",
+      { class: "chips" },
+      tags.map((t) =>
+        h(
+          "li",
+          { class: "chip" },
+          h("span", { class: "chip-key" }, t.key),
+          h("span", { class: "chip-value" }, t.value),
+        ),
+      ),
+    ),
   );
 }
 
 /** The stored event as pretty JSON, built when first opened. */
 export function rawPanel(raw) {
   const pre = h("pre", { class: "json raw" });
-  const details = h("details", { class: "raw-box" }, h("summary", {}, "Raw JSON"), copyButton(() => jsonText(raw), "Copy JSON"), pre);
+  const copy = copyButton(() => jsonText(raw), "Copy JSON");
+  const details = h("details", { class: "raw-box" }, h("summary", {}, "Raw JSON"), copy, pre);
   details.addEventListener("toggle", () => {
     if (details.open && !pre.firstChild) pre.textContent = jsonText(raw);
   });
   return section("Raw event", details);
 }
 
+/** "sentry.python 2.75.0", or null when the SDK did not say. */
 export function sdkLine(event) {
   const sdk = event.sdk || {};
-  const name = typeof sdk.name === "string" ? `${sdk.name} ${typeof sdk.version === "string" ? sdk.version : ""}` : null;
-  return name;
+  if (typeof sdk.name !== "string") return null;
+  return typeof sdk.version === "string" ? `${sdk.name} ${sdk.version}` : sdk.name;
 }

@@ -1,8 +1,16 @@
 // One event of an issue (the latest, or the one in the URL) with Older / Newer navigation.
 import { gql } from "../api.js";
 import { h, replace, timeAgo } from "../dom.js";
-import { errorText, loading } from "./detail-util.js";
-import { breadcrumbsPanel, contextsPanel, rawPanel, requestPanel, sdkLine, tagsList, userPanel } from "./event-sections.js";
+import { failed, loading, section } from "./detail-util.js";
+import {
+  breadcrumbsPanel,
+  contextsPanel,
+  rawPanel,
+  requestPanel,
+  sdkLine,
+  tagsList,
+  userPanel,
+} from "./event-sections.js";
 import { exceptionChain } from "./event-stack.js";
 
 const FIELDS = `
@@ -44,13 +52,17 @@ function meta(event) {
     ["Release", event.release ? h("span", { class: "mono" }, event.release) : "—"],
     ["SDK", sdkLine(event) || "—"],
   ];
-  return h("dl", { class: "stats event-meta" }, facts.map(([k, v]) => h("div", { class: "stat" }, h("dt", {}, k), h("dd", {}, v))));
+  const stats = facts.map(([k, v]) => h("div", { class: "stat" }, h("dt", {}, k), h("dd", {}, v)));
+  return h("dl", { class: "stats event-meta" }, stats);
 }
 
 function body(event) {
+  const exceptions = event.exceptions.length > 0;
   return [
-    event.message && !event.exceptions.length ? h("section", { class: "panel" }, h("h2", {}, "Message"), h("pre", { class: "message" }, event.message)) : null,
-    event.exceptions.length ? h("section", { class: "panel", "aria-label": "Exception" }, h("h2", {}, "Exception"), exceptionChain(event.exceptions)) : null,
+    event.message && !exceptions
+      ? section("Message", h("pre", { class: "message" }, event.message))
+      : null,
+    exceptions ? section("Exception", exceptionChain(event.exceptions)) : null,
     breadcrumbsPanel(event.breadcrumbs),
     requestPanel(event.request),
     userPanel(event.user),
@@ -58,6 +70,12 @@ function body(event) {
     tagsList(event.tags),
     rawPanel(event.raw),
   ];
+}
+
+function missing(issueId, eventId) {
+  if (!eventId) return h("p", { class: "muted" }, "This issue has no stored events.");
+  const latest = h("a", { href: `/issues/${issueId}` }, "Show the latest event");
+  return h("p", { class: "muted" }, "Event not found in this issue. ", latest);
 }
 
 /**
@@ -73,12 +91,12 @@ export function eventView(issueId, eventId, signal) {
       event = await fetchEvent(issueId, id, signal);
     } catch (error) {
       if (error.name === "AbortError") return;
-      replace(pane, h("p", { class: "error", role: "alert" }, `The event could not be loaded: ${errorText(error)}`));
+      replace(pane, failed("The event", error));
       return;
     }
     if (signal.aborted) return;
     if (!event) {
-      replace(pane, h("p", { class: "muted" }, id ? "Event not found in this issue. " : "This issue has no stored events. ", id ? h("a", { href: `/issues/${issueId}` }, "Show the latest event") : null));
+      replace(pane, missing(issueId, id));
       return;
     }
     if (push) history.pushState(null, "", `/issues/${issueId}/events/${event.id}`);

@@ -4,7 +4,7 @@ import { h, replace } from "../dom.js";
 import { frequencyPanel, namesPanel, tagsPanel } from "../components/detail-aggregates.js";
 import { issueHeader } from "../components/detail-header.js";
 import { groupingPanel, historyPanel } from "../components/detail-history.js";
-import { errorText, loading, notFound } from "../components/detail-util.js";
+import { failed, loading, notFound } from "../components/detail-util.js";
 import { subscribe } from "../components/detail-live.js";
 import { eventView } from "../components/event-view.js";
 
@@ -58,7 +58,7 @@ export async function render({ root, params, signal }) {
       issue = await loadIssue(issueId, period, signal);
     } catch (error) {
       if (error.name === "AbortError") return null;
-      replace(root, h("h1", {}, "Issue"), h("p", { class: "error", role: "alert" }, `The issue could not be loaded: ${errorText(error)}`));
+      replace(root, h("h1", {}, "Issue"), failed("The issue", error));
       return null;
     }
     if (signal.aborted) return null;
@@ -71,19 +71,25 @@ export async function render({ root, params, signal }) {
     replace(head, issueHeader(issue, { onChanged: draw }));
     replace(
       side,
-      frequencyPanel(issue.id, { period, buckets: issue.frequency, signal, onPeriod: (p) => (period = p) }),
+      frequencyPanel(issue.id, {
+        period,
+        buckets: issue.frequency,
+        signal,
+        onPeriod: (chosen) => (period = chosen),
+      }),
       tagsPanel(issue.tags),
       namesPanel("Environments", issue.environments),
       namesPanel("Releases", issue.releases),
       historyPanel(issue),
       groupingPanel(issue.grouping),
     );
-    return issue.project.id;
+    return issue;
   };
-  const projectId = await draw();
-  if (!projectId) return;
-  replace(root, head, h("div", { class: "issue-layout" }, h("div", { class: "issue-main" }, events), side));
-  follow(projectId, issueId, { root, head, draw, signal });
+  const issue = await draw();
+  if (!issue) return;
+  const main = h("div", { class: "issue-main" }, events);
+  replace(root, head, h("div", { class: "issue-layout" }, main, side));
+  follow(issue.project.id, issue.id, { root, head, draw, signal });
 }
 
 /** Live: redraw when the issue changes (counts, state, regressions); say so when deleted. */
@@ -103,7 +109,8 @@ function follow(projectId, issueId, { root, head, draw, signal }) {
       if (change.issueId !== issueId) return missed && later();
       if (change.kind !== "DELETED") return later();
       clearTimeout(pending);
-      replace(head, h("p", { class: "error", role: "alert" }, "This issue was deleted. ", h("a", { href: `/projects/${projectId}/issues` }, "Back to the issue list")));
+      const back = h("a", { href: `/projects/${projectId}/issues` }, "Back to the issue list");
+      replace(head, h("p", { class: "error", role: "alert" }, "This issue was deleted. ", back));
       root.querySelector(".issue-layout")?.remove();
     },
   });
