@@ -44,6 +44,7 @@ async function loadIssue(id, period, signal) {
 }
 
 export async function render({ root, params, signal }) {
+  root.classList.add("detail"); // detail.css applies within
   const { issueId, eventId } = params;
   replace(root, loading("Loading issue…"));
   const events = eventView(issueId, eventId ? decoded(eventId) : null, signal);

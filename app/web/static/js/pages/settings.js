@@ -41,6 +41,7 @@ function field(id, label, input) {
 }
 
 export async function render({ root, params, signal }) {
+  root.classList.add("detail"); // detail.css applies within
   replace(root, loading("Loading project…"));
   let project;
   try {

@@ -32,6 +32,7 @@ function newTokenBox(created) {
 }
 
 export async function render({ root, signal }) {
+  root.classList.add("detail"); // detail.css applies within
   document.title = "API tokens · Faultline";
   const list = h("div", { class: "token-list" }, loading("Loading tokens…"));
   const fresh = h("div", {});
