@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test lint format bench migrations schema lock clean
+.PHONY: help install install-test run test lint format bench bench-ui screenshots migrations schema lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ format: install-test  ## format the code and apply ruff's fixes
 
 bench: install-test  ## ingestion benchmark on PostgreSQL (see bench/README.md)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-ui: install-test  ## time the issue list's first render in Chromium (see bench/ui/)
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.ui $(BENCH_ARGS)
+
+screenshots: install-test  ## docs/screenshots/*.png from a seeded demo server (needs chromium)
+	PYTHONPATH=$(CURDIR) $(BIN)/python scripts/screenshots.py
 
 migrations: install-test  ## generate the next migration for both dialects: make migrations NAME=add_x
 	$(BIN)/python scripts/makemigrations.py $(or $(NAME),update)

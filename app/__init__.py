@@ -44,11 +44,14 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state: the one
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
+                                  (frequency of whole projects too)
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
-                                  gzipped, one content hash), static/ (ES modules, no build)
+                                  gzipped, one content hash), static/ (ES modules, no build:
+                                  js/router.js pages, js/api.js GraphQL, js/live.js the
+                                  graphql-transport-ws client, js/components/)
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them

@@ -33,10 +33,10 @@ def _by_key(
     return load
 
 
-def _per_issue(
+def _per_row(
     fetch: Callable[[list[int], A], Awaitable[Mapping[int, V]]],
 ) -> Callable[[list[tuple[int, A]]], Awaitable[list[V]]]:
-    """Keys (issue id, arguments): one fetch per distinct arguments, for all their issues."""
+    """Keys (row id, arguments): one fetch per distinct arguments, for all their rows."""
 
     async def load(keys: list[tuple[int, A]]) -> list[V]:
         groups: dict[A, list[int]] = {}
@@ -50,10 +50,10 @@ def _per_issue(
 
 def _frequencies(
     clock: Callable[[], float],
+    of: Callable[[Sequence[int], Period, datetime], Awaitable[dict[int, list[Bucket]]]],
 ) -> Callable[[Sequence[int], Period], Awaitable[dict[int, list[Bucket]]]]:
-    async def fetch(issue_ids: Sequence[int], period: Period) -> dict[int, list[Bucket]]:
-        now = datetime.fromtimestamp(clock(), UTC)
-        return await aggregates.frequencies(issue_ids, period, now)
+    async def fetch(ids: Sequence[int], period: Period) -> dict[int, list[Bucket]]:
+        return await of(ids, period, datetime.fromtimestamp(clock(), UTC))
 
     return fetch
 
@@ -80,6 +80,7 @@ class Loaders:
         "issue",
         "latest_event",
         "project",
+        "project_frequency",
         "releases",
         "session",
         "tags",
@@ -106,8 +107,10 @@ class Loaders:
         )
         # Keyed by issue id and the field's arguments.
         self.frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
-            _per_issue(_frequencies(clock))
+            _per_row(_frequencies(clock, aggregates.frequencies))
         )
-        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(
-            _per_issue(_tags)
+        # Keyed by project id and period.
+        self.project_frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
+            _per_row(_frequencies(clock, aggregates.project_frequencies))
         )
+        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(_per_row(_tags))

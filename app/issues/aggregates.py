@@ -1,10 +1,10 @@
 """Reads of the per-issue aggregates that ingestion keeps (`app.ingest.store.tallies`).
 
-Frequency (events per hour or per UTC day), tag values with counts, environments, releases:
-each answered from the aggregate tables, never by scanning events. The batched functions take
-many issue ids and cost one query however many there are (for GraphQL DataLoaders); they
-answer for every id asked, an unknown one getting an empty answer. The single-issue ones raise
-NotFound for an unknown issue.
+Frequency (events per hour or per UTC day, of an issue or a whole project), tag values with
+counts, environments, releases: each answered from the aggregate tables, never by scanning
+events. The batched functions take many issue (or project) ids and cost one query however many
+there are (for GraphQL DataLoaders); they answer for every id asked, an unknown one getting an
+empty answer. The single-issue ones raise NotFound for an unknown issue.
 """
 
 from __future__ import annotations
@@ -83,27 +83,47 @@ async def frequencies(
     issue_ids: Sequence[int], period: Period, now: datetime
 ) -> dict[int, list[Bucket]]:
     """Zero-filled buckets, oldest first, for each issue; `now` is timezone-aware."""
+    return await _buckets(
+        "SELECT issue_id AS owner, hour / ? AS bucket, CAST(sum(count) AS BIGINT) AS n "
+        "FROM issue_hourly WHERE issue_id {in} AND hour >= ? AND hour <= ? GROUP BY 1, 2",
+        issue_ids,
+        period,
+        now,
+    )
+
+
+async def project_frequencies(
+    project_ids: Sequence[int], period: Period, now: datetime
+) -> dict[int, list[Bucket]]:
+    """The same buckets summed over each project's issues (one query for all projects)."""
+    return await _buckets(
+        "SELECT i.project_id AS owner, h.hour / ? AS bucket, CAST(sum(h.count) AS BIGINT) AS n "
+        "FROM issue AS i JOIN issue_hourly AS h ON h.issue_id = i.id "
+        "WHERE i.project_id {in} AND h.hour >= ? AND h.hour <= ? GROUP BY 1, 2",
+        project_ids,
+        period,
+        now,
+    )
+
+
+async def _buckets(
+    sql: str, owners: Sequence[int], period: Period, now: datetime
+) -> dict[int, list[Bucket]]:
+    # `sql` selects (owner, bucket, n) for the owners ({in}) between two hours.
     last_hour = hour_of(now)
     if period is Period.DAY:
         width, starts = 1, range(last_hour - 23, last_hour + 1)
     else:
         today = last_hour // 24
         width, starts = 24, range((today - 29) * 24, (today + 1) * 24, 24)
-    rows = await _fetch(
-        "SELECT issue_id, hour / ? AS bucket, CAST(sum(count) AS BIGINT) AS n "
-        "FROM issue_hourly WHERE issue_id {in} AND hour >= ? AND hour <= ? GROUP BY 1, 2",
-        width,
-        list(issue_ids),
-        starts[0],
-        last_hour,
-    )
-    counts = {(int(r["issue_id"]), int(r["bucket"]) * width): int(r["n"]) for r in rows}
+    rows = await _fetch(sql, width, list(owners), starts[0], last_hour)
+    counts = {(int(r["owner"]), int(r["bucket"]) * width): int(r["n"]) for r in rows}
     return {
-        issue: [
-            Bucket(datetime.fromtimestamp(hour * HOUR_S, UTC), counts.get((issue, hour), 0))
+        owner: [
+            Bucket(datetime.fromtimestamp(hour * HOUR_S, UTC), counts.get((owner, hour), 0))
             for hour in starts
         ]
-        for issue in issue_ids
+        for owner in owners
     }
 
 

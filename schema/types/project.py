@@ -11,6 +11,7 @@ from strawberry.types import Info
 from app.projects.naming import dashed_key, dsn
 from models import Project
 from schema.context import Context
+from schema.types.aggregates import BucketType, FrequencyPeriodEnum
 from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection
 
 if TYPE_CHECKING:
@@ -48,6 +49,15 @@ class ProjectType:
     @strawberry.field(description="Events accepted per minute; null means the server default.")
     def rate_limit_per_minute(self) -> int | None:
         return self.model.rate_limit_per_minute
+
+    @strawberry.field(
+        description="Events of all its issues per hour (DAY) or per UTC day (MONTH), oldest first."
+    )
+    async def frequency(
+        self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
+    ) -> list[BucketType]:
+        loader = info.context.loaders.project_frequency
+        return [BucketType.of(b) for b in await loader.load((self.model.id, period.value))]
 
     @strawberry.field
     async def issues(

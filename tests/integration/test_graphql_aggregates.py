@@ -156,3 +156,39 @@ async def test_an_issue_without_events_has_empty_aggregates(http, server, auth):
       environments releases tags { key } month: frequency(period: MONTH) { count } } }"""
     found = (await data(http, server, query, {"i": str(issue.id)}, auth))["issue"]
     assert found == {"environments": [], "releases": [], "tags": [], "month": [{"count": 0}] * 30}
+
+
+async def test_project_frequency_sums_its_issues_and_no_other_project(http, server, auth):
+    mine, other, _ = [await new_project(server, name) for name in ("Mine", "Other", "Quiet")]
+    sent = [
+        # (project, seconds from T, exception type: one issue per type)
+        (mine, 0, "ValueError"),
+        (mine, -60, "KeyError"),
+        (mine, -2 * HOUR, "ValueError"),
+        (mine, -25 * HOUR, "KeyError"),  # outside the DAY window, inside MONTH
+        (other, 0, "ValueError"),
+    ]
+    async with dedicated_server(server.settings.database_url, clock=FakeClock(T)) as dedicated:
+        for project, offset, type_ in sent:
+            body = exception_event(type_=type_, timestamp=T + offset)
+            async with http.post(
+                dedicated.server(f"/api/{project.id}/envelope/"),
+                data=event_envelope(body),
+                headers=project.auth,
+            ) as resp:
+                assert resp.status == 200
+        query = """{ projects { name
+          day: frequency { start count } month: frequency(period: MONTH) { count } } }"""
+        found = (await data(http, dedicated.server, query, headers=auth))["projects"]
+
+    this_hour = T - 1800
+    by_name = {p["name"]: p for p in found}
+    assert by_name["Mine"]["day"] == [
+        {"start": iso(this_hour - h * HOUR), "count": {0: 2, 2: 1}.get(h, 0)}
+        for h in range(23, -1, -1)
+    ]
+    # T is 10:30 UTC: 25 hours earlier is yesterday 09:30.
+    assert [b["count"] for b in by_name["Mine"]["month"]] == [0] * 28 + [1, 3]
+    assert [b["count"] for b in by_name["Other"]["day"]] == [0] * 23 + [1]
+    assert [b["count"] for b in by_name["Quiet"]["day"]] == [0] * 24
+    assert [b["count"] for b in by_name["Quiet"]["month"]] == [0] * 30

@@ -52,7 +52,7 @@ async def test_the_shell_revalidates_and_assets_are_immutable(
         assert response.content_type == "text/javascript"
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert response.headers["Content-Encoding"] == "gzip"
-        assert "start(document.getElementById" in await response.text()
+        assert "start(outlet)" in await response.text()
     stale = re.sub(r"/assets/[0-9a-f]{12}/", "/assets/000000000000/", script.group(1))
     async with http.get(server(stale)) as response:
         assert response.status == 404

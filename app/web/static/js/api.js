@@ -15,6 +15,11 @@ export function onUnauthenticated(listener) {
   listeners.add(listener);
 }
 
+/** Tell the listeners (main.js: go to sign-in); the live client calls it on a 4401 close. */
+export function reportUnauthenticated(error) {
+  for (const listener of listeners) listener(error);
+}
+
 /** Run a query or mutation; resolves to `data`, rejects with ApiError. */
 export async function gql(query, variables = {}, { signal } = {}) {
   let response;
@@ -40,7 +45,7 @@ export async function gql(query, variables = {}, { signal } = {}) {
     const first = body.errors[0];
     const code = (first.extensions && first.extensions.code) || "ERROR";
     const error = new ApiError(first.message, code, body.errors);
-    if (code === "UNAUTHENTICATED") for (const listener of listeners) listener(error);
+    if (code === "UNAUTHENTICATED") reportUnauthenticated(error);
     throw error;
   }
   return body.data;
@@ -55,5 +60,11 @@ export async function auth(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null; // not JSON (a proxy's error page): the status says enough
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
 }

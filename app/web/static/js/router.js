@@ -17,6 +17,12 @@ const ROUTES = [
 
 let current = null; // { controller }
 let outlet = null;
+const routeListeners = new Set();
+
+/** Called with the URL each time a page starts rendering (the frame marks its links). */
+export function onRoute(listener) {
+  routeListeners.add(listener);
+}
 
 export function start(root) {
   outlet = root;
@@ -41,6 +47,14 @@ export function navigate(path, { replace = false } = {}) {
   return show(path);
 }
 
+/** A new history entry for `params` without re-rendering: the page already shows them, and
+ * going back to the previous entry renders it from its URL. */
+export function pushQuery(params) {
+  const url = new URL(location.href);
+  url.search = new URLSearchParams(params).toString();
+  if (url.search !== location.search) history.pushState(null, "", url.pathname + url.search);
+}
+
 /** Rewrite the query string of the current entry without re-rendering (filters, tabs). */
 export function setQuery(params) {
   const url = new URL(location.href);
@@ -53,6 +67,7 @@ async function show(path) {
   if (current) current.controller.abort();
   const controller = new AbortController();
   current = { controller };
+  for (const listener of routeListeners) listener(url);
   for (const [pattern, load] of ROUTES) {
     const match = pattern.exec(url.pathname);
     if (!match) continue;
