@@ -295,6 +295,7 @@ async def test_the_page_follows_changes_live(
         await page.get_by_role("button", name="30 d").click()
         await expect(page.locator(".frequency-total")).to_have_text("3 events in the last 30 days")
         await wait_until(lambda: broker.subscribers == 1)
+        await expect(page.locator(".topbar .live")).to_have_text("Live")
 
         await send_crashes(shop.project, ("live",))
         await expect(page.locator(".event-count")).to_have_text("4")

@@ -23,7 +23,7 @@ async def test_rename_and_rate_limit(
     server: Server, page: Page, browser_context: BrowserContext, token: str
 ) -> None:
     project = await _open(server, page, browser_context, token)
-    await expect(page.locator(".dsn-value")).to_have_text(project.dsn)
+    await expect(page.get_by_role("textbox", name="DSN", exact=True)).to_have_value(project.dsn)
 
     name = page.get_by_label("Project name", exact=True)
     await name.fill("   ")

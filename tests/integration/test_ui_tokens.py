@@ -12,7 +12,8 @@ from app.auth.tokens import PREFIX_LENGTH, create_token, masked
 from models import ApiToken
 from tests.conftest import Server
 from tests.integration.browser import assert_no_page_errors
-from tests.integration.ui_detail import authenticate, sign_in
+from tests.integration.ui import sign_in
+from tests.integration.ui_detail import authenticate
 
 
 async def _status(http: aiohttp.ClientSession, server: Server, token: str) -> int:
@@ -24,21 +25,20 @@ async def _status(http: aiohttp.ClientSession, server: Server, token: str) -> in
 async def test_create_shows_the_token_once_and_revoke_disables_it(
     server: Server, page: Page, browser_context: BrowserContext, http: aiohttp.ClientSession
 ) -> None:
-    await sign_in(browser_context, server)  # a person with a session cookie, no token
+    await sign_in(page, server)  # through the sign-in page: a session cookie, no token
     await page.goto(server("/tokens"))
     await expect(page.locator(".token-list")).to_have_text("No API tokens yet.")
     table = page.get_by_role("table", name="API tokens")
 
     await page.get_by_label("Description").fill("deploy script")
     await page.get_by_role("button", name="Create token").click()
-    shown = page.locator(".token-value")
-    await expect(shown).to_have_text(re.compile(r"^[0-9a-f]{32,}$"))
-    created = await shown.text_content()
-    assert created is not None
+    shown = page.get_by_role("textbox", name="New token", exact=True)
+    await expect(shown).to_have_value(re.compile(r"^[0-9a-f]{32,}$"))
+    created = await shown.input_value()
     await expect(page.locator(".new-token .warning")).to_have_text(
         "Copy this token now: it is shown this once and cannot be shown again."
     )
-    await expect(page.get_by_role("button", name="Copy", exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="Copy New token")).to_be_visible()
     await expect(page.get_by_label("Description")).to_have_value("")
     row = table.locator("tr", has_text="deploy script")
     await expect(row.locator("td")).to_have_text(
@@ -84,7 +84,7 @@ async def test_a_token_without_description(
     await authenticate(browser_context, token)
     await page.goto(server("/tokens"))
     await page.get_by_role("button", name="Create token").click()
-    await expect(page.locator(".token-value")).to_be_visible()
+    await expect(page.get_by_role("textbox", name="New token", exact=True)).to_be_visible()
     rows = page.get_by_role("table", name="API tokens").locator("tbody tr")
     await expect(rows).to_have_count(2)
     await expect(rows.nth(1).locator("td").nth(1)).to_have_text("—")

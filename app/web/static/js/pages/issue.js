@@ -5,8 +5,9 @@ import { frequencyPanel, namesPanel, tagsPanel } from "../components/detail-aggr
 import { issueHeader } from "../components/detail-header.js";
 import { groupingPanel, historyPanel } from "../components/detail-history.js";
 import { failed, loading, notFound } from "../components/detail-util.js";
-import { subscribe } from "../components/detail-live.js";
 import { eventView } from "../components/event-view.js";
+import { setLive } from "../components/live-indicator.js";
+import { subscribe } from "../live.js";
 
 const CHANGES = `subscription($projectId: ID) {
   issueChanged(projectId: $projectId) { kind issueId lost interrupted }
@@ -104,6 +105,8 @@ function follow(projectId, issueId, { root, head, draw, signal }) {
   subscribe(CHANGES, { projectId }, {
     signal,
     onReconnect: later,
+    onStatus: (state) => setLive(signal.aborted ? null : state),
+    onError: (error) => setLive("offline", error.message),
     onData: ({ issueChanged: change }) => {
       const missed = change.lost !== seen.lost || change.interrupted !== seen.interrupted;
       seen = change;

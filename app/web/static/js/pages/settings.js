@@ -2,8 +2,8 @@
 import { gql } from "../api.js";
 import { h, replace } from "../dom.js";
 import { navigate } from "../router.js";
+import { copyField } from "../components/copy-field.js";
 import {
-  copyButton,
   errorSlot,
   failed,
   loading,
@@ -86,12 +86,7 @@ export async function render({ root, params, signal }) {
       section(
         "DSN",
         h("p", { class: "hint muted" }, "Configure your Sentry SDK with this DSN."),
-        h(
-          "div",
-          { class: "dsn" },
-          h("code", { class: "dsn-value" }, project.dsn),
-          copyButton(() => project.dsn, "Copy DSN"),
-        ),
+        copyField(project.dsn, { label: "DSN", id: "project-dsn" }),
       ),
       deleteZone(project, confirmName),
     ),

@@ -1,7 +1,8 @@
 // API tokens: listed masked; a new one shown in full once; revoking one asks first.
 import { gql } from "../api.js";
 import { h, replace, timeAgo } from "../dom.js";
-import { copyButton, errorSlot, failed, loading, runFor } from "../components/detail-util.js";
+import { copyField } from "../components/copy-field.js";
+import { errorSlot, failed, loading, runFor } from "../components/detail-util.js";
 
 const LIST = `{ tokens { id token description createdAt lastUsedAt } }`;
 const CREATE = `mutation($description: String) {
@@ -17,10 +18,9 @@ const ONCE = "Copy this token now: it is shown this once and cannot be shown aga
 function newTokenBox(created) {
   return h(
     "div",
-    { class: "new-token", role: "status", "aria-label": "New token" },
+    { class: "new-token", role: "status", "aria-label": "Token created" },
     h("p", { class: "warning" }, ONCE),
-    h("code", { class: "token-value" }, created.token),
-    copyButton(() => created.token),
+    copyField(created.token, { label: "New token", id: "new-token" }),
     h(
       "p",
       { class: "hint muted" },
