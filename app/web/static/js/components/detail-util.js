@@ -51,7 +51,7 @@ export function loading(text = "Loading…") {
 }
 
 /** The message of an error answer, for the place where the request was made. */
-export function errorText(error) {
+function errorText(error) {
   return error && error.message ? error.message : String(error);
 }
 
