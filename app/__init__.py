@@ -44,9 +44,15 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state: the one
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
-                                  (frequency of whole projects too)
+                                  (and frequency, environments, releases of projects)
     events/service.py             event reads
     auth/tokens.py                API tokens, stored only as SHA-256
+    auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
+                                  hashed on a pool of their own)
+    auth/sessions.py              sign-in sessions: the cookie's SHA-256, 14 days idle expiry
+    auth/signin.py                sign-in: failure limits (signin_limits.py, pure), password,
+                                  session; auth/routes.py the /auth/* endpoints
+    auth/origins.py               the server's origin and a request's Origin (CSRF checks, pure)
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
                                   gzipped, one content hash), static/ (ES modules, no build:
@@ -55,7 +61,8 @@ The path of a query, from HTTP to SQL
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them
-    cli.py          faultline serve | migrate | token | project; flags fall back to env variables
+    cli.py          faultline serve | migrate | token | project | user; flags fall back to env
+                    variables
     admin.py        the database commands of the CLI (imported only when one runs)
     problems.py     startup failures as one line saying what to do, with an exit status
     serving.py      one server process: bind, serve, drain on SIGTERM

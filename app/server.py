@@ -48,7 +48,8 @@ def create_app(
             )
         limits = database.Limits.of(settings)
         await database.init(settings.database_url, settings.db_pool_size, limits)
-        await announce_first_user()
+        if migrate:  # the one process that prepared the database (of several workers)
+            await announce_first_user()
         # Listening before the writer starts, so this process hears its own first batch.
         broker = open_broker(settings.database_url, clock or time.monotonic)
         await broker.start()

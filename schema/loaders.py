@@ -80,7 +80,9 @@ class Loaders:
         "issue",
         "latest_event",
         "project",
+        "project_environments",
         "project_frequency",
+        "project_releases",
         "releases",
         "session",
         "tags",
@@ -108,6 +110,13 @@ class Loaders:
         # Keyed by issue id and the field's arguments.
         self.frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
             _per_row(_frequencies(clock, aggregates.frequencies))
+        )
+        # Keyed by project id.
+        self.project_environments: DataLoader[int, list[str]] = DataLoader(
+            lambda ids: _values(ids, aggregates.project_environments)
+        )
+        self.project_releases: DataLoader[int, list[str]] = DataLoader(
+            lambda ids: _values(ids, aggregates.project_releases)
         )
         # Keyed by project id and period.
         self.project_frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(

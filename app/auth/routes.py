@@ -47,6 +47,9 @@ async def sign_in(request: web.Request) -> web.Response:
     new = await request.app[SIGN_INS].sign_in(
         _client_address(request), body.get("email"), body.get("password")
     )
+    replaced = request.cookies.get(sessions.COOKIE_NAME)
+    if replaced is not None:  # this browser's earlier session, if any, is done with
+        await sessions.end_session(replaced)
     response = json_response({"user": user_json(new.record.user)})
     response.set_cookie(
         sessions.COOKIE_NAME,

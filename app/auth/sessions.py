@@ -71,6 +71,7 @@ async def end_session(value: str) -> None:
 
 
 async def live_sessions(session_ids: Iterable[int], now: datetime) -> dict[int, UserSession]:
-    """The sessions among `session_ids` that have not ended by `now` (for open WebSockets)."""
+    """The sessions among `session_ids` that have not ended by `now` (for open WebSockets,
+    whose operations do not keep a session alive: only HTTP requests do)."""
     found = await UserSession.filter(id__in=list(session_ids))
     return {s.id: s for s in found if not expired(s, now)}

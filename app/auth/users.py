@@ -79,12 +79,12 @@ async def delete_user(email: object) -> None:
     await User.filter(id=user.id).delete()
 
 
-async def set_password(email: object, password: object, keep_session_id: int | None = None) -> None:
-    """A new password; every session of the user ends but `keep_session_id` (the one asking)."""
+async def set_password(email: object, password: object) -> None:
+    """A new password; every session of the user ends (whoever knew the old one is out)."""
     user = await get_user(email)
     password_hash = await passwords.hash_password(passwords.validate(password))
     await User.filter(id=user.id).update(password_hash=password_hash)
-    await UserSession.filter(user_id=user.id).exclude(id=keep_session_id or 0).delete()
+    await UserSession.filter(user_id=user.id).delete()
 
 
 async def check_password(email: str, password: str) -> User | None:

@@ -37,6 +37,7 @@ from models import Issue, IssueTag
 DEFAULT_TOP = 10
 MAX_TOP = 100
 MAX_KEYS = MAX_KEYS_PER_ISSUE + len(RESERVED_KEYS)
+MAX_PROJECT_VALUES = 100  # environments or releases listed for a project
 
 
 class Period(StrEnum):
@@ -202,6 +203,34 @@ async def environments(issue_ids: Sequence[int]) -> dict[int, list[str]]:
 async def releases(issue_ids: Sequence[int]) -> dict[int, list[str]]:
     """Per issue, the releases of its events, most events first."""
     return await _values_of(issue_ids, RELEASE)
+
+
+async def project_environments(project_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per project, the environments of its events, most events first (the first 100)."""
+    return await _project_values_of(project_ids, ENVIRONMENT)
+
+
+async def project_releases(project_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per project, the releases of its events, most events first (the first 100)."""
+    return await _project_values_of(project_ids, RELEASE)
+
+
+async def _project_values_of(project_ids: Sequence[int], key: str) -> dict[int, list[str]]:
+    # One row per project and value: bounded by the values the tallies keep per issue.
+    rows = await _fetch(
+        "SELECT i.project_id AS owner, t.value, CAST(sum(t.count) AS BIGINT) AS n "
+        "FROM issue AS i JOIN issue_tag AS t ON t.issue_id = i.id "
+        "WHERE i.project_id {in} AND t.key = ? GROUP BY 1, 2",
+        list(project_ids),
+        key,
+    )
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for row in rows:
+        found[int(row["owner"])].append((-int(row["n"]), row["value"]))
+    return {
+        project: [value for _, value in sorted(found[project])[:MAX_PROJECT_VALUES]]
+        for project in project_ids
+    }
 
 
 async def _values_of(issue_ids: Sequence[int], key: str) -> dict[int, list[str]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.issues.aggregates import MAX_PROJECT_VALUES
 from app.projects.naming import dashed_key, dsn
 from models import Project
 from schema.context import Context
@@ -58,6 +59,19 @@ class ProjectType:
     ) -> list[BucketType]:
         loader = info.context.loaders.project_frequency
         return [BucketType.of(b) for b in await loader.load((self.model.id, period.value))]
+
+    @strawberry.field(
+        description="The environments of its events, most events first (at most "
+        f"{MAX_PROJECT_VALUES})."
+    )
+    async def environments(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.project_environments.load(self.model.id)
+
+    @strawberry.field(
+        description=f"The releases of its events, most events first (at most {MAX_PROJECT_VALUES})."
+    )
+    async def releases(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.loaders.project_releases.load(self.model.id)
 
     @strawberry.field
     async def issues(

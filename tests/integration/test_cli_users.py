@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
+import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -144,5 +149,66 @@ async def test_a_fresh_install_names_the_first_user_command_and_the_user_then_si
                 assert resp.status == 200
         assert SECRET not in server.text()
         assert "n3w passphrase" not in server.text()
+    finally:
+        assert await stop(server.proc) == 0
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], cwd: Path, answers: list[str]):
+    """Runs `faultline ARGS` on a pseudo-terminal, typing each answer after a `Password` prompt;
+    returns (exit status, everything the terminal showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its controlling terminal, which getpass opens
+        os.chdir(cwd)
+        os.execve(sys.executable, [sys.executable, "-m", "app", *args], env)
+    shown = b""
+    answered = 0  # how much of `shown` the answers so far replied to
+    pending = list(answers)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child exited and the terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if pending and shown[answered:].endswith(b": "):  # a new prompt, waiting
+                answered = len(shown)
+                os.write(fd, pending.pop(0).encode() + b"\n")
+    finally:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode()
+
+
+def test_create_asks_for_the_password_twice_on_a_terminal_without_echo(cli_env):
+    env, cwd = cli_env
+    status, shown = _on_a_terminal(
+        ["user", "create", "ada@example.com"], env, cwd, [SECRET, SECRET]
+    )
+    assert status == 0, shown
+    assert shown.replace("\r\n", "\n") == (
+        "Password: \nPassword (again): \n"
+        "created user ada@example.com; they can sign in at http://127.0.0.1:8080/\n"
+    )
+    status, shown = _on_a_terminal(
+        ["user", "set-password", "ada@example.com"], env, cwd, ["n3w passphrase", "typo"]
+    )
+    assert status == 1
+    assert shown.replace("\r\n", "\n").endswith(
+        "faultline: the two passwords differ; nothing was changed\n"
+    )
+
+
+async def test_several_workers_name_the_first_user_command_once(tmp_path):
+    env = faultline_env(await recreate_pg_database("faultline_users_workers"))
+    server, _ = await start_logged(["--port", "0", "--workers", "2"], env, tmp_path)
+    try:
+        await server.wait_for_log(r"(worker process \d+ serving[\s\S]*){2}")
+        assert server.text().count("no users yet: create the first with:") == 1
     finally:
         assert await stop(server.proc) == 0

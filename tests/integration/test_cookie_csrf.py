@@ -11,10 +11,11 @@ from gql.transport.websockets import WebsocketsTransport
 
 from app.auth.sessions import COOKIE_NAME
 from models import Project
+from tests.integration.dedicated import dedicated_server
 from tests.integration.graphql import data
 from tests.integration.notifying import notifying_server, send
 from tests.integration.sentry import new_project
-from tests.integration.signing_in import graphql, new_user, origin, signed_in
+from tests.integration.signing_in import PASSWORD, browser, graphql, new_user, origin, signed_in
 from tests.integration.subscribing import LEGACY_WS, PROTOCOLS, TRANSPORT_WS, subscribed, ws_url
 
 CREATE = 'mutation { createProject(name: "Forged") { name } }'
@@ -175,10 +176,10 @@ async def test_a_cookie_websocket_from_the_servers_page_subscribes_until_sign_ou
                 ]
 
 
-async def test_a_cookie_websocket_query_names_the_viewer(server):
+async def test_a_cookie_websocket_query_names_the_viewer_until_the_session_expires(server):
     user = await new_user()
     async with (
-        notifying_server(server.settings.database_url) as (dedicated, _),
+        notifying_server(server.settings.database_url) as (dedicated, clock),
         signed_in(dedicated.server) as session,
     ):
         headers = {"Cookie": f"{COOKIE_NAME}={cookie_of(session)}", **origin(dedicated.server)}
@@ -189,3 +190,47 @@ async def test_a_cookie_websocket_query_names_the_viewer(server):
             assert await ws.execute(gql("{ viewer { id email } }")) == {
                 "viewer": {"id": str(user.id), "email": "ada@example.com"}
             }
+            clock.advance(14 * 86400)
+            with pytest.raises(TransportQueryError) as failure:
+                await ws.execute(gql("{ viewer { id email } }"))
+            assert failure.value.errors is not None
+            assert _errors({"errors": failure.value.errors}) == [
+                (SESSION_ENDED, {"code": "UNAUTHENTICATED"})
+            ]
+
+
+async def test_behind_a_proxy_the_public_urls_origin_is_the_servers(server):
+    """With FAULTLINE_PUBLIC_URL set, pages come from its origin, whatever Host the proxy sends."""
+    await new_user()
+    public = {"Origin": "https://errors.example.com"}
+    async with (
+        dedicated_server(
+            server.settings.database_url, public_url="https://errors.example.com/faultline"
+        ) as dedicated,
+        browser() as session,
+    ):
+        login = {"email": "ada@example.com", "password": PASSWORD}
+        async with session.post(dedicated.server("/auth/sign-in"), json=login, headers=public) as r:
+            assert r.status == 200
+        # The cookie is Secure, so the jar would not send it over http: send it by hand.
+        cookie = {"Cookie": f"{COOKIE_NAME}={r.cookies[COOKIE_NAME].value}"}
+        assert await graphql(session, dedicated.server, CREATE, {**cookie, **public}) == {
+            "data": {"createProject": {"name": "Forged"}}
+        }
+        # The Host's own origin is not the one browsers use here.
+        result = await graphql(
+            session, dedicated.server, CREATE, {**cookie, **origin(dedicated.server)}
+        )
+        assert _errors(result) == [(REFUSED, {"code": "FORBIDDEN"})]
+        url = ws_url(dedicated.server)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(url, protocols=[TRANSPORT_WS], headers={**cookie, **public}) as ws,
+        ):
+            await ws.send_json({"type": "connection_init", "payload": {}})
+            assert (await ws.receive_json(timeout=10)) == {"type": "connection_ack"}
+        assert await _ws_refusal(url, {**cookie, **origin(dedicated.server)}) == (
+            4403,
+            "a WebSocket authenticated by the session cookie must come from this server's own "
+            "pages (Origin header)",
+        )

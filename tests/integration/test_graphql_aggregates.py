@@ -192,3 +192,39 @@ async def test_project_frequency_sums_its_issues_and_no_other_project(http, serv
     assert [b["count"] for b in by_name["Other"]["day"]] == [0] * 23 + [1]
     assert [b["count"] for b in by_name["Quiet"]["day"]] == [0] * 24
     assert [b["count"] for b in by_name["Quiet"]["month"]] == [0] * 30
+
+
+async def test_project_environments_and_releases_most_events_first(http, server, auth):
+    shop, other = [await new_project(server, name) for name in ("Shop", "Other")]
+    sent = [
+        (shop, "KeyError", "production", "2.0"),
+        (shop, "KeyError", "production", "1.0"),
+        (shop, "ValueError", "production", "2.0"),
+        (shop, "ValueError", "staging", "2.0"),
+        (other, "KeyError", "qa", "9.9"),
+    ]
+    for project, type_, environment, release in sent:
+        body = exception_event(type_=type_, environment=environment, release=release)
+        async with http.post(
+            project.envelope_url, data=event_envelope(body), headers=project.auth
+        ) as resp:
+            assert resp.status == 200
+    query = "{ projects { name environments releases } }"
+    found = (await data(http, server, query, headers=auth))["projects"]
+    assert sorted((p["name"], p["environments"], p["releases"]) for p in found) == [
+        ("Other", ["qa"], ["9.9"]),
+        ("Shop", ["production", "staging"], ["2.0", "1.0"]),
+    ]
+
+
+async def test_project_releases_are_at_most_a_hundred(http, server, auth):
+    project = await new_project(server, "Many")
+    for n in range(102):
+        body = exception_event(release=f"r{n:03}")
+        async with http.post(
+            project.envelope_url, data=event_envelope(body), headers=project.auth
+        ) as resp:
+            assert resp.status == 200
+    query = "query($p: ID!) { project(id: $p) { releases environments } }"
+    found = (await data(http, server, query, {"p": str(project.id)}, auth))["project"]
+    assert found == {"releases": [f"r{n:03}" for n in range(100)], "environments": []}

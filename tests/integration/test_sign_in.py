@@ -312,3 +312,25 @@ async def test_deleting_a_user_ends_their_sessions(server):
         result = await graphql(session, server, VIEWER)
         assert result["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     assert await UserSession.all().count() == 0
+
+
+async def test_last_seen_is_written_at_most_once_a_minute_and_a_new_sign_in_replaces_the_old(
+    server,
+):
+    await new_user()
+    clock = FakeClock(time.time())
+    async with (
+        dedicated_server(server.settings.database_url, clock=clock) as dedicated,
+        signed_in(dedicated.server) as session,
+    ):
+        (first,) = await UserSession.all()
+        clock.advance(60)
+        assert "errors" not in await graphql(session, dedicated.server, VIEWER)
+        assert (await UserSession.get(id=first.id)).last_seen_at == first.last_seen_at
+        clock.advance(1)
+        assert "errors" not in await graphql(session, dedicated.server, VIEWER)
+        seen = (await UserSession.get(id=first.id)).last_seen_at.timestamp()
+        assert seen == pytest.approx(clock.now, abs=0.001)
+        await sign_in(session, dedicated.server)
+        (second,) = await UserSession.all()
+        assert second.id != first.id

@@ -11,7 +11,7 @@ from models import Issue, Project
 from tests.integration import seed
 from tests.integration.browser import assert_no_page_errors
 from tests.integration.graphql import data
-from tests.integration.sentry import new_project, with_sdk
+from tests.integration.sentry import event_envelope, exception_event, new_project, with_sdk
 from tests.integration.ui import expect_tab_counts, row_titles, sign_in
 
 
@@ -178,4 +178,36 @@ async def test_delete_asks_first(server, page: Page):
     await expect(page.locator("table.issues tbody tr")).to_have_count(1)
     assert [i.id for i in await Issue.filter(project_id=project.id)] == [first.id]
     assert second.id != first.id
+    assert_no_page_errors(page)
+
+
+async def test_environment_and_release_choices_come_from_the_project(server, http, page: Page):
+    await sign_in(page, server)
+    project = await new_project(server, "Shop")
+    for type_, environment, release in (
+        ("KeyError", "production", "2.0"),
+        ("KeyError", "production", "2.0"),
+        ("ValueError", "staging", "1.0"),
+    ):
+        body = exception_event(type_=type_, environment=environment, release=release)
+        async with http.post(
+            project.envelope_url, data=event_envelope(body), headers=project.auth
+        ) as resp:
+            assert resp.status == 200
+    base = server(f"/projects/{project.id}/issues")
+    await page.goto(base)
+    environment = page.get_by_label("Environment")
+    await expect(environment.locator("option")).to_have_text(["All", "production", "staging"])
+    await expect(page.get_by_label("Release").locator("option")).to_have_text(["All", "2.0", "1.0"])
+    await environment.select_option("staging")
+    await expect(page).to_have_url(base + "?environment=staging")
+    await expect(page.locator("table.issues tbody tr")).to_have_count(1)
+    assert await row_titles(page) == ["ValueError: bad"]
+    await page.reload()
+    await expect(page.get_by_label("Environment")).to_have_value("staging")
+    await expect(page.locator("table.issues tbody tr")).to_have_count(1)
+    # A value the project has never seen (a hand-edited link) is kept and matches nothing.
+    await page.goto(base + "?release=3.0")
+    await expect(page.get_by_label("Release")).to_have_value("3.0")
+    await expect(page.locator(".empty")).to_have_text("No issues match.")
     assert_no_page_errors(page)

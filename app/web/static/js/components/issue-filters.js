@@ -76,10 +76,17 @@ export function issueFilters(filters, change) {
   const sort = h("select", { id: "issue-sort" }, SORTS.map(([key, label]) => h("option", { value: key }, label)));
   sort.value = filters.sort;
   sort.addEventListener("change", () => change({ sort: sort.value }));
-  const environment = h("input", { id: "issue-environment", value: filters.environment, placeholder: "any", size: 12 });
-  const release = h("input", { id: "issue-release", value: filters.release, placeholder: "any", size: 12 });
-  for (const [input, key] of [[environment, "environment"], [release, "release"]]) {
-    input.addEventListener("change", () => change({ [key]: input.value.trim() }));
+  const environment = h("select", { id: "issue-environment" });
+  const release = h("select", { id: "issue-release" });
+  const fill = (select, values, current) => {
+    const known = current && !values.includes(current) ? [current, ...values] : values;
+    replace(select, h("option", { value: "" }, "All"), known.map((value) => h("option", { value }, value)));
+    select.value = current;
+  };
+  fill(environment, [], filters.environment);
+  fill(release, [], filters.release);
+  for (const [select, key] of [[environment, "environment"], [release, "release"]]) {
+    select.addEventListener("change", () => change({ [key]: select.value }));
   }
   const otherProblem = h("div", { class: "error field-problem", role: "alert" });
   const form = h(
@@ -107,6 +114,11 @@ export function issueFilters(filters, change) {
   return {
     element,
     search,
+    /** The project's environments and releases as the filters' choices. */
+    setChoices({ environments, releases }) {
+      fill(environment, environments, filters.environment);
+      fill(release, releases, filters.release);
+    },
     setCounts(counts) {
       for (const link of tabLinks) {
         const value = counts[link.dataset.state];

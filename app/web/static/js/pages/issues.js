@@ -14,8 +14,8 @@ const REFRESH_DELAY_MS = 200;
 const COUNT = (alias, state) =>
   `${alias}: issues(${state ? `state: ${state}, ` : ""}search: $search, environment: $environment, release: $release, first: 1) @include(if: $counts) { totalCount }`;
 const LIST = `query($p: ID!, $state: IssueState, $search: String, $sort: IssueSort!, $environment: String,
-  $release: String, $after: String, $first: Int!, $counts: Boolean!) {
-  project(id: $p) { id name dsn
+  $release: String, $after: String, $first: Int!, $counts: Boolean!, $choices: Boolean!) {
+  project(id: $p) { id name dsn environments @include(if: $choices) releases @include(if: $choices)
     issues(state: $state, search: $search, sort: $sort, environment: $environment, release: $release,
       first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${ROW_FIELDS} } } }
     ${COUNT("open", "OPEN")} ${COUNT("resolved", "RESOLVED")} ${COUNT("muted", "MUTED")} ${COUNT("all", null)}
@@ -30,6 +30,7 @@ export async function render({ root, params, query, signal }) {
   let cursor = null;
   let counts = {};
   let allMatching = false;
+  let choices = null; // the project's environments and releases, asked for once
   let lastGaps = null; // lost + interrupted of the last change heard
   const selected = new Set();
   const rows = new Map(); // issue id → <tr>
@@ -48,6 +49,7 @@ export async function render({ root, params, query, signal }) {
   const more = h("button", { type: "button", class: "load-more", hidden: true }, "Load more");
   const empty = h("div", { class: "empty" });
   const bulk = bulkBar();
+  bulk.update();
   root.append(heading, controlsSlot, bulk.element, table, empty, more, status);
 
   selectPage.addEventListener("change", () => {
@@ -79,6 +81,7 @@ export async function render({ root, params, query, signal }) {
       load({});
     });
     controls.setCounts(counts);
+    if (choices) controls.setChoices(choices);
     replace(controlsSlot, controls.element);
     if (focused && controls.element.querySelector("#" + focused)) controls.element.querySelector("#" + focused).focus();
   }
@@ -92,7 +95,7 @@ export async function render({ root, params, query, signal }) {
   }
 
   function variables(extra) {
-    return { p: projectId, ...filterVariables(filters), first: PAGE, after: null, counts: true, ...extra };
+    return { p: projectId, ...filterVariables(filters), first: PAGE, after: null, counts: true, choices: false, ...extra };
   }
 
   let generation = 0; // answers to requests made before the latest filter change are dropped
@@ -113,11 +116,31 @@ export async function render({ root, params, query, signal }) {
     }
   }
 
+  let named = false;
+  function showName(project) {
+    named = true;
+    heading.replaceChildren(project.name, " ", h("a", { href: `/projects/${project.id}/settings`, class: "small heading-link" }, "Settings"));
+    document.title = `${project.name} · Faultline`;
+  }
+  async function nameProject() {
+    // The list failed (a bad search): the heading still names the project.
+    try {
+      const data = await gql(`query($p: ID!) { project(id: $p) { id name } }`, { p: projectId }, { signal });
+      if (data.project) showName(data.project);
+    } catch {
+      // the list's own error is already shown
+    }
+  }
+
   function makeRow(issue) {
     return issueRow(issue, { selected: selected.has(issue.id), onSelect: select });
   }
 
   function showCounts(project) {
+    if (project.environments) {
+      choices = { environments: project.environments, releases: project.releases };
+      controls.setChoices(choices);
+    }
     if (!project.all) return;
     counts = { open: project.open.totalCount, resolved: project.resolved.totalCount, muted: project.muted.totalCount, all: project.all.totalCount };
     controls.setCounts(counts);
@@ -138,13 +161,15 @@ export async function render({ root, params, query, signal }) {
   async function load({ append = false }) {
     const asked = generation;
     status.textContent = "Loading…";
-    const data = await fetchPage(append ? { after: cursor, counts: false } : {});
+    const data = await fetchPage(append ? { after: cursor, counts: false } : { choices: choices === null });
     if (!data) {
       if (!append && !signal.aborted && asked === generation) {
         rows.clear();
         body.replaceChildren();
         table.hidden = more.hidden = true;
         replace(empty);
+        bulk.update();
+        if (!named) nameProject();
       }
       return;
     }
@@ -153,8 +178,7 @@ export async function render({ root, params, query, signal }) {
       return false;
     }
     const project = data.project;
-    heading.replaceChildren(project.name, " ", h("a", { href: `/projects/${project.id}/settings`, class: "small heading-link" }, "Settings"));
-    document.title = `${project.name} · Faultline`;
+    showName(project);
     const connection = project.issues;
     if (!append) {
       rows.clear();
