@@ -70,6 +70,11 @@ async def test_the_latest_event_shows_its_exception_chain(
     await expect(library.locator(".line.current")).to_be_visible()
     await head.click()
     await expect(library.locator(".frame-body")).to_be_hidden()
+    await head.focus()  # the keyboard does the same
+    await page.keyboard.press("Enter")
+    await expect(head).to_have_attribute("aria-expanded", "true")
+    await page.keyboard.press("Space")
+    await expect(library.locator(".frame-body")).to_be_hidden()
 
     # "Show all frames" opens every frame of that exception.
     cause = page.locator(".exception").nth(1)
