@@ -239,6 +239,10 @@ class EventType:
     def extra(self) -> JSON | None:
         return _json(self._payload.get("extra"))
 
+    @strawberry.field(description="The whole stored event, as normalised at ingestion.")
+    def raw(self) -> JSON:
+        return JSON(self._payload)
+
     @strawberry.field
     async def issue(self, info: Info[Context, None]) -> IssueType:
         issue = await info.context.loaders.issue.load(self.model.issue_id)

@@ -172,6 +172,17 @@ async def test_event_renders_every_field(http, server, auth, project):
     }
 
 
+async def test_event_raw_is_the_whole_stored_payload(http, server, auth, project):
+    issue = await seed.issue(project, 1)
+    event = await seed.event(issue, 1, payload=PAYLOAD)
+    empty = await seed.event(issue, 2, payload="[1, 2]")  # no object: an empty one
+    query = "query($id: ID!) { event(id: $id) { raw } }"
+    found = await data(http, server, query, {"id": event.event_id}, headers=auth)
+    assert found == {"event": {"raw": PAYLOAD}}
+    found = await data(http, server, query, {"id": empty.event_id}, headers=auth)
+    assert found == {"event": {"raw": {}}}
+
+
 async def test_previous_and_next_event_walk_the_issue_in_time_order(http, server, auth, project):
     issue = await seed.issue(project, 1)
     other = await seed.issue(project, 2)
