@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app import database
+from app.auth import tokens
 from app.compat.rustrak import routes as rustrak
 from app.config import Settings
 from app.http import SETTINGS, error_middleware
@@ -17,7 +18,9 @@ from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
-from app.notifications import BROKER, open_broker
+from app.issues import service as issues
+from app.notifications import BROKER, Lookups, open_broker
+from app.projects import service as projects_service
 from schema import view as graphql
 
 
@@ -45,7 +48,12 @@ def create_app(
         limits = database.Limits.of(settings)
         await database.init(settings.database_url, settings.db_pool_size, limits)
         # Listening before the writer starts, so this process hears its own first batch.
-        broker = open_broker(settings.database_url, clock or time.monotonic)
+        lookups = Lookups(
+            issues=issues.issues_by_id,
+            existing_tokens=tokens.existing_token_ids,
+            existing_projects=projects_service.existing_project_ids,
+        )
+        broker = open_broker(settings.database_url, lookups, clock or time.monotonic)
         await broker.start()
         app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))

@@ -16,6 +16,9 @@ The policy (what a GraphQL subscription sees):
 - `interrupted` counts the times the broker lost its source (PostgreSQL's LISTEN connection)
   while this subscription was open: changes committed in such a gap are not delivered.
 - A DELETED change cancels the deferred COUNT of its issue.
+- A subscription can be ended by the broker (`end`): at once when the token that opened it is
+  deleted (TokenRevoked), after the changes it holds when its project is deleted
+  (ProjectDeleted). `get` raises the reason.
 
 The decisions take the time from `clock`, so tests step it; `poll` and `next_due` are the
 synchronous core, `get` and async iteration wait on top of them.
@@ -37,16 +40,35 @@ COUNT_INTERVAL_S = 1.0
 _MAX_REMEMBERED = 10_000
 
 
+class SubscriptionEnded(Exception):
+    """Why the broker ended a subscription."""
+
+    # Whether the changes still queued are delivered before the end.
+    drain = False
+
+
+class TokenRevoked(SubscriptionEnded):
+    """The API token that opened the subscription was deleted."""
+
+
+class ProjectDeleted(SubscriptionEnded):
+    """The subscription's project was deleted (after its issues' DELETED changes)."""
+
+    drain = True
+
+
 class Subscription:
     def __init__(
         self,
         project_id: int | None,
         *,
+        token_id: int | None = None,
         capacity: int = DEFAULT_CAPACITY,
         count_interval_s: float = COUNT_INTERVAL_S,
         clock: Callable[[], float],
     ) -> None:
         self.project_id = project_id  # None: every project
+        self.token_id = token_id  # the API token it was opened with, if any
         self.lost = 0
         self.interrupted = 0
         self._capacity = capacity
@@ -58,11 +80,12 @@ class Subscription:
         self._due: list[tuple[float, int]] = []  # heap over _deferred; stale entries skipped
         self._last_count: OrderedDict[int, float] = OrderedDict()  # issue → last admitted
         self._closed = False
+        self._ended: SubscriptionEnded | None = None
         self._wake = asyncio.Event()
 
     def offer(self, change: IssueChange) -> None:
         """Take a change; never waits."""
-        if self._closed:
+        if self._closed or self._ended is not None:
             return
         now = self._clock()
         self._release_due(now)
@@ -95,13 +118,19 @@ class Subscription:
         return None
 
     async def get(self) -> IssueChange:
-        """The next change; raises StopAsyncIteration once the subscription is closed."""
+        """The next change; raises StopAsyncIteration once the subscription is closed, and
+        the SubscriptionEnded given to `end` once it is ended."""
         while True:
             if self._closed:
                 raise StopAsyncIteration
+            ended = self._ended
+            if ended is not None and not ended.drain:
+                raise ended
             change = self.poll()
             if change is not None:
                 return change
+            if ended is not None:
+                raise ended
             self._wake.clear()
             due = self.next_due()
             if due is None:
@@ -122,6 +151,16 @@ class Subscription:
     def close(self) -> None:
         self._closed = True
         self._wake.set()
+
+    def end(self, reason: SubscriptionEnded) -> None:
+        """Stop taking changes; the reader is told `reason` (the first one given wins)."""
+        if self._ended is None:
+            self._ended = reason
+            self._wake.set()
+
+    @property
+    def ended(self) -> bool:
+        return self._ended is not None
 
     def _offer_count(self, change: IssueChange, now: float) -> None:
         issue_id = change.issue_id
