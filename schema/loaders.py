@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -72,35 +73,42 @@ async def _values(
 
 class Loaders:
     """One set per operation (and per subscription message): caches must not outlive it.
-    `clock` (seconds) is "now" for the frequency buckets."""
-
-    __slots__ = (
-        "environments",
-        "frequency",
-        "issue",
-        "latest_event",
-        "project",
-        "releases",
-        "tags",
-        "token",
-    )
+    `clock` (seconds) is "now" for the frequency buckets. Each loader is made when first used:
+    a subscription message that resolves no relation makes none."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.project: DataLoader[int, Project | None] = DataLoader(_by_key(projects.projects_by_id))
-        self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
-        self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
-        # Keyed by issue id.
-        self.latest_event: DataLoader[int, Event | None] = DataLoader(_by_key(events.latest_events))
-        self.environments: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.environments)
-        )
-        self.releases: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.releases)
-        )
-        # Keyed by issue id and the field's arguments.
-        self.frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
-            _per_issue(_frequencies(clock))
-        )
-        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(
-            _per_issue(_tags)
-        )
+        self._clock = clock
+
+    @cached_property
+    def project(self) -> DataLoader[int, Project | None]:
+        return DataLoader(_by_key(projects.projects_by_id))
+
+    @cached_property
+    def issue(self) -> DataLoader[int, Issue | None]:
+        return DataLoader(_by_key(issues.issues_by_id))
+
+    @cached_property
+    def token(self) -> DataLoader[int, ApiToken | None]:
+        return DataLoader(_by_key(tokens.tokens_by_id))
+
+    @cached_property
+    def latest_event(self) -> DataLoader[int, Event | None]:
+        """Keyed by issue id."""
+        return DataLoader(_by_key(events.latest_events))
+
+    @cached_property
+    def environments(self) -> DataLoader[int, list[str]]:
+        return DataLoader(lambda ids: _values(ids, aggregates.environments))
+
+    @cached_property
+    def releases(self) -> DataLoader[int, list[str]]:
+        return DataLoader(lambda ids: _values(ids, aggregates.releases))
+
+    @cached_property
+    def frequency(self) -> DataLoader[tuple[int, Period], list[Bucket]]:
+        """Keyed by issue id and the field's arguments (as `tags`)."""
+        return DataLoader(_per_issue(_frequencies(self._clock)))
+
+    @cached_property
+    def tags(self) -> DataLoader[tuple[int, TagQuery], list[TagSummary]]:
+        return DataLoader(_per_issue(_tags))

@@ -54,6 +54,9 @@ class IssueChangeKindEnum(Enum):
     )
 
 
+_KINDS = {ChangeKind(kind.name): kind for kind in IssueChangeKindEnum}
+
+
 @strawberry.type(name="IssueChange")
 class IssueChangeType:
     change: strawberry.Private[IssueChange]
@@ -63,7 +66,7 @@ class IssueChangeType:
 
     @strawberry.field
     def kind(self) -> IssueChangeKindEnum:
-        return IssueChangeKindEnum(self.change.kind)
+        return _KINDS[self.change.kind]
 
     @strawberry.field
     def issue_id(self) -> strawberry.ID:
