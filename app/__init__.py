@@ -26,14 +26,17 @@ The path of an event, from socket to storage to subscription
     issues/states.py        states and allowed transitions (pure); regressions come from here
     notifications/          issue changes published in the committing transaction (pg_notify,
                             or in memory on SQLite), heard by each process's broker, queued
-                            per subscriber (bounded, COUNTs coalesced)
+                            per subscriber (bounded, COUNTs coalesced); the issue of a change
+                            read once per process; token and project deletions end the
+                            subscriptions they concern
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
                                   aliases.py maps Rustrak's client parameters (pure)
     compat/rustrak/serializers.py models → the documented JSON shapes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
-                                  context.py, permissions.py, limits.py, loaders.py
+                                  keepalive.py (WebSocket pings), context.py,
+                                  permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
                                   mutations.py; schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
@@ -45,7 +48,7 @@ The path of a query, from HTTP to SQL
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
     events/service.py             event reads
-    auth/tokens.py                API tokens, stored only as SHA-256
+    auth/tokens.py                API tokens, stored only as SHA-256; a deletion is published
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them

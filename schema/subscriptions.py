@@ -90,8 +90,10 @@ class IssueChangeType:
         return None if model is None else IssueType(model=model)
 
     @strawberry.field(
-        description="Changes this subscription has dropped so far because its client read too "
-        "slowly (the oldest go first): when it grows, refetch."
+        description="Changes this subscription has dropped so far (the oldest first) because "
+        "they did not fit its queue of 1,000: its client read too slowly, or one commit changed "
+        "more issues than that. Every change is either delivered or counted here: when it "
+        "grows, refetch."
     )
     def lost(self) -> BigInt:
         return BigInt(self.lost_count)
@@ -170,11 +172,18 @@ async def _changes(
 
 # The resolvers are coroutines returning the stream: their argument errors come before it
 # starts (an `error` message), not as its first result.
+_ENDS = (
+    " With `projectId`: once that project is deleted the subscription ends with a NOT_FOUND "
+    "error (after its issues' DELETED changes, in issueChanged). Once the connection's token "
+    "is deleted, it ends with UNAUTHENTICATED."
+)
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
         permission_classes=AUTHENTICATED,
-        description="Each new issue once, after its first events are committed.",
+        description="Each new issue once, after its first events are committed." + _ENDS,
     )
     async def issue_created(
         self, info: Info[Context, None], project_id: strawberry.ID | None = None
@@ -184,7 +193,8 @@ class Subscription:
 
     @strawberry.subscription(
         permission_classes=AUTHENTICATED,
-        description="Issues whose state changed: by anyone through any API, or by a regression.",
+        description="Issues whose state changed: by anyone through any API, or by a regression."
+        + _ENDS,
     )
     async def issue_updated(
         self, info: Info[Context, None], project_id: strawberry.ID | None = None
@@ -194,7 +204,8 @@ class Subscription:
 
     @strawberry.subscription(
         permission_classes=AUTHENTICATED,
-        description="Every change, with the counts of those lost: enough to keep a list current.",
+        description="Every change, with the counts of those lost: enough to keep a list current."
+        + _ENDS,
     )
     async def issue_changed(
         self, info: Info[Context, None], project_id: strawberry.ID | None = None

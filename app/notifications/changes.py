@@ -5,7 +5,8 @@ A payload carries ids and states only (subscribers read the issue itself), as JS
 one kind, project and state share a group, so one batch of ingestion is usually one
 notification. PostgreSQL refuses payloads of 8,000 bytes or more; `encode` splits at
 MAX_PAYLOAD_BYTES. `decode` trusts nothing: anyone who can connect to the database can NOTIFY
-on the channel.
+on the channel. Deletions of tokens and projects (which end subscriptions) travel on a channel
+of their own, `{"v": 1, "t": [token ids…], "p": [project ids…]}`, as strictly decoded.
 """
 
 from __future__ import annotations
