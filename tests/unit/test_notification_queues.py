@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.notifications.changes import ChangeKind, IssueChange
-from app.notifications.subscription import Subscription
+from app.notifications.subscription import ProjectDeleted, Subscription, TokenRevoked
 from models.issue import IssueState
 
 CREATED, COUNT, STATE, DELETED = (
@@ -168,3 +170,27 @@ async def test_closing_ends_iteration():
     sub.close()
     assert await asyncio.wait_for(reader, 5) == [1]
     sub.offer(change(CREATED, 2))  # after close: ignored, no error
+
+
+async def test_a_revoked_token_ends_at_once_a_deleted_project_after_what_is_queued():
+    revoked, deleted = subscription(Clock()), subscription(Clock())
+    for sub in (revoked, deleted):
+        sub.offer(change(DELETED, 1))
+        sub.offer(change(DELETED, 2))
+    revoked.end(TokenRevoked())
+    deleted.end(ProjectDeleted("project 1 was deleted"))
+    for sub in (revoked, deleted):
+        sub.offer(change(CREATED, 3))  # after the end: not taken
+    with pytest.raises(TokenRevoked):
+        await revoked.get()
+    assert [(await deleted.get()).issue_id for _ in range(2)] == [1, 2]
+    with pytest.raises(ProjectDeleted, match="project 1 was deleted"):
+        await deleted.get()
+    # A reader waiting when the end comes is woken.
+    waiting = subscription(Clock())
+    reader = asyncio.create_task(waiting.get())
+    await asyncio.sleep(0)
+    waiting.end(TokenRevoked())
+    waiting.end(ProjectDeleted("later"))  # the first reason wins
+    with pytest.raises(TokenRevoked):
+        await asyncio.wait_for(reader, 5)
