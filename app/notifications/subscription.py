@@ -88,6 +88,7 @@ class Subscription:
         if self._closed or self._ended is not None:
             return
         now = self._clock()
+        ready, due = len(self._ready), self.next_due()
         self._release_due(now)
         if change.kind == ChangeKind.COUNT:
             self._offer_count(change, now)
@@ -95,7 +96,13 @@ class Subscription:
             if change.kind == ChangeKind.DELETED:
                 self._deferred.pop(change.issue_id, None)
             self._push(change)
-        self._wake.set()
+        # The reader is woken only when there is news for it: a change to read, or a deferred
+        # COUNT due sooner than it waits for. A COUNT absorbed by one already waiting (most of
+        # them, on busy issues) wakes nobody.
+        sooner = self.next_due()
+        news = len(self._ready) != ready or (bool(self._ready) and self._ready[-1] is change)
+        if news or (sooner is not None and (due is None or sooner < due)):
+            self._wake.set()
 
     def poll(self) -> IssueChange | None:
         """The next change that is due, or None."""
@@ -137,7 +144,8 @@ class Subscription:
                 await self._wake.wait()
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(0.0, due - self._clock()))
+                async with asyncio.timeout(max(0.0, due - self._clock())):
+                    await self._wake.wait()
 
     def __aiter__(self) -> Subscription:
         return self

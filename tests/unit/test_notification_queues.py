@@ -194,3 +194,22 @@ async def test_a_revoked_token_ends_at_once_a_deleted_project_after_what_is_queu
     waiting.end(ProjectDeleted("later"))  # the first reason wins
     with pytest.raises(TokenRevoked):
         await asyncio.wait_for(reader, 5)
+
+
+def test_only_news_wakes_the_reader():
+    clock = Clock()
+    sub = subscription(clock)
+    sub.offer(change(COUNT, 1))
+    assert sub._wake.is_set()  # a COUNT to read
+    assert drain(sub) == [(COUNT, 1)]
+    sub._wake.clear()
+    sub.offer(change(COUNT, 1))  # deferred to the end of the second: the reader must time it
+    assert sub._wake.is_set()
+    sub._wake.clear()
+    for _ in range(3):
+        sub.offer(change(COUNT, 1))  # absorbed by the deferred one: nothing new
+    assert not sub._wake.is_set()
+    clock.now += 1.0
+    sub.offer(change(COUNT, 1))  # the deferred one is due now: news
+    assert sub._wake.is_set()
+    assert drain(sub) == [(COUNT, 1)]
