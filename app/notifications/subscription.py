@@ -10,6 +10,11 @@ The policy (what a GraphQL subscription sees):
   This happens here, per subscriber, not at the publishers: several processes publish, and
   only the subscriber sees all of them (ingestion publishes at most one COUNT per issue per
   batch anyway).
+- COUNTs of all issues together are admitted at most `count_rate` (20) a second, in bursts of
+  as many: with more busy issues than that, the others' COUNTs wait their turn (the longest
+  waiting first, still one per issue and never dropped while they fit). So a subscriber costs
+  the server a bounded number of messages a second however fast events arrive; every other
+  kind of change is never held back.
 - The queue holds at most `capacity` changes (1,000). When it is full the OLDEST change is
   dropped and `lost` counts it; deferred COUNTs beyond `capacity` issues are dropped and
   counted the same way. A reader that sees `lost` grow should refetch what it shows.
@@ -36,6 +41,7 @@ from app.notifications.changes import ChangeKind, IssueChange
 
 DEFAULT_CAPACITY = 1_000
 COUNT_INTERVAL_S = 1.0
+COUNT_RATE = 20.0
 # Issues whose last COUNT time is kept; past this, the oldest may see its next COUNT sooner.
 _MAX_REMEMBERED = 10_000
 
@@ -65,6 +71,7 @@ class Subscription:
         token_id: int | None = None,
         capacity: int = DEFAULT_CAPACITY,
         count_interval_s: float = COUNT_INTERVAL_S,
+        count_rate: float = COUNT_RATE,
         clock: Callable[[], float],
     ) -> None:
         self.project_id = project_id  # None: every project
@@ -73,7 +80,11 @@ class Subscription:
         self.interrupted = 0
         self._capacity = capacity
         self._interval = count_interval_s
+        self._rate = count_rate
         self._clock = clock
+        # COUNT admissions left (a token bucket of `count_rate` tokens, refilled continuously).
+        self._tokens = count_rate
+        self._tokens_at = clock()
         self._ready: deque[IssueChange] = deque()
         self._queued_counts: set[int] = set()  # issues with a COUNT in _ready
         self._deferred: dict[int, tuple[float, IssueChange]] = {}  # issue → (due, change)
@@ -87,6 +98,10 @@ class Subscription:
         """Take a change; never waits."""
         if self._closed or self._ended is not None:
             return
+        if change.kind == ChangeKind.COUNT and (
+            change.issue_id in self._queued_counts or change.issue_id in self._deferred
+        ):
+            return  # the entry already waiting will show this count too
         now = self._clock()
         ready, due = len(self._ready), self.next_due()
         self._release_due(now)
@@ -143,6 +158,7 @@ class Subscription:
             if due is None:
                 await self._wake.wait()
                 continue
+            due = max(due, self._token_due())
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(0.0, due - self._clock())):
                     await self._wake.wait()
@@ -172,17 +188,30 @@ class Subscription:
 
     def _offer_count(self, change: IssueChange, now: float) -> None:
         issue_id = change.issue_id
-        if issue_id in self._queued_counts or issue_id in self._deferred:
-            return  # the entry already waiting will show this count too
         last = self._last_count.get(issue_id)
-        if last is None or now - last >= self._interval:
+        due = now if last is None else max(now, last + self._interval)
+        waiting = self.next_due()
+        # Deferred COUNTs already due go first: they wait for the rate, not for their issue.
+        if due <= now and (waiting is None or waiting > now) and self._take(now):
             self._admit_count(change, now)
         elif len(self._deferred) >= self._capacity:
             self.lost += 1
         else:
-            due = last + self._interval
             self._deferred[issue_id] = (due, change)
             heapq.heappush(self._due, (due, issue_id))
+
+    def _take(self, now: float) -> bool:
+        """One COUNT admission, if the rate allows one now."""
+        tokens = min(self._rate, self._tokens + (now - self._tokens_at) * self._rate)
+        if tokens < 1:
+            return False
+        self._tokens, self._tokens_at = tokens - 1, now
+        return True
+
+    def _token_due(self) -> float:
+        """When the rate allows the next COUNT admission (clock time)."""
+        missing = 1 - (self._tokens + (self._clock() - self._tokens_at) * self._rate)
+        return self._clock() + max(0.0, missing) / self._rate
 
     def _admit_count(self, change: IssueChange, now: float) -> None:
         # Admissions older than one interval cannot defer anything any more.
@@ -197,7 +226,7 @@ class Subscription:
         self._push(change)
 
     def _release_due(self, now: float) -> None:
-        while (due := self.next_due()) is not None and due <= now:
+        while (due := self.next_due()) is not None and due <= now and self._take(now):
             _, issue_id = heapq.heappop(self._due)
             _, change = self._deferred.pop(issue_id)
             self._admit_count(change, now)

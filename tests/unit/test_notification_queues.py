@@ -210,6 +210,41 @@ def test_only_news_wakes_the_reader():
         sub.offer(change(COUNT, 1))  # absorbed by the deferred one: nothing new
     assert not sub._wake.is_set()
     clock.now += 1.0
-    sub.offer(change(COUNT, 1))  # the deferred one is due now: news
+    sub.offer(change(COUNT, 2))  # news, and the deferred one is released on the way
     assert sub._wake.is_set()
+    assert drain(sub) == [(COUNT, 1), (COUNT, 2)]
+
+
+def test_counts_of_many_issues_are_admitted_at_most_count_rate_a_second():
+    clock = Clock()
+    sub = Subscription(None, count_interval_s=1.0, count_rate=5, clock=clock)
+    for issue_id in range(1, 13):
+        sub.offer(change(COUNT, issue_id))
+    sub.offer(change(STATE, 99))  # other kinds never wait for the rate
+    # A burst of 5, then one every 1/5 s, the longest waiting first; none dropped.
+    assert drain(sub) == [(COUNT, i) for i in range(1, 6)] + [(STATE, 99)]
+    assert sub.next_due() == 100.0
+    clock.now += 0.2
+    assert drain(sub) == [(COUNT, 6)]
+    clock.now += 0.3
+    assert drain(sub) == [(COUNT, 7)]  # 0.5 s of rate: 2.5 admissions, 1 used before
+    clock.now += 1.0
+    assert drain(sub) == [(COUNT, i) for i in range(8, 13)]
+    sub.offer(change(COUNT, 1))  # issue 1's second has passed, but the bucket is empty
+    assert drain(sub) == []
+    clock.now += 0.2
     assert drain(sub) == [(COUNT, 1)]
+    assert sub.lost == 0
+
+
+async def test_a_reader_waits_for_the_rate():
+    clock = Clock()
+    sub = Subscription(None, count_interval_s=1.0, count_rate=1, clock=clock)
+    sub.offer(change(COUNT, 1))
+    sub.offer(change(COUNT, 2))
+    assert (await sub.get()).issue_id == 1
+    getter = asyncio.create_task(sub.get())
+    await asyncio.sleep(0.01)
+    assert not getter.done()  # issue 2 is due, the rate is not
+    clock.now += 1.0
+    assert (await asyncio.wait_for(getter, 5)).issue_id == 2
