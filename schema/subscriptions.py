@@ -47,7 +47,8 @@ class IssueChangeKindEnum(Enum):
     STATE = strawberry.enum_value(ChangeKind.STATE, description="Someone changed the state.")
     COUNT = strawberry.enum_value(
         ChangeKind.COUNT,
-        description="New events (at most one per issue per second; the last is never held back).",
+        description="New events: at most one per issue per second and 10 a second per "
+        "subscription (busy issues take turns); the last count of every issue is delivered.",
     )
     DELETED = strawberry.enum_value(
         ChangeKind.DELETED, description="The issue is gone, alone or with its project."

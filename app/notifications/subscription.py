@@ -10,7 +10,7 @@ The policy (what a GraphQL subscription sees):
   This happens here, per subscriber, not at the publishers: several processes publish, and
   only the subscriber sees all of them (ingestion publishes at most one COUNT per issue per
   batch anyway).
-- COUNTs of all issues together are admitted at most `count_rate` (20) a second, in bursts of
+- COUNTs of all issues together are admitted at most `count_rate` (10) a second, in bursts of
   as many: with more busy issues than that, the others' COUNTs wait their turn (the longest
   waiting first, still one per issue and never dropped while they fit). So a subscriber costs
   the server a bounded number of messages a second however fast events arrive; every other
@@ -41,7 +41,7 @@ from app.notifications.changes import ChangeKind, IssueChange
 
 DEFAULT_CAPACITY = 1_000
 COUNT_INTERVAL_S = 1.0
-COUNT_RATE = 20.0
+COUNT_RATE = 10.0
 # Issues whose last COUNT time is kept; past this, the oldest may see its next COUNT sooner.
 _MAX_REMEMBERED = 10_000
 
