@@ -3,9 +3,10 @@
     changes.py       IssueChange (CREATED, REGRESSED, STATE, COUNT, DELETED) and its pg_notify
                      payloads: ids and states only, split under PostgreSQL's 8,000-byte limit
                      and Deletions (of tokens and projects) on a channel of their own
-    subscription.py  one subscriber's bounded queue; COUNTs coalesced per issue per second;
-                     the overflow policy (drop the oldest, count it in `lost`); ended by a
-                     deletion of its token (at once) or its project (once drained)
+    subscription.py  one subscriber's bounded queue; COUNTs coalesced per issue per second and
+                     admitted at most 10 a second; the overflow policy (drop the oldest, count
+                     it in `lost`); ended by a deletion of its token (at once) or its project
+                     (once drained)
     snapshots.py     the issue of a change read once per process, shared by its subscribers
     broker.py        the Broker protocol, the fanout, deletions and rechecks, InMemoryBroker
                      (SQLite, one process)
