@@ -34,7 +34,9 @@ The path of an event, from socket to storage to subscription
     issues/states.py        states and allowed transitions (pure); regressions come from here
     notifications/          issue changes published in the committing transaction (pg_notify,
                             or in memory on SQLite), heard by each process's broker, queued
-                            per subscriber (bounded, COUNTs coalesced)
+                            per subscriber (bounded, COUNTs coalesced); the issue of a change
+                            read once per process; token and project deletions end the
+                            subscriptions they concern
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
@@ -45,7 +47,8 @@ The path of a query, from HTTP to SQL
                                   instances, deploys
     deploys/service.py            deploy fields (pure checks), reads and writes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
-                                  context.py, permissions.py, limits.py, loaders.py
+                                  keepalive.py (WebSocket pings), context.py,
+                                  permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
                                   mutations.py; schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
@@ -59,8 +62,8 @@ The path of a query, from HTTP to SQL
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
     events/service.py             event reads
-    auth/tokens.py                API tokens, stored only as SHA-256; auth/bearer.py guards
-                                  the admin routes with them
+    auth/tokens.py                API tokens, stored only as SHA-256; a deletion is published;
+                                  auth/bearer.py guards the admin routes with them
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
                                   hashed on a pool of their own)
     auth/sessions.py              sign-in sessions: the cookie's SHA-256, 14 days idle expiry

@@ -16,6 +16,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 64
 POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
 MIGRATION_LOCK_TIMEOUT_S = 60
+MAX_WS_KEEPALIVE_S = 3_600
 # How much of a bad value an error message repeats.
 ECHO_CHARS = 60
 
@@ -59,6 +60,8 @@ class Settings:
     db_lock_timeout_ms: int = 5_000
     # No statement runs longer (PostgreSQL), whatever it waits on.
     db_statement_timeout_ms: int = 30_000
+    # GraphQL WebSockets get a keep-alive message and a ping frame this often.
+    ws_keepalive_s: float = 20.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -91,6 +94,7 @@ class Settings:
             db_lock_timeout_ms=_int(env, "FAULTLINE_DB_LOCK_TIMEOUT_MS", 0) or d.db_lock_timeout_ms,
             db_statement_timeout_ms=_int(env, "FAULTLINE_DB_STATEMENT_TIMEOUT_MS", 0)
             or d.db_statement_timeout_ms,
+            ws_keepalive_s=_int(env, "FAULTLINE_WS_KEEPALIVE_S", 0) or d.ws_keepalive_s,
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.validate()
@@ -119,6 +123,11 @@ class Settings:
             )
         if self.db_pool_size < 1:
             raise ConfigError(f"FAULTLINE_DB_POOL_SIZE must be at least 1, got {self.db_pool_size}")
+        if not 0 < self.ws_keepalive_s <= MAX_WS_KEEPALIVE_S:
+            raise ConfigError(
+                f"FAULTLINE_WS_KEEPALIVE_S must be between 1 and {MAX_WS_KEEPALIVE_S}, "
+                f"got {self.ws_keepalive_s:g}"
+            )
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(
                 f"FAULTLINE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app import database
 from app.auth import routes as auth
+from app.auth import tokens
 from app.auth.signin import SignIns
 from app.auth.users import announce_first_user
 from app.compat.rollbar import admin as rollbar_admin
@@ -26,7 +27,9 @@ from app.ingest.pipeline import Ingestor
 from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
-from app.notifications import BROKER, open_broker
+from app.issues import service as issues
+from app.notifications import BROKER, Lookups, open_broker
+from app.projects import service as projects_service
 from app.web import routes as web_ui
 from schema import view as graphql
 
@@ -60,7 +63,12 @@ def create_app(
         if migrate:  # the one process that prepared the database (of several workers)
             await announce_first_user()
         # Listening before the writer starts, so this process hears its own first batch.
-        broker = open_broker(settings.database_url, clock or time.monotonic)
+        lookups = Lookups(
+            issues=issues.issues_by_id,
+            existing_tokens=tokens.existing_token_ids,
+            existing_projects=projects_service.existing_project_ids,
+        )
+        broker = open_broker(settings.database_url, lookups, clock or time.monotonic)
         await broker.start()
         app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))

@@ -95,6 +95,8 @@ def faultline_command() -> list[str]:
 
 def server_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
+    # This checkout's code: the `faultline` script imports whichever copy is installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["DATABASE_URL"] = database_url
     env["FAULTLINE_LOG_LEVEL"] = "WARNING"
     return env

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -71,57 +72,69 @@ async def _values(
 
 class Loaders:
     """One set per operation (and per subscription message): caches must not outlive it.
-    `clock` (seconds) is "now" for the frequency buckets."""
-
-    __slots__ = (
-        "environments",
-        "frequency",
-        "grouping",
-        "issue",
-        "latest_event",
-        "project_environments",
-        "project_frequency",
-        "project_releases",
-        "releases",
-        "session",
-        "tags",
-        "token",
-        "user",
-    )
+    `clock` (seconds) is "now" for the frequency buckets. Each loader is made when first used:
+    a subscription message that resolves no relation makes none."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.issue: DataLoader[int, Issue | None] = DataLoader(_by_key(issues.issues_by_id))
-        # The grouping explanation of an issue read by a list (lists leave it out).
-        self.grouping: DataLoader[int, dict[str, Any] | None] = DataLoader(
-            _by_key(issues.groupings)
-        )
-        self.token: DataLoader[int, ApiToken | None] = DataLoader(_by_key(tokens.tokens_by_id))
-        self.user: DataLoader[int, User | None] = DataLoader(_by_key(users.users_by_id))
-        # Sessions that have not ended by the clock's now.
-        self.session: DataLoader[int, UserSession | None] = DataLoader(
+        self._clock = clock
+
+    @cached_property
+    def issue(self) -> DataLoader[int, Issue | None]:
+        return DataLoader(_by_key(issues.issues_by_id))
+
+    @cached_property
+    def grouping(self) -> DataLoader[int, dict[str, Any] | None]:
+        """The grouping explanation of an issue read by a list (lists leave it out)."""
+        return DataLoader(_by_key(issues.groupings))
+
+    @cached_property
+    def token(self) -> DataLoader[int, ApiToken | None]:
+        return DataLoader(_by_key(tokens.tokens_by_id))
+
+    @cached_property
+    def user(self) -> DataLoader[int, User | None]:
+        return DataLoader(_by_key(users.users_by_id))
+
+    @cached_property
+    def session(self) -> DataLoader[int, UserSession | None]:
+        """Sessions that have not ended by the clock's now."""
+        clock = self._clock
+        return DataLoader(
             _by_key(lambda ids: sessions.live_sessions(ids, datetime.fromtimestamp(clock(), UTC)))
         )
-        # Keyed by issue id.
-        self.latest_event: DataLoader[int, Event | None] = DataLoader(_by_key(events.latest_events))
-        self.environments: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.environments)
-        )
-        self.releases: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.releases)
-        )
-        # Keyed by issue id and the field's arguments.
-        self.frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
-            _per_row(_frequencies(clock, aggregates.frequencies))
-        )
-        # Keyed by project id.
-        self.project_environments: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.project_environments)
-        )
-        self.project_releases: DataLoader[int, list[str]] = DataLoader(
-            lambda ids: _values(ids, aggregates.project_releases)
-        )
-        # Keyed by project id and period.
-        self.project_frequency: DataLoader[tuple[int, Period], list[Bucket]] = DataLoader(
-            _per_row(_frequencies(clock, aggregates.project_frequencies))
-        )
-        self.tags: DataLoader[tuple[int, TagQuery], list[TagSummary]] = DataLoader(_per_row(_tags))
+
+    @cached_property
+    def latest_event(self) -> DataLoader[int, Event | None]:
+        """Keyed by issue id."""
+        return DataLoader(_by_key(events.latest_events))
+
+    @cached_property
+    def environments(self) -> DataLoader[int, list[str]]:
+        return DataLoader(lambda ids: _values(ids, aggregates.environments))
+
+    @cached_property
+    def releases(self) -> DataLoader[int, list[str]]:
+        return DataLoader(lambda ids: _values(ids, aggregates.releases))
+
+    @cached_property
+    def frequency(self) -> DataLoader[tuple[int, Period], list[Bucket]]:
+        """Keyed by issue id and the field's arguments (as `tags`)."""
+        return DataLoader(_per_row(_frequencies(self._clock, aggregates.frequencies)))
+
+    @cached_property
+    def tags(self) -> DataLoader[tuple[int, TagQuery], list[TagSummary]]:
+        return DataLoader(_per_row(_tags))
+
+    @cached_property
+    def project_environments(self) -> DataLoader[int, list[str]]:
+        """Keyed by project id."""
+        return DataLoader(lambda ids: _values(ids, aggregates.project_environments))
+
+    @cached_property
+    def project_releases(self) -> DataLoader[int, list[str]]:
+        return DataLoader(lambda ids: _values(ids, aggregates.project_releases))
+
+    @cached_property
+    def project_frequency(self) -> DataLoader[tuple[int, Period], list[Bucket]]:
+        """Keyed by project id and period."""
+        return DataLoader(_per_row(_frequencies(self._clock, aggregates.project_frequencies)))

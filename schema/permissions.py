@@ -49,22 +49,29 @@ def ws_authorization(params: Mapping[str, Any] | None, header: str | None) -> st
 
 async def still_authenticated(context: Context) -> Principal:
     """The principal, or Unauthorized. A WebSocket authenticated once, at `connection_init`:
-    its token or session is looked up again (once per operation and per subscription message,
-    through the loaders), and once it is gone every operation of the socket fails."""
+    its token or session is looked up again once per operation (through the loaders; a
+    subscription's messages are not operations: the broker ends it when its token is deleted,
+    and a session's subscription checks its session at each message), and once it is gone
+    every operation of the socket fails."""
     principal = context.principal
     if principal is None:
         raise Unauthorized(context.auth_problem)
     if context.websocket:
         if isinstance(principal, TokenPrincipal):
             if await context.loaders.token.load(principal.token_id) is None:
-                context.principal = None
-                context.auth_problem = "the API token of this connection was deleted"
-                raise Unauthorized(context.auth_problem)
+                raise token_deleted(context)
         elif await context.loaders.session.load(principal.session_id) is None:
             context.principal = None
             context.auth_problem = SESSION_ENDED
             raise Unauthorized(context.auth_problem)
     return principal
+
+
+def token_deleted(context: Context) -> Unauthorized:
+    """The connection's token is gone: nothing more runs on it."""
+    context.principal = None
+    context.auth_problem = "the API token of this connection was deleted"
+    return Unauthorized(context.auth_problem)
 
 
 class IsAuthenticated(BasePermission):

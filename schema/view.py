@@ -11,6 +11,8 @@ the request, so what it may do is narrowed (cross-site request forgery): its mut
 by POST with an Origin header naming this server (JSON bodies are required of every POST), and
 its WebSocket handshakes must carry that Origin (else closed with 4403; strawberry itself answers
 403 to a handshake from any other origin). Queries need no Origin: another site cannot read them.
+
+Idle WebSockets get keep-alive messages and ping frames (schema/keepalive.py).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from app.notifications import BROKER
 from schema import schema
 from schema.context import Context
 from schema.errors import extensions_of
+from schema.keepalive import PingingTransportWSHandler
 from schema.permissions import authenticate, authenticate_session, ws_authorization
 
 log = logging.getLogger(__name__)
@@ -77,9 +80,10 @@ def _adapter(request: web.Request) -> AiohttpHTTPRequestAdapter:
 
 class FaultlineGraphQLView(GraphQLView[Context, None]):
     request_adapter_class = staticmethod(_adapter)  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = PingingTransportWSHandler
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        super().__init__(schema=schema)
+    def __init__(self, clock: Callable[[], float], keepalive_s: float) -> None:
+        super().__init__(schema=schema, keep_alive=True, keep_alive_interval=keepalive_s)
         self._clock = clock
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -142,7 +146,9 @@ class FaultlineGraphQLView(GraphQLView[Context, None]):
         self, request: web.Request, subprotocol: str | None
     ) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(
-            protocols=[subprotocol] if subprotocol else [], max_msg_size=MAX_BODY_BYTES
+            protocols=[subprotocol] if subprotocol else [],
+            max_msg_size=MAX_BODY_BYTES,
+            heartbeat=self.keep_alive_interval,
         )
         await ws.prepare(request)
         return ws
@@ -220,6 +226,6 @@ async def _read_plain_json(request: web.Request) -> bytes:
 
 def setup(app: web.Application, clock: Callable[[], float] = time.time) -> None:
     """`clock`: wall-clock seconds, "now" for the resolvers (tests step it)."""
-    view = FaultlineGraphQLView(clock)
+    view = FaultlineGraphQLView(clock, app[SETTINGS].ws_keepalive_s)
     setattr(view, RENDERER_ATTR, render_error)  # errors escaping the view: GraphQL-shaped
     app.router.add_route("*", "/graphql", view)

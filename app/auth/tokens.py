@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.errors import InvalidField, NotFound, Unauthorized
+from app.notifications import notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
 from app.text import require_plain_line
 from models import ApiToken
@@ -76,8 +77,12 @@ async def list_tokens(page: PageRequest) -> Page[ApiToken]:
 
 
 async def delete_token(token_id: int) -> None:
-    if not await ApiToken.filter(id=token_id).delete():
-        raise NotFound(f"token {token_id} not found")
+    """The one way a token goes (REST, GraphQL, CLI): the deletion is published with it, so
+    every server process ends the subscriptions the token opened."""
+    async with notifying_transaction() as outbox:
+        if not await ApiToken.filter(id=token_id).delete():
+            raise NotFound(f"token {token_id} not found")
+        outbox.deleted_tokens.append(token_id)
 
 
 async def authenticate(token: str) -> ApiToken:
@@ -95,6 +100,10 @@ async def authenticate(token: str) -> ApiToken:
 
 async def tokens_by_id(token_ids: Iterable[int]) -> dict[int, ApiToken]:
     return {t.id: t for t in await ApiToken.filter(id__in=list(token_ids))}
+
+
+async def existing_token_ids(token_ids: set[int]) -> set[int]:
+    return {row.id for row in await ApiToken.filter(id__in=list(token_ids)).only("id")}
 
 
 async def all_tokens() -> list[ApiToken]:

@@ -1,27 +1,65 @@
 """Brokers: where a process's subscribers hear about issue changes.
 
 `Fanout` holds the subscriptions of one broker and hands each change to those of its
-project and to those of every project. A broker is a fanout plus a source:
+project and to those of every project; the issue a change names is read once per process
+(`issue`, snapshots.py), not once per subscriber. Deletions end subscriptions: a deleted token
+those it opened (at once), a deleted project those scoped to it (after its issues' DELETED
+changes). When deletions may have been missed, `recheck` asks the database which tokens and
+projects of open subscriptions still exist. A broker is a fanout plus a source:
 - `InMemoryBroker` (SQLite, one process): the source is `publish_local`, which writers call
-  right after their transaction commits; every InMemoryBroker of the process hears it.
-- `PostgresBroker` (postgres.py): the source is LISTEN on the database's channel, which every
-  process's commits NOTIFY.
+  right after their transaction commits; every InMemoryBroker of the process hears it. A CLI
+  command is another process, so the broker rechecks every RECHECK_INTERVAL_S.
+- `PostgresBroker` (postgres.py): the source is LISTEN on the database's channels, which every
+  process's commits NOTIFY; it rechecks after each reconnection.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
-from app.notifications.changes import IssueChange
-from app.notifications.subscription import COUNT_INTERVAL_S, DEFAULT_CAPACITY, Subscription
+from app.ingest.untrusted import clip
+from app.notifications.changes import NOTHING_DELETED, Deletions, IssueChange
+from app.notifications.snapshots import IssueSnapshots, ReadIssues
+from app.notifications.subscription import (
+    COUNT_INTERVAL_S,
+    DEFAULT_CAPACITY,
+    ProjectDeleted,
+    Subscription,
+    TokenRevoked,
+)
+from models import Issue
+
+log = logging.getLogger(__name__)
+
+RECHECK_INTERVAL_S = 10.0
+Existing = Callable[[set[int]], Awaitable[set[int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """The reads a broker makes (the services', handed in: they publish through the broker)."""
+
+    issues: ReadIssues  # issue id → issue, for the ids found
+    existing_tokens: Existing  # which of these token ids still exist
+    existing_projects: Existing  # which of these project ids still exist
 
 
 class Broker(Protocol):
-    def subscribe(self, project_id: int | None) -> AbstractAsyncContextManager[Subscription]:
-        """Changes of one project (None: of all), from now until the context exits."""
+    def subscribe(
+        self, project_id: int | None, token_id: int | None = None
+    ) -> AbstractAsyncContextManager[Subscription]:
+        """Changes of one project (None: of all), from now until the context exits; ended
+        when token `token_id` is deleted."""
+        ...
+
+    async def issue(self, issue_id: int) -> Issue | None:
+        """The issue of a change heard (None: deleted), shared by the process's subscribers."""
         ...
 
     @property
@@ -39,11 +77,14 @@ class Broker(Protocol):
 class Fanout:
     def __init__(
         self,
+        lookups: Lookups,
         *,
         clock: Callable[[], float] = time.monotonic,
         capacity: int = DEFAULT_CAPACITY,
         count_interval_s: float = COUNT_INTERVAL_S,
     ) -> None:
+        self._lookups = lookups
+        self._snapshots = IssueSnapshots(lookups.issues)
         self._clock = clock
         self._capacity = capacity
         self._count_interval_s = count_interval_s
@@ -53,13 +94,21 @@ class Fanout:
     def subscribers(self) -> int:
         return sum(len(subs) for subs in self._by_project.values())
 
-    def subscribe(self, project_id: int | None) -> AbstractAsyncContextManager[Subscription]:
-        return self._subscription(project_id)
+    def subscribe(
+        self, project_id: int | None, token_id: int | None = None
+    ) -> AbstractAsyncContextManager[Subscription]:
+        return self._subscription(project_id, token_id)
+
+    async def issue(self, issue_id: int) -> Issue | None:
+        return await self._snapshots.get(issue_id)
 
     @asynccontextmanager
-    async def _subscription(self, project_id: int | None) -> AsyncIterator[Subscription]:
+    async def _subscription(
+        self, project_id: int | None, token_id: int | None
+    ) -> AsyncIterator[Subscription]:
         subscription = Subscription(
             project_id,
+            token_id=token_id,
             capacity=self._capacity,
             count_interval_s=self._count_interval_s,
             clock=self._clock,
@@ -82,8 +131,34 @@ class Fanout:
     def deliver(self, changes: Iterable[IssueChange]) -> None:
         everyone = self._by_project.get(None, ())
         for change in changes:
+            self._snapshots.forget((change.issue_id,))
             for subscription in (*self._by_project.get(change.project_id, ()), *everyone):
                 subscription.offer(change)
+
+    def delete(self, deletions: Deletions) -> None:
+        """End the subscriptions of deleted tokens (at once) and projects (once drained)."""
+        tokens = set(deletions.tokens)
+        for project_id in deletions.projects:
+            for subscription in self._by_project.get(project_id, ()):
+                subscription.end(ProjectDeleted(f"project {project_id} was deleted"))
+        if tokens:
+            for subs in self._by_project.values():
+                for subscription in subs:
+                    if subscription.token_id in tokens:
+                        subscription.end(TokenRevoked())
+
+    async def recheck(self) -> None:
+        """Deletions this process may not have heard of: ask the database (two queries)."""
+        open_subs = [s for subs in self._by_project.values() for s in subs if not s.ended]
+        tokens = {s.token_id for s in open_subs if s.token_id is not None}
+        projects = {s.project_id for s in open_subs if s.project_id is not None}
+        if not (tokens or projects):
+            return
+        gone_tokens = tokens - await self._lookups.existing_tokens(tokens) if tokens else set()
+        gone_projects = (
+            projects - await self._lookups.existing_projects(projects) if projects else set()
+        )
+        self.delete(Deletions(tuple(gone_tokens), tuple(gone_projects)))
 
     def interrupt(self) -> None:
         for subs in self._by_project.values():
@@ -96,22 +171,49 @@ class Fanout:
                 subscription.close()
 
 
-# The in-memory brokers of this process; a SQLite database has one process writing to it.
+# The in-memory brokers of this process; a SQLite database has one server process.
 _local: set[InMemoryBroker] = set()
 
 
-def publish_local(changes: Iterable[IssueChange]) -> None:
-    """Hand committed changes to every in-memory broker of this process."""
+def publish_local(changes: Iterable[IssueChange], deletions: Deletions = NOTHING_DELETED) -> None:
+    """Hand committed changes, then deletions, to every in-memory broker of this process."""
     changes = list(changes)
-    if changes:
-        for broker in tuple(_local):
+    for broker in tuple(_local):
+        if changes:
             broker.deliver(changes)
+        if deletions:
+            broker.delete(deletions)
 
 
 class InMemoryBroker(Fanout):
+    def __init__(
+        self,
+        lookups: Lookups,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        recheck_interval_s: float = RECHECK_INTERVAL_S,
+    ) -> None:
+        super().__init__(lookups, clock=clock)
+        self._recheck_interval_s = recheck_interval_s
+        self._task: asyncio.Task[None] | None = None
+
     async def start(self) -> None:
         _local.add(self)
+        self._task = asyncio.create_task(self._rechecking())
 
     async def close(self) -> None:
         _local.discard(self)
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
         self.close_subscriptions()
+
+    async def _rechecking(self) -> None:
+        # Another process (`faultline token delete`) writes to the file but publishes nothing
+        # this process hears.
+        while True:
+            await asyncio.sleep(self._recheck_interval_s)
+            try:
+                await self.recheck()
+            except Exception as exc:  # the database is away: the next round tries again
+                log.warning("rechecking open subscriptions failed: %s", clip(str(exc), 200))

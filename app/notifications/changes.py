@@ -5,7 +5,8 @@ A payload carries ids and states only (subscribers read the issue itself), as JS
 one kind, project and state share a group, so one batch of ingestion is usually one
 notification. PostgreSQL refuses payloads of 8,000 bytes or more; `encode` splits at
 MAX_PAYLOAD_BYTES. `decode` trusts nothing: anyone who can connect to the database can NOTIFY
-on the channel.
+on the channel. Deletions of tokens and projects (which end subscriptions) travel on a channel
+of their own, `{"v": 1, "t": [token ids…], "p": [project ids…]}`, as strictly decoded.
 """
 
 from __future__ import annotations
@@ -123,3 +124,51 @@ def _changes(group: Any) -> Iterator[IssueChange]:
 
 def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _MAX_ID
+
+
+# Deletions that end subscriptions: of API tokens (the subscriptions they opened) and of
+# projects (the subscriptions scoped to them). Their own channel, so issue payloads keep their
+# shape; PostgreSQL delivers both channels of one session in commit order.
+DELETIONS_CHANNEL = "faultline_deletions"
+# Ids per payload (a token is deleted alone, a project too): far below the 8,000-byte limit.
+MAX_DELETION_IDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Deletions:
+    tokens: tuple[int, ...] = ()
+    projects: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens or self.projects)
+
+
+NOTHING_DELETED = Deletions()
+
+
+def encode_deletions(deletions: Deletions) -> list[str]:
+    """`{"v": 1, "t": [token ids…], "p": [project ids…]}`, MAX_DELETION_IDS ids at most each."""
+    ids = [("t", i) for i in deletions.tokens] + [("p", i) for i in deletions.projects]
+    payloads = []
+    for start in range(0, len(ids), MAX_DELETION_IDS):
+        part = ids[start : start + MAX_DELETION_IDS]
+        body = {"v": _VERSION, **{key: [i for k, i in part if k == key] for key in ("t", "p")}}
+        payloads.append(json.dumps(body, separators=(",", ":")))
+    return payloads
+
+
+def decode_deletions(payload: str) -> Deletions:
+    """The deletions of one payload; ValueError names what is wrong with a foreign one."""
+    try:
+        data: Any = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise ValueError("not JSON") from None
+    if not isinstance(data, dict) or data.get("v") != _VERSION:
+        raise ValueError(f"not a version {_VERSION} payload")
+    return Deletions(_deleted_ids(data.get("t")), _deleted_ids(data.get("p")))
+
+
+def _deleted_ids(ids: Any) -> tuple[int, ...]:
+    if not isinstance(ids, list) or len(ids) > MAX_DELETION_IDS or not all(map(_is_id, ids)):
+        raise ValueError(f"t and p must be lists of at most {MAX_DELETION_IDS} ids")
+    return tuple(ids)

@@ -5,7 +5,9 @@ connection is watched two ways: asyncpg's termination listener (the server ended
 session: restart, pg_terminate_backend, idle timeout) and a ping every `ping_interval_s`
 (a peer that vanished without closing). Either way the broker reconnects with a growing delay
 (0.1 s to 5 s) and counts the gap on every open subscription (`Subscription.interrupted`):
-NOTIFYs committed while nobody listened are not delivered again.
+NOTIFYs committed while nobody listened are not delivered again. A deletion missed in the gap
+would leave a subscription open, so after reconnecting the broker rechecks the tokens and
+projects of the open subscriptions once (until a recheck succeeds).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import asyncpg
 
 from app.database import CONNECT_TIMEOUT_S, asyncpg_dsn
 from app.ingest.untrusted import clip
-from app.notifications.broker import Fanout
-from app.notifications.changes import CHANNEL, decode
+from app.notifications.broker import Fanout, Lookups
+from app.notifications.changes import CHANNEL, DELETIONS_CHANNEL, decode, decode_deletions
 from app.notifications.subscription import Subscription
 
 log = logging.getLogger(__name__)
@@ -36,16 +38,18 @@ class PostgresBroker(Fanout):
     def __init__(
         self,
         database_url: str,
+        lookups: Lookups,
         *,
         clock: Callable[[], float] = time.monotonic,
         ping_interval_s: float = PING_INTERVAL_S,
     ) -> None:
-        super().__init__(clock=clock)
+        super().__init__(lookups, clock=clock)
         self._dsn = asyncpg_dsn(database_url)
         self._ping_interval_s = ping_interval_s
         self._connection: asyncpg.Connection | None = None
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._recheck_due = False
 
     @property
     def listener_pid(self) -> int | None:
@@ -75,6 +79,7 @@ class PostgresBroker(Fanout):
         connection = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT_S)
         try:
             await connection.add_listener(CHANNEL, self._on_notification)
+            await connection.add_listener(DELETIONS_CHANNEL, self._on_deletions)
         except BaseException:
             connection.terminate()
             raise
@@ -94,6 +99,14 @@ class PostgresBroker(Fanout):
             return
         self.deliver(changes)
 
+    def _on_deletions(self, connection: object, pid: int, channel: str, payload: str) -> None:
+        try:
+            deletions = decode_deletions(payload)
+        except ValueError as exc:
+            log.warning("ignoring a notification on %s (%s): %s", channel, exc, clip(payload, 200))
+            return
+        self.delete(deletions)
+
     async def _watch(self) -> None:
         delay = FIRST_RETRY_DELAY_S
         while True:
@@ -111,6 +124,8 @@ class PostgresBroker(Fanout):
                     continue
                 log.info("listening for issue changes again")
                 delay = FIRST_RETRY_DELAY_S
+            if self._recheck_due:
+                await self._recheck()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), self._ping_interval_s)
             if not self._lost.is_set() and await self._answers():
@@ -118,6 +133,15 @@ class PostgresBroker(Fanout):
             log.warning("the connection listening for issue changes was lost; reconnecting")
             self._drop()
             self.interrupt()
+            self._recheck_due = True
+
+    async def _recheck(self) -> None:
+        try:
+            await self.recheck()
+        except Exception as exc:  # the database is away: the next round tries again
+            log.warning("rechecking open subscriptions failed: %s", clip(str(exc), 200))
+        else:
+            self._recheck_due = False
 
     async def _answers(self) -> bool:
         connection = self._connection

@@ -1,5 +1,6 @@
 """Publishing issue changes with the transaction that makes them.
 
+The same goes for deletions of tokens and projects, which end subscriptions (changes.py).
 On PostgreSQL the changes are NOTIFYed inside the transaction (`SELECT pg_notify`), so they are
 delivered on commit, and only then, to every process listening, this one included. On SQLite
 they go to this process's brokers right after the commit (`publish_local`). Either way a
@@ -22,23 +23,36 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app.notifications.broker import publish_local
-from app.notifications.changes import CHANNEL, IssueChange, encode
+from app.notifications.changes import (
+    CHANNEL,
+    DELETIONS_CHANNEL,
+    Deletions,
+    IssueChange,
+    encode,
+    encode_deletions,
+)
 
 PG_NOTIFY = "SELECT pg_notify($1, $2)"
 
 
 class Outbox:
-    """The changes of one open transaction, and the transaction's connection."""
+    """The changes and deletions of one open transaction, and the transaction's connection."""
 
     def __init__(self, connection: BaseDBAsyncClient) -> None:
         self.connection = connection
         self.changes: list[IssueChange] = []
+        self.deleted_tokens: list[int] = []
+        self.deleted_projects: list[int] = []
 
     def add(self, change: IssueChange) -> None:
         self.changes.append(change)
 
     def extend(self, changes: Iterable[IssueChange]) -> None:
         self.changes.extend(changes)
+
+    @property
+    def deletions(self) -> Deletions:
+        return Deletions(tuple(self.deleted_tokens), tuple(self.deleted_projects))
 
 
 @asynccontextmanager
@@ -53,7 +67,10 @@ async def notifying_transaction() -> AsyncIterator[Outbox]:
         yield outbox
         postgres = connection.capabilities.dialect == "postgres"
         if postgres:
+            # Changes first: a project's subscribers hear its issues' DELETED before its end.
             for payload in encode(outbox.changes):
                 await connection.execute_query(PG_NOTIFY, [CHANNEL, payload])
+            for payload in encode_deletions(outbox.deletions):
+                await connection.execute_query(PG_NOTIFY, [DELETIONS_CHANNEL, payload])
     if not postgres:
-        publish_local(outbox.changes)
+        publish_local(outbox.changes, outbox.deletions)

@@ -81,13 +81,15 @@ async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
 
 async def delete_project(project_id: int) -> None:
     """Issues, events and history go with it (ON DELETE CASCADE); subscribers hear DELETED for
-    each of its issues. The project row is locked first, so ingestion opens no issue unheard."""
+    each of its issues, then the subscriptions scoped to the project end. The project row is
+    locked first, so ingestion opens no issue unheard."""
     async with notifying_transaction() as outbox:
         if await Project.select_for_update().get_or_none(id=project_id) is None:
             raise NotFound(f"project {project_id} not found")
         issue_ids = await Issue.filter(project_id=project_id).order_by("id").values_list("id")
         await Project.filter(id=project_id).delete()
         outbox.extend(IssueChange(ChangeKind.DELETED, i, project_id) for (i,) in issue_ids)
+        outbox.deleted_projects.append(project_id)
 
 
 def validate_rate_limit(value: object) -> int | None:
@@ -102,3 +104,7 @@ def validate_rate_limit(value: object) -> int | None:
 
 async def all_projects() -> list[Project]:
     return list(await Project.all().order_by("id"))
+
+
+async def existing_project_ids(project_ids: set[int]) -> set[int]:
+    return {row.id for row in await Project.filter(id__in=list(project_ids)).only("id")}

@@ -128,7 +128,16 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
             report["queries"].append(result)
         if options.subscribers:
             report["subscribers"] = await subscriber_phase(
-                options, load, http, client, envelope_url, headers, graphql_url, token, project_id
+                options,
+                load,
+                http,
+                client,
+                envelope_url,
+                headers,
+                graphql_url,
+                token,
+                project_id,
+                server.pid,
             )
     await children.stop(server)
     await load.send({"cmd": "exit"})
@@ -197,8 +206,10 @@ async def subscriber_phase(
     graphql_url: str,
     token: str,
     project_id: int,
+    server_pid: int,
 ) -> dict[str, Any]:
-    """Ingest rate without, with `--subscribers` subscribers, and without again."""
+    """Ingest rate without, with `--subscribers` subscribers, and without again; and the
+    server's CPU per accepted event in each (steadier than rates on a shared machine)."""
     fields = subscription_fields(await client.data(SUBSCRIPTION_FIELDS_QUERY))
     field = pick_subscription(fields)
     if field is None:
@@ -206,10 +217,17 @@ async def subscriber_phase(
         log(f"subscribers: {reason}")
         return {"count": options.subscribers, "skipped": reason}
 
+    cpu_ms: list[float] = []
+
     async def ingest_rate() -> float:
+        groups = {"server": procs.tree(server_pid)}
+        start = procs.CpuSnapshot.take(groups)
+        began = time.perf_counter()
         result = await load.run(
             envelope_url, headers, options.seed_concurrency, options.ingest_duration
         )
+        split = procs.cpu_split(start, procs.CpuSnapshot.take(groups), time.perf_counter() - began)
+        cpu_ms.append(cpu_ms_per_request(split, int(result["ok"]))["server"])
         return float(result["ok_per_s"])
 
     before = await ingest_rate()
@@ -230,6 +248,8 @@ async def subscriber_phase(
         "without_runs_per_s": [before, after],
         "with_per_s": with_subscribers,
         "ratio": round(with_subscribers / without, 3) if without else None,
+        # Without, with, without again.
+        "server_cpu_ms_per_event": cpu_ms,
         "messages_per_subscriber": [s.messages for s in subscribers],
         "errors": [e for s in subscribers for e in s.errors],
     }

@@ -90,6 +90,12 @@ def render(report: dict[str, Any]) -> str:
             f"= {subscribers['ratio']:.3f}   {target['target']} {_mark(target['met'])}",
             f"  messages received per subscriber: {subscribers['messages_per_subscriber']}",
         ]
+        cpu = subscribers.get("server_cpu_ms_per_event")
+        if cpu and len(cpu) == 3:
+            lines.append(
+                f"  server CPU ms per event: {cpu[0]:.2f} without, {cpu[1]:.2f} with, "
+                f"{cpu[2]:.2f} without again"
+            )
     elif subscribers:
         lines += ["", f"  subscribers: not measured ({subscribers['skipped']})"]
     verdict = (

@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 
 from app.compat.rollbar.items import translate
 from bench.bodies import build_pool, gzip_body, plain_envelope
-from bench.children import free_port, wait_healthy
+from bench.children import free_port, server_env, wait_healthy
 from bench.common import REPO, RESULTS
 from bench.events import EventFactory
 from bench.options import DEFAULT_ADMIN_URL, Options, parse_args
@@ -279,3 +280,18 @@ async def test_the_ceiling_serves_with_several_workers_and_stops_on_sigterm() ->
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+def test_the_server_runs_this_checkouts_code(tmp_path: Path) -> None:
+    """The `faultline` script imports the installed copy unless told: the bench tells it."""
+    env = server_env("postgres://u@h/db")
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(REPO)
+    found = subprocess.run(
+        [sys.executable, "-c", "import app; print(app.__file__)"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(found.stdout.strip()) == REPO / "app" / "__init__.py"

@@ -166,6 +166,7 @@ def test_targets_are_p99_under_50_ms_and_subscribed_ingest_within_5_percent() ->
             "with_per_s": 950.0,
             "without_per_s": 1000.0,
             "messages_per_subscriber": [3] * 10,
+            "server_cpu_ms_per_event": [1.04, 1.1, 1.06],
         },
     )
     s = report["summary"]
@@ -181,6 +182,7 @@ def test_targets_are_p99_under_50_ms_and_subscribed_ingest_within_5_percent() ->
     assert "< 50 ms ok" in text
     assert "not in the schema yet: frequency, tags" in text
     assert "950.0/s vs 1,000.0/s without = 0.950" in text
+    assert "server CPU ms per event: 1.04 without, 1.10 with, 1.06 without again" in text
     assert "targets missed: p99 op1" in text
 
 

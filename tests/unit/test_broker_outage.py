@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 
-from app.notifications import PostgresBroker
+from app.auth import tokens
+from app.issues import service as issues
+from app.notifications import Lookups, PostgresBroker
+from app.projects import service as projects
 from tests.conftest import free_port
 
 
 async def test_a_broker_without_its_database_starts_retries_and_closes(caplog):
-    broker = PostgresBroker(f"postgres://postgres@127.0.0.1:{free_port()}/away")
+    lookups = Lookups(issues.issues_by_id, tokens.existing_token_ids, projects.existing_project_ids)
+    broker = PostgresBroker(f"postgres://postgres@127.0.0.1:{free_port()}/away", lookups)
     await broker.start()
     assert broker.listener_pid is None
     async with broker.subscribe(None) as sub:

@@ -133,6 +133,8 @@ def test_cursors_round_trip_their_order_datetimes_and_ids():
         ({}, "rate_limit_per_minute", None),
         ({"FAULTLINE_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
         ({"FAULTLINE_WORKERS": "4"}, "workers", 4),
+        ({}, "ws_keepalive_s", 20.0),
+        ({"FAULTLINE_WS_KEEPALIVE_S": "45"}, "ws_keepalive_s", 45),
     ],
 )
 def test_settings_from_env(env, field, value):
@@ -151,6 +153,10 @@ def test_flags_override_env_and_base_url_follows_host():
 def test_bad_env_is_a_config_error():
     with pytest.raises(ConfigError, match="FAULTLINE_PORT must be an integer, got 'x'"):
         Settings.from_env({"FAULTLINE_PORT": "x"})
+    with pytest.raises(
+        ConfigError, match="FAULTLINE_WS_KEEPALIVE_S must be between 1 and 3600, got 3601"
+    ):
+        Settings.from_env({"FAULTLINE_WS_KEEPALIVE_S": "3601"})
 
 
 @pytest.mark.parametrize(

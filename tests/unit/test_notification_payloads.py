@@ -6,7 +6,17 @@ import json
 
 import pytest
 
-from app.notifications.changes import MAX_PAYLOAD_BYTES, ChangeKind, IssueChange, decode, encode
+from app.notifications.changes import (
+    MAX_DELETION_IDS,
+    MAX_PAYLOAD_BYTES,
+    ChangeKind,
+    Deletions,
+    IssueChange,
+    decode,
+    decode_deletions,
+    encode,
+    encode_deletions,
+)
 from models.issue import IssueState
 
 PG_LIMIT = 8_000
@@ -79,3 +89,37 @@ def test_nothing_to_say_is_no_payload():
 def test_foreign_payloads_are_refused_with_a_reason(payload):
     with pytest.raises(ValueError, match=r"\w"):
         decode(payload)
+
+
+def test_deletions_round_trip_in_payloads_of_at_most_200_ids():
+    assert encode_deletions(Deletions()) == []
+    (payload,) = encode_deletions(Deletions(tokens=(7,), projects=(3, 4)))
+    assert json.loads(payload) == {"v": 1, "t": [7], "p": [3, 4]}
+    assert decode_deletions(payload) == Deletions((7,), (3, 4))
+    many = Deletions(projects=tuple(range(1, MAX_DELETION_IDS + 2)))
+    payloads = encode_deletions(many)
+    assert len(payloads) == 2
+    assert all(len(p) < PG_LIMIT for p in payloads)
+    parts = [decode_deletions(p) for p in payloads]
+    assert tuple(i for part in parts for i in part.projects) == many.projects
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "",
+        "[]",
+        '{"v": 2, "t": [], "p": []}',
+        '{"v": 1, "t": [1]}',
+        '{"v": 1, "t": [0], "p": []}',
+        '{"v": 1, "t": [true], "p": []}',
+        '{"v": 1, "t": ["1"], "p": []}',
+        '{"v": 1, "t": [], "p": 3}',
+        '{"v": 1, "t": [], "p": [' + ",".join(["1"] * (MAX_DELETION_IDS + 1)) + "]}",
+        "[" * 3_999 + "]" * 3_999,
+    ],
+    ids=lambda payload: payload[:60],
+)
+def test_foreign_deletions_are_refused_with_a_reason(payload):
+    with pytest.raises(ValueError, match=r"\w"):
+        decode_deletions(payload)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.notifications.changes import ChangeKind, IssueChange
-from app.notifications.subscription import Subscription
+from app.notifications.subscription import ProjectDeleted, Subscription, TokenRevoked
 from models.issue import IssueState
 
 CREATED, COUNT, STATE, DELETED = (
@@ -168,3 +170,81 @@ async def test_closing_ends_iteration():
     sub.close()
     assert await asyncio.wait_for(reader, 5) == [1]
     sub.offer(change(CREATED, 2))  # after close: ignored, no error
+
+
+async def test_a_revoked_token_ends_at_once_a_deleted_project_after_what_is_queued():
+    revoked, deleted = subscription(Clock()), subscription(Clock())
+    for sub in (revoked, deleted):
+        sub.offer(change(DELETED, 1))
+        sub.offer(change(DELETED, 2))
+    revoked.end(TokenRevoked())
+    deleted.end(ProjectDeleted("project 1 was deleted"))
+    for sub in (revoked, deleted):
+        sub.offer(change(CREATED, 3))  # after the end: not taken
+    with pytest.raises(TokenRevoked):
+        await revoked.get()
+    assert [(await deleted.get()).issue_id for _ in range(2)] == [1, 2]
+    with pytest.raises(ProjectDeleted, match="project 1 was deleted"):
+        await deleted.get()
+    # A reader waiting when the end comes is woken.
+    waiting = subscription(Clock())
+    reader = asyncio.create_task(waiting.get())
+    await asyncio.sleep(0)
+    waiting.end(TokenRevoked())
+    waiting.end(ProjectDeleted("later"))  # the first reason wins
+    with pytest.raises(TokenRevoked):
+        await asyncio.wait_for(reader, 5)
+
+
+def test_only_news_wakes_the_reader():
+    clock = Clock()
+    sub = subscription(clock)
+    sub.offer(change(COUNT, 1))
+    assert sub._wake.is_set()  # a COUNT to read
+    assert drain(sub) == [(COUNT, 1)]
+    sub._wake.clear()
+    sub.offer(change(COUNT, 1))  # deferred to the end of the second: the reader must time it
+    assert sub._wake.is_set()
+    sub._wake.clear()
+    for _ in range(3):
+        sub.offer(change(COUNT, 1))  # absorbed by the deferred one: nothing new
+    assert not sub._wake.is_set()
+    clock.now += 1.0
+    sub.offer(change(COUNT, 2))  # news, and the deferred one is released on the way
+    assert sub._wake.is_set()
+    assert drain(sub) == [(COUNT, 1), (COUNT, 2)]
+
+
+def test_counts_of_many_issues_are_admitted_at_most_count_rate_a_second():
+    clock = Clock()
+    sub = Subscription(None, count_interval_s=1.0, count_rate=5, clock=clock)
+    for issue_id in range(1, 13):
+        sub.offer(change(COUNT, issue_id))
+    sub.offer(change(STATE, 99))  # other kinds never wait for the rate
+    # A burst of 5, then one every 1/5 s, the longest waiting first; none dropped.
+    assert drain(sub) == [(COUNT, i) for i in range(1, 6)] + [(STATE, 99)]
+    assert sub.next_due() == 100.0
+    clock.now += 0.2
+    assert drain(sub) == [(COUNT, 6)]
+    clock.now += 0.3
+    assert drain(sub) == [(COUNT, 7)]  # 0.5 s of rate: 2.5 admissions, 1 used before
+    clock.now += 1.0
+    assert drain(sub) == [(COUNT, i) for i in range(8, 13)]
+    sub.offer(change(COUNT, 1))  # issue 1's second has passed, but the bucket is empty
+    assert drain(sub) == []
+    clock.now += 0.2
+    assert drain(sub) == [(COUNT, 1)]
+    assert sub.lost == 0
+
+
+async def test_a_reader_waits_for_the_rate():
+    clock = Clock()
+    sub = Subscription(None, count_interval_s=1.0, count_rate=1, clock=clock)
+    sub.offer(change(COUNT, 1))
+    sub.offer(change(COUNT, 2))
+    assert (await sub.get()).issue_id == 1
+    getter = asyncio.create_task(sub.get())
+    await asyncio.sleep(0.01)
+    assert not getter.done()  # issue 2 is due, the rate is not
+    clock.now += 1.0
+    assert (await asyncio.wait_for(getter, 5)).issue_id == 2
