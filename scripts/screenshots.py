@@ -48,14 +48,14 @@ async def shoot(
 
 
 async def issue_page(demo: Demo, page: Page) -> None:
-    """The issue page of the list's first issue. HOOK: until the detail page (branch ui-detail)
-    is merged this pictures its placeholder; then give `shoot` that page's ready selector."""
-    first = await page.get_attribute("table.issues a.title", "href")
-    if first:
-        await shoot(page, demo, first, "issue.png", "main#page h1")
+    """The issue page of the list's first exception issue, its latest event open."""
+    link = page.locator("table.issues a.title", has_text="Error:").first
+    first = await link.get_attribute("href")
+    assert first, "the issue list has no issue to open"
+    await shoot(page, demo, first, "issue.png", ".event-view .frame-head")
 
 
-async def main(database_url: str | None, issue_page_too: bool) -> None:
+async def main(database_url: str | None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     async with demo_server(database_url) as demo:
         projects = await seed(demo)
@@ -80,14 +80,12 @@ async def main(database_url: str | None, issue_page_too: bool) -> None:
                 "issues-search.png",
                 "table.issues tbody tr",
             )
-            if issue_page_too:
-                await issue_page(demo, page)
+            await issue_page(demo, page)
             await browser.close()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL instead of a temporary SQLite file")
-    parser.add_argument("--issue-page", action="store_true", help="also docs/screenshots/issue.png")
     args = parser.parse_args()
-    asyncio.run(main(args.database_url, args.issue_page))
+    asyncio.run(main(args.database_url))

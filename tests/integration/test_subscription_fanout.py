@@ -22,7 +22,10 @@ FULL = """subscription($p: ID) { issueChanged(projectId: $p) {
   kind issue { id state eventCount } } }"""
 SUBSCRIBERS = 10
 # The statement that reads the issue of a change (the broker's snapshot read).
-ISSUE_READ = re.compile(r'FROM "issue" WHERE "id" IN \(')
+# The issue read by id (with its project joined, as every API shows its short id).
+ISSUE_READ = re.compile(
+    r'FROM "issue"(?: LEFT OUTER JOIN "project" .*)? WHERE "(?:issue"\.")?id" IN \('
+)
 ISSUES = 5_000
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
+from app.auth import access_tokens
 from app.projects.naming import dsn
-from models import Issue, Project
+from models import Issue, Project, TokenScope
 from tests.integration.browser import assert_no_page_errors
 from tests.integration.sentry import event_envelope, exception_event, new_project
 from tests.integration.ui import sign_in
@@ -23,7 +24,7 @@ async def test_no_project_shows_the_create_form_and_creating_shows_its_dsn(serve
     await expect(card.get_by_label("DSN", exact=True)).to_have_value(expected)
     # Opened for the new project: the SDK set-up in tabs, Python first.
     tabs = card.get_by_role("tab")
-    await expect(tabs).to_have_text(["Python", "Node", "Browser JavaScript"])
+    await expect(tabs).to_have_text(["Python", "Node", "Browser JavaScript", "Rollbar"])
     panel = card.get_by_role("tabpanel")
     await expect(panel).to_contain_text("pip install sentry-sdk")
     await expect(panel).to_contain_text(f'sentry_sdk.init(dsn="{expected}")')
@@ -34,6 +35,21 @@ async def test_no_project_shows_the_create_form_and_creating_shows_its_dsn(serve
     await expect(card.get_by_role("tabpanel")).to_contain_text(
         f'Sentry.init({{ dsn: "{expected}" }});'
     )
+    # Rollbar SDKs: the server's /api/1/ and the project's post_server_item token.
+    (token,) = [
+        t.token
+        for t in await access_tokens.list_tokens(project.id)
+        if access_tokens.scopes_of(t.scopes) == {TokenScope.POST_SERVER_ITEM}
+    ]
+    await card.get_by_role("tab", name="Rollbar").click()
+    rollbar = card.locator(".rollbar-setup")
+    await expect(rollbar.get_by_label("Endpoint", exact=True)).to_have_value(server("/api/1/"))
+    await expect(rollbar.get_by_label("Access token", exact=True)).to_have_value(token)
+    await expect(rollbar).to_contain_text(
+        f'rollbar.init("{token}", environment="production", endpoint="{server("/api/1/")}")'
+    )
+    await rollbar.get_by_role("tab", name="Node").click()
+    await expect(rollbar).to_contain_text(f'accessToken: "{token}",')
     assert_no_page_errors(page)
 
 

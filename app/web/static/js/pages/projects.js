@@ -7,6 +7,7 @@ import { formatCount, h, replace } from "../dom.js";
 const PROJECTS = `{ projects { id name slug dsn createdAt
   open: issues(state: OPEN, first: 1) { totalCount }
   frequency { start count } } }`;
+const ACCESS_TOKENS = `query($id: ID!) { project(id: $id) { accessTokens { token scopes } } }`;
 const CREATE = `mutation($name: String!) { createProject(name: $name) { id } }`;
 
 function createForm(onCreated, { prominent }) {
@@ -54,8 +55,23 @@ function projectCard(project, open) {
       sparkline(project.frequency, { width: 144, height: 28, label: `${project.name}: events in the last 24 hours` }),
       h("a", { href: `/projects/${project.id}/settings`, class: "small" }, "Settings"),
     ),
-    h("details", { class: "project-setup", open }, h("summary", {}, "DSN and SDK set-up"), setupSnippets(project.dsn)),
+    setupDetails(project, open),
   );
+}
+
+/** The set-up panel; the Rollbar token is read when the panel is first opened (not per card). */
+function setupDetails(project, open) {
+  const rollbarToken = async () => {
+    const data = await gql(ACCESS_TOKENS, { id: project.id });
+    const tokens = data.project ? data.project.accessTokens : [];
+    const server = tokens.find((t) => t.scopes.includes("POST_SERVER_ITEM"));
+    return server ? server.token : null;
+  };
+  const setup = setupSnippets(project.dsn, { rollbarToken });
+  const details = h("details", { class: "project-setup", open }, h("summary", {}, "DSN and SDK set-up"), setup);
+  details.addEventListener("toggle", () => details.open && setup.showRollbar());
+  if (open) setup.showRollbar();
+  return details;
 }
 
 export async function render({ root, signal }) {
