@@ -20,12 +20,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(PIP) --no-deps -e .
 	touch $@
 
+# The test tools, and rollbar.js for the Node tests from its lock file (tests/js). npm is
+# optional: without it those tests skip (and fail in CI, whose .ci/run installs Node).
 $(VENV)/.installed-test: requirements-test.lock pyproject.toml tests/js/package-lock.json | $(BIN)/python
 	$(PIP) --require-hashes -r requirements-test.lock
 	$(PIP) --no-deps -e .
-	# rollbar.js for the Node tests, from its lock file (tests/js). Optional: without npm those
-	# tests skip (and fail in CI, whose .ci/run installs Node).
-	if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
+	@if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
 	else echo "npm not found: the rollbar.js tests will skip"; fi
 	touch $@ $(VENV)/.installed
 
