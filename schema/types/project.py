@@ -46,6 +46,12 @@ class ProjectType:
     rate_limit_per_minute: int | None = strawberry.field(
         description="Events accepted per minute; null means the server default."
     )
+    retention_days: int | None = strawberry.field(
+        description="Days events are kept; null means the server default."
+    )
+    max_events: int | None = strawberry.field(
+        description="At most this many events are kept, the oldest evicted first; null: no cap."
+    )
 
     @classmethod
     def of(cls, project: Project) -> ProjectType:
@@ -57,6 +63,8 @@ class ProjectType:
             model=project,
             created_at=project.created_at,
             rate_limit_per_minute=project.rate_limit_per_minute,
+            retention_days=project.retention_days,
+            max_events=project.max_events,
         )
 
     @strawberry.field(
