@@ -7,7 +7,6 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import aiohttp
 import asyncpg
 import pytest
 
@@ -19,23 +18,13 @@ from app.retention.sweeper import RETENTION_LOCK_KEY, Sweeper, SweepReport
 from models import Event, Issue, IssueHistory, IssueHourly, IssueTag, IssueTagKey
 from tests.conftest import Server
 from tests.integration.notifying import DELETED, broker_of, next_change, notifying_server
-from tests.integration.sentry import SentryProject, event_envelope, exception_event, new_project
+from tests.integration.sentry import SentryProject, ingest, new_project
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def days_ago(days: float) -> datetime:
     return NOW - timedelta(days=days)
-
-
-async def ingest(
-    http: aiohttp.ClientSession, url: str, project: SentryProject, function: str, at: datetime
-) -> None:
-    event = exception_event(function=function, timestamp=at.timestamp(), tags={"zone": "eu"})
-    async with http.post(
-        f"{url}/api/{project.id}/envelope/", data=event_envelope(event), headers=project.auth
-    ) as resp:
-        assert resp.status == 200, await resp.text()
 
 
 async def issue_of(project: SentryProject, function: str) -> Issue:
