@@ -17,6 +17,7 @@ from app.retention.policy import cutoff
 from app.retention.sweeper import RETENTION_LOCK_KEY, Sweeper, SweepReport
 from models import Event, Issue, IssueHistory, IssueHourly, IssueTag, IssueTagKey
 from tests.conftest import Server
+from tests.integration.dedicated import dedicated_server
 from tests.integration.notifying import DELETED, broker_of, next_change, notifying_server
 from tests.integration.sentry import SentryProject, ingest, new_project
 
@@ -165,3 +166,17 @@ async def test_one_process_sweeps_at_a_time(http, server):
 )
 def test_the_cutoff_is_the_projects_days_or_the_default(days, default, expected):
     assert cutoff(NOW, days, default) == NOW - timedelta(days=expected)
+
+
+async def test_the_server_sweeps_every_interval(http, server):
+    project = await new_project(server)
+    await projects.update_project(project.id, {"retention_days": 1})
+    await ingest(http, server.url, project, "old_fn", days_ago(3))
+    await ingest(http, server.url, project, "new_fn", NOW)
+    async with dedicated_server(server.settings.database_url, retention_sweep_interval_s=1):
+        for _ in range(100):
+            if await Event.filter(project_id=project.id).count() == 1:
+                break
+            await asyncio.sleep(0.1)
+    assert await Event.filter(project_id=project.id).values_list("timestamp", flat=True) == [NOW]
+    assert await Issue.filter(project_id=project.id, culprit__contains="old_fn").count() == 0
