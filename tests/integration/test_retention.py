@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from app.database import asyncpg_dsn
+from app.database import Limits, asyncpg_dsn
+from app.ingest.records import Outcome, Receipt
+from app.ingest.store import open_store
 from app.issues import service as issues
 from app.projects import service as projects
 from app.retention.policy import cutoff
@@ -18,7 +20,13 @@ from app.retention.sweeper import RETENTION_LOCK_KEY, Sweeper, SweepReport
 from models import Event, Issue, IssueHistory, IssueHourly, IssueTag, IssueTagKey
 from tests.conftest import Server
 from tests.integration.dedicated import dedicated_server
-from tests.integration.notifying import DELETED, broker_of, next_change, notifying_server
+from tests.integration.notifying import (
+    DELETED,
+    broker_of,
+    next_change,
+    notifying_server,
+    record,
+)
 from tests.integration.sentry import SentryProject, ingest, new_project
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -180,3 +188,36 @@ async def test_the_server_sweeps_every_interval(http, server):
             await asyncio.sleep(0.1)
     assert await Event.filter(project_id=project.id).values_list("timestamp", flat=True) == [NOW]
     assert await Issue.filter(project_id=project.id, culprit__contains="old_fn").count() == 0
+
+
+async def test_an_issue_deleted_while_a_batch_waits_for_it_is_opened_anew(http, server):
+    if not server.settings.database_url.startswith("postgres"):
+        pytest.skip("SQLite has one writer: a batch never waits for a row lock")
+    project = await new_project(server)
+    await ingest(http, server.url, project, "raced_fn", days_ago(1))
+    old = await issue_of(project, "raced_fn")
+    store = open_store(server.settings.database_url, Limits.of(server.settings))
+    remover = await asyncpg.connect(asyncpg_dsn(server.settings.database_url))
+    try:
+        async with remover.transaction():
+            await remover.execute("SELECT id FROM issue WHERE id = $1 FOR UPDATE", old.id)
+            stored = asyncio.create_task(store.store_batch([record(project.id, old.fingerprint)]))
+            for _ in range(500):  # until the batch waits for the issue's row lock
+                await remover.execute("SELECT pg_stat_clear_snapshot()")
+                waiting = await remover.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if waiting:
+                    break
+                await asyncio.sleep(0.02)
+            assert waiting == 1
+            await remover.execute("DELETE FROM issue WHERE id = $1", old.id)
+        assert await stored == [Receipt(Outcome.STORED)]
+    finally:
+        await remover.close()
+        await store.close()
+    new = await Issue.get(project_id=project.id, fingerprint=old.fingerprint)
+    assert new.id != old.id
+    assert (new.event_count, new.counter) == (1, 2)
+    assert await Event.filter(issue_id=new.id).count() == 1
