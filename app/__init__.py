@@ -62,6 +62,11 @@ The path of a query, from HTTP to SQL
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
     events/service.py             event reads
+    retention/                    how long and how many events are kept: policy.py (the
+                                  cut-off, pure), sweeper.py (the background sweep: batches,
+                                  one process at a time by advisory lock, emptied issues
+                                  deleted through issues/service.py), storage.py (what a
+                                  project keeps: GraphQL Project.storage, `faultline stats`)
     auth/tokens.py                API tokens, stored only as SHA-256; a deletion is published;
                                   auth/bearer.py guards the admin routes with them
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
@@ -80,8 +85,8 @@ The path of a query, from HTTP to SQL
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them
-    cli.py          faultline serve | migrate | token | project | user; flags fall back to env
-                    variables
+    cli.py          faultline serve | migrate | token | project | user | stats; flags fall
+                    back to env variables
     admin.py        the database commands of the CLI (imported only when one runs)
     problems.py     startup failures as one line saying what to do, with an exit status
     serving.py      one server process: bind, serve, drain on SIGTERM; collector tuned

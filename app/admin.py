@@ -16,12 +16,13 @@ from typing import Any
 
 from app import database
 from app.auth import passwords, tokens, users
-from app.compat.rustrak.serializers import project_json, token_json
+from app.compat.rustrak.serializers import iso, project_json, token_json
 from app.config import Settings
 from app.errors import BadRequest
 from app.pagination import MAX_LIMIT, PageRequest, decode_cursor
 from app.problems import EXIT_CONFIG, StartupProblem
 from app.projects import service as projects
+from app.retention.storage import storage_of
 
 
 async def run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -35,7 +36,7 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     await database.init(settings.database_url, pool_size=2)
     try:
-        handler = _COMMANDS[(args.command, args.action)]
+        handler = _COMMANDS[(args.command, getattr(args, "action", None))]
         return await handler(args, settings)
     finally:
         await database.close()
@@ -69,6 +70,27 @@ async def _project_create(args: argparse.Namespace, settings: Settings) -> int:
 async def _project_list(args: argparse.Namespace, settings: Settings) -> int:
     rows = await _all(projects.list_projects)
     print(json.dumps([project_json(p, settings.base_url) for p in rows], indent=2))
+    return 0
+
+
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    rows = await _all(projects.list_projects)
+    kept = await storage_of([p.id for p in rows])
+    print(
+        json.dumps(
+            [
+                {
+                    "id": p.id,
+                    "slug": p.slug,
+                    "events": kept[p.id].events,
+                    "bytes": kept[p.id].bytes,
+                    "oldest_event": iso(kept[p.id].oldest_event),
+                }
+                for p in rows
+            ],
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -130,12 +152,15 @@ async def _all(fetch: Callable[[PageRequest], Awaitable[Any]]) -> list[Any]:
     return rows
 
 
-_COMMANDS: dict[tuple[str, str], Callable[[argparse.Namespace, Settings], Awaitable[int]]] = {
+_COMMANDS: dict[
+    tuple[str, str | None], Callable[[argparse.Namespace, Settings], Awaitable[int]]
+] = {
     ("token", "create"): _token_create,
     ("token", "list"): _token_list,
     ("token", "delete"): _token_delete,
     ("project", "create"): _project_create,
     ("project", "list"): _project_list,
+    ("stats", None): _stats,
     ("user", "create"): _user_create,
     ("user", "list"): _user_list,
     ("user", "delete"): _user_delete,

@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     list_projects.add_argument(
         "--public-url", help="base URL of the DSNs (env FAULTLINE_PUBLIC_URL)"
     )
+    command(
+        commands,
+        "stats",
+        "print what each project keeps as JSON: events, bytes of their payloads, oldest event",
+    )
     return parser
 
 

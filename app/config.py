@@ -17,6 +17,8 @@ MAX_WORKERS = 64
 POOL_PARAMETERS = ("maxsize", "max_size", "minsize", "min_size")
 MIGRATION_LOCK_TIMEOUT_S = 60
 MAX_WS_KEEPALIVE_S = 3_600
+MAX_RETENTION_DAYS = 3_650
+MAX_SWEEP_BATCH = 100_000
 # How much of a bad value an error message repeats.
 ECHO_CHARS = 60
 
@@ -62,6 +64,11 @@ class Settings:
     db_statement_timeout_ms: int = 30_000
     # GraphQL WebSockets get a keep-alive message and a ping frame this often.
     ws_keepalive_s: float = 20.0
+    # Events older than this many days are deleted, unless a project sets its own.
+    retention_days: int = 90
+    # The retention sweeper runs this often and deletes this many rows per transaction.
+    retention_sweep_interval_s: int = 300
+    retention_batch_size: int = 1_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -95,6 +102,13 @@ class Settings:
             db_statement_timeout_ms=_int(env, "FAULTLINE_DB_STATEMENT_TIMEOUT_MS", 0)
             or d.db_statement_timeout_ms,
             ws_keepalive_s=_int(env, "FAULTLINE_WS_KEEPALIVE_S", 0) or d.ws_keepalive_s,
+            retention_days=_int(env, "FAULTLINE_RETENTION_DAYS", d.retention_days),
+            retention_sweep_interval_s=_int(
+                env, "FAULTLINE_RETENTION_SWEEP_INTERVAL_S", d.retention_sweep_interval_s
+            ),
+            retention_batch_size=_int(
+                env, "FAULTLINE_RETENTION_BATCH_SIZE", d.retention_batch_size
+            ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.validate()
@@ -127,6 +141,21 @@ class Settings:
             raise ConfigError(
                 f"FAULTLINE_WS_KEEPALIVE_S must be between 1 and {MAX_WS_KEEPALIVE_S}, "
                 f"got {self.ws_keepalive_s:g}"
+            )
+        if not 1 <= self.retention_days <= MAX_RETENTION_DAYS:
+            raise ConfigError(
+                f"FAULTLINE_RETENTION_DAYS must be between 1 and {MAX_RETENTION_DAYS}, "
+                f"got {self.retention_days}"
+            )
+        if self.retention_sweep_interval_s < 1:
+            raise ConfigError(
+                "FAULTLINE_RETENTION_SWEEP_INTERVAL_S must be at least 1, "
+                f"got {self.retention_sweep_interval_s}"
+            )
+        if not 1 <= self.retention_batch_size <= MAX_SWEEP_BATCH:
+            raise ConfigError(
+                f"FAULTLINE_RETENTION_BATCH_SIZE must be between 1 and {MAX_SWEEP_BATCH}, "
+                f"got {self.retention_batch_size}"
             )
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(

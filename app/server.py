@@ -30,6 +30,7 @@ from app.ingest.writer import EventWriter
 from app.issues import service as issues
 from app.notifications import BROKER, Lookups, open_broker
 from app.projects import service as projects_service
+from app.retention.sweeper import Sweeper
 from app.web import routes as web_ui
 from schema import view as graphql
 
@@ -83,8 +84,11 @@ def create_app(
             settings, projects, grants, digest, clock=clock or time.time
         )
         reporter = asyncio.create_task(ingestor.run_reports())
+        sweeper = asyncio.create_task(Sweeper(settings).run(clock or time.time))
         yield
         reporter.cancel()
+        sweeper.cancel()
+        await asyncio.gather(sweeper, return_exceptions=True)
         await digest.flush_rejections()
         await writer.close()
         await broker.close()

@@ -42,4 +42,9 @@ class Event(Model):
         unique_together = (("event_id", "project"),)
         # (issue, environment, release): searches probe each candidate issue's events for an
         # environment (a seek) or a release (an index-only scan of that issue's entries).
-        indexes = (("issue", "timestamp", "id"), ("issue", "environment", "release"))
+        # (project, timestamp, id): retention finds a project's oldest events and counts them.
+        indexes = (
+            ("issue", "timestamp", "id"),
+            ("issue", "environment", "release"),
+            ("project", "timestamp", "id"),
+        )

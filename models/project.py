@@ -17,6 +17,10 @@ class Project(Model):
     # Events per minute; NULL means the server default applies.
     rate_limit_per_minute = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Days events are kept; NULL means the server default (FAULTLINE_RETENTION_DAYS).
+    retention_days = fields.IntField(null=True)
+    # At most this many events are kept, the oldest evicted first; NULL means no cap.
+    max_events = fields.BigIntField(null=True)
 
     class Meta:
         table = "project"

@@ -15,6 +15,8 @@ from app.events import service as events
 from app.issues import aggregates
 from app.issues import service as issues
 from app.issues.aggregates import Bucket, Period, TagSummary
+from app.retention import storage
+from app.retention.storage import Storage
 from models import ApiToken, Event, Issue, User, UserSession
 
 V = TypeVar("V")
@@ -133,6 +135,11 @@ class Loaders:
     @cached_property
     def project_releases(self) -> DataLoader[int, list[str]]:
         return DataLoader(lambda ids: _values(ids, aggregates.project_releases))
+
+    @cached_property
+    def project_storage(self) -> DataLoader[int, Storage | None]:
+        """Keyed by project id."""
+        return DataLoader(_by_key(storage.storage_of))
 
     @cached_property
     def project_frequency(self) -> DataLoader[tuple[int, Period], list[Bucket]]:

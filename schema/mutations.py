@@ -41,6 +41,19 @@ class Mutation:
             return ProjectType.of(await projects.update_project(project_id, changes))
 
     @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="How long and how many events are kept: `days` null returns to the server "
+        "default (FAULTLINE_RETENTION_DAYS), `maxEvents` null means no cap. Sets both.",
+    )
+    async def set_project_retention(
+        self, id: strawberry.ID, days: int | None, max_events: int | None
+    ) -> ProjectType:
+        project_id = model_id(id, Project, "id", "project")
+        with renamed_fields(retention_days="days", max_events="maxEvents"):
+            changes = {"retention_days": days, "max_events": max_events}
+            return ProjectType.of(await projects.update_project(project_id, changes))
+
+    @strawberry.mutation(
         permission_classes=AUTHENTICATED, description="Deletes its issues and events too."
     )
     async def delete_project(self, id: strawberry.ID) -> bool:

@@ -27,7 +27,7 @@ from app.search.filter import (
 )
 from app.search.sql import search_condition
 from app.text import require_plain_line
-from models import Issue, IssueHistory, IssueState, Project
+from models import Event, Issue, IssueHistory, IssueState, Project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
@@ -244,6 +244,19 @@ async def delete_issue(issue_id: int) -> None:
             raise NotFound(f"issue {issue_id} not found")
         await Issue.filter(id=issue_id).delete()
         outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
+
+
+async def delete_if_without_events(issue_id: int) -> bool:
+    """Delete the issue, with its history and counts, if no event of it is left (retention);
+    whether it was. Its row is locked first, so an event being stored for it either keeps it
+    or, once it is gone, opens a new issue."""
+    async with notifying_transaction() as outbox:
+        issue = await Issue.select_for_update().get_or_none(id=issue_id)
+        if issue is None or await Event.filter(issue_id=issue_id).exists():
+            return False
+        await Issue.filter(id=issue_id).delete()
+        outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
+    return True
 
 
 async def list_history(issue: int | Issue, page: PageRequest) -> Page[IssueHistory]:

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.auth import access_tokens
+from app.config import MAX_RETENTION_DAYS
 from app.errors import BadRequest, InvalidField, NotFound
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
@@ -15,6 +16,9 @@ from app.projects.naming import new_sentry_key, slug_candidates, slugify, valida
 from models import IngestCount, IngestOutcome, Issue, Project
 
 MAX_RATE_LIMIT = 10_000_000
+# GraphQL's Int is 32 bits: both surfaces accept the same range.
+MAX_EVENTS_CAP = 2_147_483_647
+CHANGEABLE = "name, rate_limit_per_minute, retention_days, max_events"
 
 
 async def create_project(name: object) -> Project:
@@ -62,15 +66,20 @@ async def list_projects(page: PageRequest) -> Page[Project]:
 
 
 async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
-    """Apply a PATCH: `name` and/or `rate_limit_per_minute` (null returns to the default)."""
+    """Apply a PATCH: `name`, `rate_limit_per_minute`, `retention_days` (null returns each to
+    the server default) and `max_events` (null: no cap)."""
     if not changes:
-        raise BadRequest("body must name a field to change: name, rate_limit_per_minute")
+        raise BadRequest(f"body must name a field to change: {CHANGEABLE}")
     updates: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "name":
             updates["name"] = validate_name(value)
         elif field == "rate_limit_per_minute":
             updates[field] = validate_rate_limit(value)
+        elif field == "retention_days":
+            updates[field] = validate_retention_days(value)
+        elif field == "max_events":
+            updates[field] = validate_max_events(value)
         else:
             raise InvalidField(field, "is not a field that can be changed")
     project = await get_project(project_id)
@@ -99,6 +108,26 @@ def validate_rate_limit(value: object) -> int | None:
         raise InvalidField("rate_limit_per_minute", "must be a non-negative integer or null")
     if not 0 <= value <= MAX_RATE_LIMIT:
         raise InvalidField("rate_limit_per_minute", f"must be between 0 and {MAX_RATE_LIMIT}")
+    return value
+
+
+def validate_retention_days(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField("retention_days", "must be an integer or null")
+    if not 1 <= value <= MAX_RETENTION_DAYS:
+        raise InvalidField("retention_days", f"must be between 1 and {MAX_RETENTION_DAYS}")
+    return value
+
+
+def validate_max_events(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField("max_events", "must be an integer or null")
+    if not 1 <= value <= MAX_EVENTS_CAP:
+        raise InvalidField("max_events", f"must be between 1 and {MAX_EVENTS_CAP}")
     return value
 
 

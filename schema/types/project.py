@@ -14,14 +14,33 @@ from app.errors import InvalidField
 from app.issues.aggregates import MAX_PROJECT_VALUES
 from app.pagination import MAX_LIMIT, PageRequest
 from app.projects.naming import dashed_key, dsn
+from app.retention.storage import EMPTY, Storage
 from models import Project
 from schema.context import Context
 from schema.types.aggregates import BucketType, FrequencyPeriodEnum
-from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection
+from schema.types.common import BigInt, IssueSortEnum, IssueStateEnum, SortDirection
 from schema.types.rollbar import AccessTokenType, DeployType
 
 if TYPE_CHECKING:
     from schema.types.issue import IssueConnection
+
+
+@strawberry.type(name="ProjectStorage")
+class StorageType:
+    events: BigInt = strawberry.field(description="Events kept.")
+    bytes: BigInt = strawberry.field(
+        description="Bytes of their payloads (the stored JSON text; not the other columns or "
+        "the indexes)."
+    )
+    oldest_event: datetime | None = strawberry.field(
+        description="The oldest kept event's own timestamp; null when none is kept."
+    )
+
+    @classmethod
+    def of(cls, kept: Storage) -> StorageType:
+        return cls(
+            events=BigInt(kept.events), bytes=BigInt(kept.bytes), oldest_event=kept.oldest_event
+        )
 
 
 def _dsn(root: ProjectType, info: Info[Context, None]) -> str:
@@ -46,6 +65,12 @@ class ProjectType:
     rate_limit_per_minute: int | None = strawberry.field(
         description="Events accepted per minute; null means the server default."
     )
+    retention_days: int | None = strawberry.field(
+        description="Days events are kept; null means the server default."
+    )
+    max_events: int | None = strawberry.field(
+        description="At most this many events are kept, the oldest evicted first; null: no cap."
+    )
 
     @classmethod
     def of(cls, project: Project) -> ProjectType:
@@ -57,7 +82,14 @@ class ProjectType:
             model=project,
             created_at=project.created_at,
             rate_limit_per_minute=project.rate_limit_per_minute,
+            retention_days=project.retention_days,
+            max_events=project.max_events,
         )
+
+    @strawberry.field(description="What retention keeps of it now.")
+    async def storage(self, info: Info[Context, None]) -> StorageType:
+        kept = await info.context.loaders.project_storage.load(self.model.id)
+        return StorageType.of(kept or EMPTY)
 
     @strawberry.field(
         description="Events of all its issues per hour (DAY) or per UTC day (MONTH), oldest first."

@@ -7,8 +7,10 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import aiohttp
 import sentry_sdk
 
 from app.projects import service as projects
@@ -119,3 +121,14 @@ async def with_sdk(dsn: str, actions: Callable[[], None], **options: Any) -> Non
             sentry_sdk.get_client().close(timeout=10)
 
     await asyncio.to_thread(run)
+
+
+async def ingest(
+    http: aiohttp.ClientSession, url: str, project: SentryProject, function: str, at: datetime
+) -> None:
+    """One event of `function` at `at` (its own timestamp) through the envelope endpoint."""
+    event = exception_event(function=function, timestamp=at.timestamp(), tags={"zone": "eu"})
+    async with http.post(
+        f"{url}/api/{project.id}/envelope/", data=event_envelope(event), headers=project.auth
+    ) as resp:
+        assert resp.status == 200, await resp.text()

@@ -37,6 +37,8 @@ async def test_create_project_returns_the_documented_shape_with_a_dsn(http, serv
         "sentry_key": str(key),
         "dsn": f"http://{key.hex}@127.0.0.1:{server.settings.port}/{body['id']}",
         "rate_limit_per_minute": None,
+        "retention_days": None,
+        "max_events": None,
         "created_at": body["created_at"],
     }
     assert re.fullmatch(

@@ -379,7 +379,10 @@ FIELD_CASES: list[tuple[str, str, str, dict[str, str]]] = [
         "PATCH",
         "/api/projects/{p}",
         "{}",
-        {"error": "body must name a field to change: name, rate_limit_per_minute"},
+        {
+            "error": "body must name a field to change: "
+            "name, rate_limit_per_minute, retention_days, max_events"
+        },
     ),
     ("PATCH", "/api/projects/{p}", '{"name": "\\u0000"}', NAME_CONTROL),
     ("PATCH", "/api/projects/{p}", '{"name": false}', NAME_STRING),

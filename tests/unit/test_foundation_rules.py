@@ -135,6 +135,12 @@ def test_cursors_round_trip_their_order_datetimes_and_ids():
         ({"FAULTLINE_WORKERS": "4"}, "workers", 4),
         ({}, "ws_keepalive_s", 20.0),
         ({"FAULTLINE_WS_KEEPALIVE_S": "45"}, "ws_keepalive_s", 45),
+        ({}, "retention_days", 90),
+        ({"FAULTLINE_RETENTION_DAYS": "7"}, "retention_days", 7),
+        ({}, "retention_sweep_interval_s", 300),
+        ({"FAULTLINE_RETENTION_SWEEP_INTERVAL_S": "60"}, "retention_sweep_interval_s", 60),
+        ({}, "retention_batch_size", 1000),
+        ({"FAULTLINE_RETENTION_BATCH_SIZE": "50"}, "retention_batch_size", 50),
     ],
 )
 def test_settings_from_env(env, field, value):
@@ -157,6 +163,33 @@ def test_bad_env_is_a_config_error():
         ConfigError, match="FAULTLINE_WS_KEEPALIVE_S must be between 1 and 3600, got 3601"
     ):
         Settings.from_env({"FAULTLINE_WS_KEEPALIVE_S": "3601"})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"FAULTLINE_RETENTION_DAYS": "0"},
+            "FAULTLINE_RETENTION_DAYS must be between 1 and 3650, got 0",
+        ),
+        (
+            {"FAULTLINE_RETENTION_DAYS": "3651"},
+            "FAULTLINE_RETENTION_DAYS must be between 1 and 3650, got 3651",
+        ),
+        (
+            {"FAULTLINE_RETENTION_SWEEP_INTERVAL_S": "0"},
+            "FAULTLINE_RETENTION_SWEEP_INTERVAL_S must be at least 1, got 0",
+        ),
+        (
+            {"FAULTLINE_RETENTION_BATCH_SIZE": "0"},
+            "FAULTLINE_RETENTION_BATCH_SIZE must be between 1 and 100000, got 0",
+        ),
+    ],
+)
+def test_bad_retention_settings_are_config_errors(env, message):
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(env)
+    assert str(raised.value) == message
 
 
 @pytest.mark.parametrize(

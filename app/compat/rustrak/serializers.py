@@ -28,6 +28,8 @@ def project_json(project: Project, base_url: str) -> dict[str, Any]:
         "sentry_key": dashed_key(project.sentry_key),
         "dsn": dsn(base_url, project.sentry_key, project.id),
         "rate_limit_per_minute": project.rate_limit_per_minute,
+        "retention_days": project.retention_days,
+        "max_events": project.max_events,
         "created_at": iso(project.created_at),
     }
 

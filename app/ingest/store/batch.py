@@ -192,10 +192,11 @@ async def _issues_for(
     issues: dict[tuple[int, str], IssueRef] = {}
     for project_id, fingerprints in by_project.items():
         found = await tx.issues(project_id, fingerprints, lock=False)
+        if len(found) == len(fingerprints):
+            found = await tx.issues(project_id, fingerprints, lock=True)
+        # Missing, or deleted (by a person or by retention) while we waited for the lock.
         if len(found) < len(fingerprints):
             found = await _open_missing(tx, project_id, fingerprints, firsts)
-        else:
-            found = await tx.issues(project_id, fingerprints, lock=True)
         for fingerprint, issue in found.items():
             issues[(project_id, fingerprint)] = issue
     return issues
