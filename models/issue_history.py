@@ -21,6 +21,9 @@ class IssueHistory(Model):
     to_state = fields.CharField(max_length=16)
     cause = fields.CharField(max_length=32)
     at = fields.DatetimeField()
+    # Who asked for it (app.auth.actors): null for regressions and for rows written before
+    # actors were recorded.
+    actor = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "issue_history"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
 from app.auth import access_tokens, tokens
 from app.issues import service as issues
 from app.projects import service as projects
 from models import ApiToken, Issue, Project, ProjectAccessToken
+from schema.context import Context
 from schema.errors import renamed_fields
-from schema.permissions import AUTHENTICATED
+from schema.permissions import AUTHENTICATED, actor
 from schema.types.common import IssueStateEnum, model_id
 from schema.types.issue import IssueType
 from schema.types.project import ProjectType
@@ -61,9 +63,12 @@ class Mutation:
         return True
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
-    async def update_issue(self, id: strawberry.ID, state: IssueStateEnum) -> IssueType:
+    async def update_issue(
+        self, info: Info[Context, None], id: strawberry.ID, state: IssueStateEnum
+    ) -> IssueType:
         issue_id = model_id(id, Issue, "id", "issue")
-        return IssueType.of(await issues.change_state(issue_id, state.value))
+        who = await actor(info.context)
+        return IssueType.of(await issues.change_state(issue_id, state.value, actor=who))
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
@@ -71,10 +76,12 @@ class Mutation:
         f"At most {issues.MAX_BULK_IDS:,} ids.",
     )
     async def bulk_update_issues(
-        self, ids: list[strawberry.ID], state: IssueStateEnum
+        self, info: Info[Context, None], ids: list[strawberry.ID], state: IssueStateEnum
     ) -> list[IssueType]:
         issue_ids = [model_id(i, Issue, "ids", "issue") for i in ids]
-        return [IssueType.of(i) for i in await issues.bulk_set_state(issue_ids, state.value)]
+        who = await actor(info.context)
+        changed = await issues.bulk_set_state(issue_ids, state.value, actor=who)
+        return [IssueType.of(i) for i in changed]
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def delete_issue(self, id: strawberry.ID) -> bool:

@@ -11,7 +11,7 @@ from graphql import OperationType
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from app.auth import sessions, tokens
+from app.auth import actors, sessions, tokens
 from app.errors import Forbidden, Unauthorized
 from schema.context import Context, Principal, TokenPrincipal, UserPrincipal
 
@@ -65,6 +65,16 @@ async def still_authenticated(context: Context) -> Principal:
             context.auth_problem = SESSION_ENDED
             raise Unauthorized(context.auth_problem)
     return principal
+
+
+async def actor(context: Context) -> str:
+    """Who is asking, as an issue's history names them (app.auth.actors)."""
+    principal = await still_authenticated(context)
+    if isinstance(principal, TokenPrincipal):
+        token = await context.loaders.token.load(principal.token_id)
+        return actors.api_token(principal.token_id, token.description if token else None)
+    user = await context.loaders.user.load(principal.user_id)
+    return actors.user(user.email) if user else f"user #{principal.user_id}"
 
 
 def token_deleted(context: Context) -> Unauthorized:

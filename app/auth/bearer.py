@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from app.auth import tokens
+from app.auth import actors, tokens
 from app.http import Handler
+
+# Who the request's API token names in an issue's history (app.auth.actors).
+ACTOR = web.RequestKey("actor", str)
 
 
 def require_token(handler: Handler) -> Handler:
     async def authenticated(request: web.Request) -> web.StreamResponse:
-        await tokens.authenticate(tokens.bearer_token(request.headers.get("Authorization")))
+        token = await tokens.authenticate(tokens.bearer_token(request.headers.get("Authorization")))
+        request[ACTOR] = actors.api_token(token.id, token.description)
         return await handler(request)
 
     return authenticated

@@ -155,27 +155,36 @@ async def get_issue_by_short_id(short_id: str) -> Issue:
     return issue
 
 
-async def update_issue(issue_id: int, changes: dict[str, Any]) -> Issue:
+async def update_issue(
+    issue_id: int, changes: dict[str, Any], *, actor: str | None = None
+) -> Issue:
     """Apply a PATCH body; `state` is the only field that can change."""
     for field in changes:
         if field != "state":
             raise InvalidField(field, "is not a field that can be changed")
     if "state" not in changes:
         raise InvalidField("state", "is required")
-    return await change_state(issue_id, changes["state"])
+    return await change_state(issue_id, changes["state"], actor=actor)
 
 
-async def change_state(issue_id: int, requested: object, cause: Cause = Cause.USER) -> Issue:
-    (issue,) = await bulk_set_state([issue_id], requested, cause)
+async def change_state(
+    issue_id: int, requested: object, cause: Cause = Cause.USER, *, actor: str | None = None
+) -> Issue:
+    (issue,) = await bulk_set_state([issue_id], requested, cause, actor=actor)
     return issue
 
 
 async def bulk_set_state(
-    ids: Sequence[int], requested: object, cause: Cause = Cause.USER
+    ids: Sequence[int],
+    requested: object,
+    cause: Cause = Cause.USER,
+    *,
+    actor: str | None = None,
 ) -> list[Issue]:
     """THE way an issue's state changes, for every API (ingestion's regressions share the rules
     of app/issues/states.py). One transaction: the issues are locked, each one that changes
-    gets its history row and a STATE notification; all or nothing.
+    gets its history row (with `actor`, who asked: app.auth.actors) and a STATE notification;
+    all or nothing.
 
     Returns the issues as written, once each, in the order of `ids`; raises NotFound naming the
     unknown ids (none is changed then).
@@ -210,6 +219,7 @@ async def bulk_set_state(
                         from_state=t.from_state,
                         to_state=t.to_state,
                         cause=t.cause,
+                        actor=actor,
                         at=t.at,
                     )
                     for t in changes

@@ -74,11 +74,17 @@ class HistoryEntry:
     from_: str = strawberry.field(name="from")
     to: str
     cause: str
+    actor: str | None = strawberry.field(
+        description="Who asked for the change: a person's email or the API or Rollbar access "
+        "token used; null for regressions (and changes recorded before actors were)."
+    )
     at: datetime
 
     @classmethod
     def of(cls, row: IssueHistory) -> HistoryEntry:
-        return cls(from_=row.from_state, to=row.to_state, cause=row.cause, at=row.at)
+        return cls(
+            from_=row.from_state, to=row.to_state, cause=row.cause, actor=row.actor, at=row.at
+        )
 
 
 @strawberry.type(name="Issue")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.pagination import encode_cursor
-from models import Issue, IssueHistory, Project
+from models import ApiToken, Issue, IssueHistory, Project
 from tests.integration import seed
 from tests.integration.graphql import data, execute
 
@@ -112,12 +112,25 @@ async def test_issue_history_lists_state_changes_oldest_first(http, server, auth
     found = await data(
         http,
         server,
-        f'{{ issue(id: "{issue.id}") {{ history {{ from to cause at }} }} }}',
+        f'{{ issue(id: "{issue.id}") {{ history {{ from to cause actor at }} }} }}',
         headers=auth,
     )
+    actor = f"API token #{(await ApiToken.get(description='tests')).id} (tests)"
     assert found["issue"]["history"] == [
-        {"from": "open", "to": "resolved", "cause": "user", "at": rows[0].at.isoformat()},
-        {"from": "resolved", "to": "open", "cause": "user", "at": rows[1].at.isoformat()},
+        {
+            "from": "open",
+            "to": "resolved",
+            "cause": "user",
+            "actor": actor,
+            "at": rows[0].at.isoformat(),
+        },
+        {
+            "from": "resolved",
+            "to": "open",
+            "cause": "user",
+            "actor": actor,
+            "at": rows[1].at.isoformat(),
+        },
     ]
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from models import Event, Issue, IssueHistory, Project
+from models import ApiToken, Event, Issue, IssueHistory, Project
 from tests.integration import seed
 
 
@@ -139,8 +139,9 @@ async def test_state_changes_are_recorded_in_history(
     assert (await Issue.get(id=issue.id)).state == final
     async with http.get(server(f"/api/issues/{issue.id}/history"), headers=auth) as resp:
         body = await resp.json()
-    assert [(h["from"], h["to"], h["cause"]) for h in body["data"]] == [
-        (a, b, "user") for a, b in history
+    used = await ApiToken.get(description="tests")
+    assert [(h["from"], h["to"], h["cause"], h["actor"]) for h in body["data"]] == [
+        (a, b, "user", f"API token #{used.id} (tests)") for a, b in history
     ]
     assert all(h["at"].endswith("Z") for h in body["data"])
 

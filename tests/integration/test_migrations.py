@@ -48,7 +48,12 @@ def sqlite_schema(path: Path) -> dict[str, object]:
         ]
         schema: dict[str, object] = {}
         for table in sorted(tables):
-            columns = conn.execute(f"PRAGMA table_info('{table}')").fetchall()
+            # By name: a column added by a later migration stands last, where a fresh table
+            # puts its foreign keys last; the order has no meaning.
+            columns = sorted(
+                (row[1:] for row in conn.execute(f"PRAGMA table_info('{table}')")),
+                key=lambda column: column[0],
+            )
             indexes = []
             for _, name, unique, origin, _partial in conn.execute(f"PRAGMA index_list('{table}')"):
                 cols = [r[2] for r in conn.execute(f"PRAGMA index_info('{name}')")]
@@ -68,7 +73,7 @@ async def pg_schema(url: str) -> dict[str, object]:
         columns = await conn.fetch(
             "SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length "
             "FROM information_schema.columns WHERE table_schema='public' AND table_name != 'aerich' "
-            "ORDER BY table_name, ordinal_position"
+            "ORDER BY table_name, column_name"
         )
         indexes = await conn.fetch(
             "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname='public' AND tablename != 'aerich' ORDER BY 1, 2"

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from models import Event, Issue, IssueHistory, IssueState, Project, TokenScope
+from models import (
+    Event,
+    Issue,
+    IssueHistory,
+    IssueState,
+    Project,
+    ProjectAccessToken,
+    TokenScope,
+)
 from tests.integration import seed
 from tests.integration.rollbar_sdk import item, new_rollbar_project, trace
 
@@ -143,7 +151,10 @@ async def test_patch_changes_the_issue_as_rest_and_graphql_see_it(http, server, 
     async with http.get(server(f"/api/issues/{crash.id}"), headers=auth) as resp:
         assert (await resp.json())["state"] == "resolved"
     history = await IssueHistory.filter(issue_id=crash.id)
-    assert [(h.from_state, h.to_state) for h in history] == [("open", "resolved")]
+    writer = await ProjectAccessToken.get(token=project.tokens[TokenScope.WRITE])
+    assert [(h.from_state, h.to_state, h.actor) for h in history] == [
+        ("open", "resolved", f"Rollbar access token #{writer.id}")
+    ]
     status, _, body = await call(
         http, "PATCH", url, write, json={"status": "muted", "level": "critical", "title": "Renamed"}
     )

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from models import Issue
+from models import ApiToken, Issue
 from tests.conftest import Server
 from tests.integration import crash
 from tests.integration.browser import assert_no_page_errors
@@ -195,7 +195,7 @@ async def test_resolve_reopen_and_a_regression_show_in_state_and_history(
     http: aiohttp.ClientSession,
     auth: dict[str, str],
 ) -> None:
-    await sign_in(browser_context, server)  # the mutations go with the session cookie
+    email = await sign_in(browser_context, server)  # the mutations go with the session cookie
     shop = await crashed(server)
     await page.goto(server(f"/issues/{shop.issue.id}"))
     await expect(page.locator(".issue-head .state")).to_have_text("open")
@@ -206,7 +206,7 @@ async def test_resolve_reopen_and_a_regression_show_in_state_and_history(
     history = page.get_by_role("region", name="History").locator("li")
     await expect(history).to_have_count(2)
     await expect(history.nth(0).locator("div").first).to_have_text(
-        "open → resolvedchanged by a user"
+        f"open → resolvedchanged by {email}"
     )
     await expect(page.get_by_role("button", name="Reopen")).to_be_visible()
     await expect(page.get_by_role("button", name="Resolve")).to_have_count(0)
@@ -312,8 +312,9 @@ async def test_the_page_follows_changes_live(
             assert response.status == 200
         await expect(page.locator(".issue-head .state")).to_have_text("resolved")
         history = page.get_by_role("region", name="History").locator("li")
+        used = await ApiToken.get(description="tests")
         await expect(history.nth(0).locator("div").first).to_have_text(
-            "open → resolvedchanged by a user"
+            f"open → resolvedchanged by API token #{used.id} (tests)"
         )
 
         async with http.delete(url, headers=auth) as response:

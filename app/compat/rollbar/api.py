@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import BodyPartReader, web
 
-from app.auth import tokens
+from app.auth import actors, tokens
 from app.auth.access_tokens import TokenGrant
 from app.compat.rollbar.auth import HEADER, GrantCache, require_scope
 from app.compat.rollbar.items import LEVELS
@@ -158,13 +158,15 @@ async def item_by_counter(request: web.Request) -> web.Response:
 
 @routes.patch(r"/api/1/item/{item_id:\d+}")
 async def update_item(request: web.Request) -> web.Response:
-    issue = await item_of(request, await grant_for(request, TokenScope.WRITE))
+    grant = await grant_for(request, TokenScope.WRITE)
+    issue = await item_of(request, grant)
     body = await read_json_object(request)
     changes = item_changes(body)
     if "level" in changes or "title" in changes:
         await issues.relabel(issue.id, level=changes.get("level"), title=changes.get("title"))
     if "status" in changes:
-        await issues.bulk_set_state([issue.id], changes["status"])
+        actor = actors.access_token(grant.token_id)
+        await issues.bulk_set_state([issue.id], changes["status"], actor=actor)
     (item,) = await rendered([await issues.get_issue(issue.id)])
     return ok(item)
 

@@ -14,7 +14,7 @@ from tortoise.models import Model
 
 from app import database
 from app.auth import tokens
-from app.auth.bearer import add_authenticated
+from app.auth.bearer import ACTOR, add_authenticated
 from app.compat.rustrak.aggregates import frequency_json, frequency_period, tag_json, tag_query
 from app.compat.rustrak.aliases import issue_changes, issue_listing
 from app.compat.rustrak.serializers import (
@@ -128,7 +128,7 @@ async def get_issue(request: web.Request) -> web.Response:
 async def update_issue(request: web.Request) -> web.Response:
     issue_id = _id(request, "issue_id", Issue)
     changes = issue_changes(await read_json_object(request))
-    issue = await issues.update_issue(issue_id, changes)
+    issue = await issues.update_issue(issue_id, changes, actor=request[ACTOR])
     return json_response(issue_json(issue, issue.project.slug, detail=True))
 
 

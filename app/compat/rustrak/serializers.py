@@ -64,7 +64,13 @@ def issue_json(issue: Issue, slug: str, *, detail: bool = False) -> dict[str, An
 
 
 def history_json(row: IssueHistory) -> dict[str, Any]:
-    return {"from": row.from_state, "to": row.to_state, "cause": row.cause, "at": iso(row.at)}
+    return {
+        "from": row.from_state,
+        "to": row.to_state,
+        "cause": row.cause,
+        "actor": row.actor,
+        "at": iso(row.at),
+    }
 
 
 def event_id_json(event: Event) -> str:

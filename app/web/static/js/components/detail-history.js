@@ -20,7 +20,7 @@ export function historyPanel(issue) {
         h("span", { class: `state state-${entry.from}` }, entry.from),
         " → ",
         h("span", { class: `state state-${entry.to}` }, entry.to),
-        h("div", { class: "muted cause" }, CAUSES[entry.cause] || entry.cause),
+        h("div", { class: "muted cause" }, entry.actor ? `changed by ${entry.actor}` : CAUSES[entry.cause] || entry.cause),
       ),
     ),
   );

@@ -19,7 +19,7 @@ const ISSUE = `query($id: ID!, $period: FrequencyPeriod!) {
   issue(id: $id) {
     id shortId title culprit level platform state eventCount firstSeen lastSeen grouping
     project { id name }
-    history { from to cause at }
+    history { from to cause actor at }
     frequency(period: $period) { start count }
     environments releases
     tags(top: 5) { key total distinct other topValues { value count } }

@@ -1,0 +1,73 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        ALTER TABLE "issue_history" ADD "actor" VARCHAR(200);"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        ALTER TABLE "issue_history" DROP COLUMN "actor";"""
+
+
+MODELS_STATE = (
+    "eJztXWtv2zgW/SuGP3WAbJE4j2aKxQKO47aeSeIicWaKPiAwMm1rI4kaUXLqncl/X5J6UU"
+    "9LtqzIDL8lJC9FH77OPbyU/u4aaAp1/LZvaRP0CM3u+87fXRMYkPyRyjvodIFlRTk0wQEP"
+    "OisMLE1xwmIP2LGB6pCMGdAxJElTiFVbsxwN0YeYrq7TRKSSgpo5j5JcU/vLhaSqOXQW0C"
+    "YZ336QZM2cwp8QB/9aj8pMg/o01l5tSp/N0hVnZbG0kel8YAXp0x4UFemuYUaFrZWzQGZY"
+    "WjMdmjqHJrSBA2n1ju3S5tPW+T81+EVeS6MiXhM5mymcAVd3uJ/7oERpXUW5GU+Uu+FEUb"
+    "oVAFKRScElTcXs189pE/7VOzp5d3J+fHZyToqwZoYp7569R0fAeIYMnptJ95nlAwd4JRjG"
+    "EaisT5UFwIs0uIMFsLPRjVslUCbNT6IcYNpemA3wU9GhOXcW5N+zkwJM/+jfDj71b9+cnf"
+    "xCH4jIRPCmyI2f02NZFPYIZsuGM+1nFYgji3rgDRIifKOp2zjA5yXwPc+F9zyJLt+mChAn"
+    "zJrDudttBOXe6WkJnEmpXKRZXhxr1YYUDQU4aagvSY6jGTAb7rhlAu2pb/o2+GMfxzj5gd"
+    "Oxqa/8xasA/Mnoeng36V9/po8zMP5LZ/j1J0Oa02Opq0Tqm7NEP4WVdP4cTT516L+dr+Ob"
+    "IYMXYWdusydG5SZfu7RNwHWQYqInBUy5dTZIDVCL9boOsKO4eKN+T9rW0PN+k9vS8XvS0Q"
+    "EmqZ6mlGv2yPEDmvAA1McnYE+VVA7qobyy6SyjZyRTgAnmrJMomrSdPhO9hJaOVlkc1c8p"
+    "ZKjTqMwu6ek3sjOj/0KVDWXCMn9U4qsX2vy1UNZfe73j43e9w+Oz89OTd+9Ozw9D7prOKi"
+    "KxF6OPlMfGZsR6YgvNpWYj04BmxoKVzwkSZgJyr52wAhsuNVyRfvE2EueSOCNdfwA23U5t"
+    "llYF7wzbjXBv2e7bAOw6UoG+EehpSwl5OT8DGdlr9wT+zNlAORMRQC5ilcMvkxihDKB8c9"
+    "3/8kuMVF6Nbz4GxTnoB1fjiwTi2AGOi7MH99B0DQb6iDQRmCpMgR9ZN+hHY1dVIZzCYCyU"
+    "7YMuYcm3k+Hl+w5ptk0a9d28ux8MhsNLlhbU+t380B9d0aQZ0HT6P2XYl8r4fkJGC3FVCO"
+    "F12XirOmWOzkrMmKOkHxBNGJqV6j3bUQL/qYp/FrcU0C/fd/eM7+aZZmp4sVE/J0ylG97m"
+    "fvadTKXSoUfcaL0nuQdzt47zj5S8kYI5jfEHZENtbv4OV6ltL4GrL1F8jmraM4ifg2EUpE"
+    "Yz2wZPobCRGF0EAfK7oeNRhP7doH857D6/jHA0XELW6pRu5GUcFMlGMCxSq2r0zas4mIr+"
+    "4PiREpM0jF02quiSS8aYYQW60kGHy03IEjZBHmAoxae2ik9c35dWnvjxIp4cctwrwXiPe7"
+    "mMl2bFGW9sxlQhQjFDyXdbzYNsqEJtudG5U8JUdnSrO1on659eSVkLDBrUG6BtI7ui1rDh"
+    "elm/QmDpwJkh26gCMm/TIM6I0ag93Zde8OSpZQ55IwdPHhOuADRnIkEuBTI9vkgj/Nvd+C"
+    "Yb4aB8csvVVKfzT0fXcBk3uWUwF6BKgShW45PCe2L/pBUk1XgHzDO0+HzMg/JbYb7Zav3v"
+    "mWuqFM/Og6vpjmbit/Sx/9nVAt50V1hgpSOQ4czlH0VxJkL4ck2fRTHhI9OBLhQxOCuR1M"
+    "9G1AypPUvtea+159T6UQOyo6AeQXHlV8w2Kfojcw6xM0Butq7PZx8UqfsaK0hwcHcj8nNz"
+    "GLmOigyY0vilRN9KiT7orlQXlAt34czbTPC6/cFg+JlFugBVhRYLdbm/6d9PPo1vR19pum"
+    "sCl/wAW/sfzbvtT4bK1eh6xGzoD1B0zdCY3WQ8Vq76tx+HZLwgpOjAnsPv5ojwvasRKayZ"
+    "S6BrfpBMGCLTmgCZcA0oP+NCk+bozKEAk04ySckkW8t42hvF4HHNLLYTkNACnhMW2R3BmV"
+    "EyZVs2xZZFJ3B5bKUkNukAB64QuwiGoXeHPAhx4PJpCCnMLCg5VCs5FD8iMnlUbiAib9Zm"
+    "/rShCl//BfK5jVyLNEBZQrvqRZssW+EuO9d/jhfAVkWF522kEl+7Eh9sM+XJJGchmWQGQw"
+    "/33E3vfDTsAneR5dGCKk7w+PPw5n2HWhIHd3g3vvqDObcQI31JHdvre+btGq7j3yR5cWdV"
+    "RsPsGmEGUAWAg/LCbZxHvTJvYyGl8sHtpd7IYkCMiZdT5ciUMxEA46YPTB3N0auN58BAAL"
+    "CbuI7q6sRhqeTmcCbiYXx4WAbjw8N8jGmeDFB8kQBFdtNgAz08YShV8c1U8Zlmc/pWlZD2"
+    "uKWMaG93RDvYsJdjhrKTW93J8oRLnnAJdcKVoAkZMcgXvt2H328hYV/ZgnLyAq4gWMfm/k"
+    "LDDrJX2yHEDvc+RTUJCRRybX3lEcctB5QHF6tPVLQcMFeWQHdhHVBNwFxknB7hqiaUyA4i"
+    "ElA7D1QIlqy8eAVuSVsTtqBw6+iOX90ZhUnI13e2wScuCC2wkaEUHE7l+McxKwEDC3ZwDo"
+    "Kqw8zbSJDLxJ4Ct9od1dBAQHjrFzSrvxtCvhJiD7QVwgNQRqxH/qwJDQS8172LAxd5y7Jh"
+    "xlOgcMkba+XUrdbeWOOEiVyfKNQt1rpEUcmaA7rDcUYfIS+rtWdtOCjwhlhfVcI/sJAL9M"
+    "bHtPLCWPOYS0YiGUlbOkEIRkL1/zw64p8NrOMijl9sV0Tk0VPe2ZGHJCTtWRqKCInfZ2Ud"
+    "c7+4FLNKiFnePKgAbmggILw7kT0ksZMxjy0a8SJJtjLm8RV0snTSpJPWlk4QxUmj4UcFfp"
+    "ofnVTCVVN8rr1Td016aa1ZGw6kl/ZiXlreHarc4Z2wEsaZqO11BOxe3SZX0xKGwiAr9XdJ"
+    "7SS120tqF9w0yqB13CWkfErH3XnaaVh0JfL2WpjbljtaPier+gHxrT4b3rYp3YC4i3U344"
+    "1d+fgG5evB92WHbjyKuRS6RwXoHmWgC03HXikVHYu4lXBI1+9deFta9bedpeyE4cG1eRjR"
+    "K60Vi3gMhma6WZcfciHOtd8I6rbFHNcMtmpD+ts3+Hhj3FLAA4Eu+YHTscmiRf2rjftwQO"
+    "AP2NT5QMqPKXPDfAotHW17gfOSVbKHI6DUJVd5CX8NQPwXPra9Chz/qoiQaFGCUMeNaVEB"
+    "ol/JwJi4y4/Q3BIn38nvsxontEJRQWOc6Im0ED1tidktqelPVpFIWDWgMvGjLF9wSozFtd"
+    "qTwk8HKUQJJUSFfVrWiw8NpAO/1oHHKrKy9tkCjSS0EFDpq/97CNKzzIdeLM8y/rXvJVmE"
+    "Nun1uGUNvd4y5WZPOrlUfKF8p6J8p2LLzpjb+9UwzmPK4P1xfyqf73MeXP00P/aRL18wlx"
+    "GErQlBKXIS8o5HinpgyyORti0Rrbp8/oouKNV2CCXphKQTkk6UpBP3mO3ZKSLB0gsphEtK"
+    "UL1wN59al1LhC0qF0ABapa+RhQbCSYW90zJSFilV8HGhlJhlAYyfEJm6C4AXVXBOGQqoHe"
+    "7mc05SPnwl8uFGgSkYYvqh3C0PM+meeefVtIfj4EVOM3nIclgIh+gaMoK5kpKMiEJG2DFk"
+    "5Z0ybiUcLZEHbPKsZbsXdmzQ0Ulb2dWt7mq2J1bakjgLqYCtV8BcnHVZo7L8FUgtewZuWe"
+    "2LG1RtEr760NbURRbp9HMK+SaIykimuU/TuYhpLqEd+A9laSZnIqWYclIMnVQVEPaLC4ju"
+    "Ti5skic6MOsk8be78U3eUWJokmR0mup0/unoGt7H3b8AXApGjMYFmL657n9Jwj24Gl8k+R"
+    "mt4CKLHTS5mT3/Hx5fFlg="
+)
