@@ -109,6 +109,10 @@ async def subscribed(
         yield listener
 
 
+# First bytes of final frames: text, ping and pong (RFC 6455 §5.2).
+TEXT_FRAME, PING_FRAME, PONG_FRAME = 0x81, 0x89, 0x8A
+
+
 class RawWebSocket:
     """A WebSocket client on a bare socket that reads only when told to: between its reads the
     server's frames pile up in the kernel (a receive buffer of `receive_buffer` bytes) and then
@@ -153,15 +157,19 @@ class RawWebSocket:
         await self._send(head + mask + masked)
 
     async def receive_json(self, timeout_s: float = 30) -> Any:
-        """The next text frame, parsed (the server sends unmasked, unfragmented frames)."""
-        head = await asyncio.wait_for(self._exactly(2), timeout_s)
-        n = head[1] & 0x7F
-        if n == 126:
-            (n,) = struct.unpack("!H", await self._exactly(2))
-        elif n == 127:
-            (n,) = struct.unpack("!Q", await self._exactly(8))
-        payload = await asyncio.wait_for(self._exactly(n), timeout_s)
-        assert head[0] == 0x81, f"not a text frame: {head!r} {payload[:200]!r}"
+        """The next text frame, parsed (the server sends unmasked, unfragmented frames). Ping
+        and pong frames on the way are read past, never answered: this peer does not pong."""
+        while True:
+            head = await asyncio.wait_for(self._exactly(2), timeout_s)
+            n = head[1] & 0x7F
+            if n == 126:
+                (n,) = struct.unpack("!H", await self._exactly(2))
+            elif n == 127:
+                (n,) = struct.unpack("!Q", await self._exactly(8))
+            payload = await asyncio.wait_for(self._exactly(n), timeout_s)
+            if head[0] not in (PING_FRAME, PONG_FRAME):
+                break
+        assert head[0] == TEXT_FRAME, f"not a text frame: {head!r} {payload[:200]!r}"
         return json.loads(payload)
 
     def close(self) -> None:
