@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -69,6 +69,11 @@ class Settings:
     # The retention sweeper runs this often and deletes this many rows per transaction.
     retention_sweep_interval_s: int = 300
     retention_batch_size: int = 1_000
+    # Alert webhooks may target private, loopback and link-local addresses (checked at send time).
+    alert_allow_private: bool = False
+    # Email alerts: smtp[s]://user:password@host:port?starttls=1, and their From address.
+    smtp_url: str | None = field(default=None, repr=False)  # it may hold a password
+    email_from: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -109,6 +114,9 @@ class Settings:
             retention_batch_size=_int(
                 env, "FAULTLINE_RETENTION_BATCH_SIZE", d.retention_batch_size
             ),
+            alert_allow_private=_flag(env, "FAULTLINE_ALERT_ALLOW_PRIVATE"),
+            smtp_url=env.get("FAULTLINE_SMTP_URL") or None,
+            email_from=env.get("FAULTLINE_EMAIL_FROM") or None,
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.validate()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from models.alert_attempt import AlertAttempt
+from models.alert_channel import AlertChannel, ChannelKind
+from models.alert_delivery import AlertDelivery, DeliveryStatus
+from models.alert_rule import AlertRule, AlertTrigger
+from models.alert_throttle import AlertThrottle
 from models.api_token import ApiToken
 from models.deploy import Deploy, DeployStatus
 from models.event import Event
@@ -19,7 +24,15 @@ from models.user_session import UserSession
 
 __all__ = [
     "REJECTION_REASONS",
+    "AlertAttempt",
+    "AlertChannel",
+    "AlertDelivery",
+    "AlertRule",
+    "AlertThrottle",
+    "AlertTrigger",
     "ApiToken",
+    "ChannelKind",
+    "DeliveryStatus",
     "Deploy",
     "DeployStatus",
     "Event",

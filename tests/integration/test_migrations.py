@@ -21,6 +21,12 @@ MIGRATION_FILES = sorted(p.name for p in (REPO / "migrations" / "postgres" / "mo
 # Every table a migrated database holds: the models' and aerich's own.
 FAULTLINE_TABLES = {
     "aerich",
+    "alert_attempt",
+    "alert_channel",
+    "alert_delivery",
+    "alert_rule",
+    "alert_rule_channel",
+    "alert_throttle",
     "api_token",
     "deploy",
     "event",
