@@ -18,6 +18,8 @@ JSON-serialisable dict so grouping, summaries and storage read exactly one shape
     tags         {str: str}
     fingerprint  [str, ...]
 
+Chains, threads, breadcrumbs and stack traces are cut to bounds (MAX_EXCEPTIONS and the rest
+below), so that the work of an event grows with what it shows, not with what it was padded with.
 Absent or empty containers are left out rather than stored empty, and unknown keys pass through
 untouched (values nested deeper than 254 levels are trimmed when stored: app.ingest.jsontext).
 The output may share unchanged nested objects (frames, breadcrumbs, ...) with the input: both are
@@ -41,6 +43,15 @@ MAX_FUTURE_SECONDS = 60.0
 MAX_PAST_SECONDS = 30 * 24 * 3600.0
 MAX_MESSAGE_CHARS = 8192
 MAX_TAG_CHARS = 200
+# What one event may hold, so that a mebibyte of tiny entries cannot cost seconds of grouping:
+# the newest exceptions of a chain (the raised one is last), threads and breadcrumbs, and of a
+# stack trace the first calls (how it started) and the innermost ones (where it failed), the
+# rest noted as Sentry's `frames_omitted` [start, end).
+MAX_EXCEPTIONS = 100
+MAX_THREADS = 256
+MAX_BREADCRUMBS = 200
+MAX_OUTER_FRAMES = 50
+MAX_INNER_FRAMES = 200
 
 _LEGACY_ALIASES: tuple[tuple[str, str], ...] = (
     ("sentry.interfaces.Message", "logentry"),
@@ -118,9 +129,11 @@ def normalize_event(
         _set_or_drop(event, key, _nonempty_text(event.get(key)))
 
     _set_or_drop(event, "logentry", _logentry(event.get("logentry"), event.pop("message", None)))
-    _set_or_drop(event, "exception", _container(event.get("exception"), _exception))
-    _set_or_drop(event, "threads", _container(event.get("threads"), _thread))
-    _set_or_drop(event, "breadcrumbs", _container(event.get("breadcrumbs"), _breadcrumb))
+    _set_or_drop(event, "exception", _container(event.get("exception"), _exception, MAX_EXCEPTIONS))
+    _set_or_drop(event, "threads", _container(event.get("threads"), _thread, MAX_THREADS))
+    _set_or_drop(
+        event, "breadcrumbs", _container(event.get("breadcrumbs"), _breadcrumb, MAX_BREADCRUMBS)
+    )
     _set_or_drop(event, "stacktrace", _stacktrace(event.get("stacktrace")))
     _set_or_drop(event, "tags", _tags(event.get("tags")))
     _set_or_drop(event, "fingerprint", _fingerprint(event.get("fingerprint")))
@@ -255,9 +268,10 @@ def _values(value: object) -> list[Any]:
 
 
 def _container(
-    value: object, item: Callable[[object], dict[str, Any] | None]
+    value: object, item: Callable[[object], dict[str, Any] | None], limit: int
 ) -> dict[str, list[dict[str, Any]]] | None:
-    normalized = [result for raw in _values(value) if (result := item(raw)) is not None]
+    """The last `limit` items of a container, each normalised by `item` (None drops it)."""
+    normalized = [result for raw in _values(value)[-limit:] if (result := item(raw)) is not None]
     return {"values": normalized} if normalized else None
 
 
@@ -299,6 +313,10 @@ def _stacktrace(value: object) -> dict[str, Any] | None:
     if not kept:
         return None
     stacktrace = dict(value)
+    if len(kept) > MAX_OUTER_FRAMES + MAX_INNER_FRAMES:
+        end = len(kept) - MAX_INNER_FRAMES
+        stacktrace["frames_omitted"] = [MAX_OUTER_FRAMES, end]
+        kept = kept[:MAX_OUTER_FRAMES] + kept[end:]
     stacktrace["frames"] = kept
     return stacktrace
 

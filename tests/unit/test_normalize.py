@@ -719,3 +719,37 @@ def test_captured_python_event_normalises_to_canonical_json() -> None:
         event["exception"]["values"][1]["stacktrace"]
         == payload["exception"]["values"][1]["stacktrace"]
     )
+
+
+# --- bounds -------------------------------------------------------------------------------------
+
+
+def test_a_long_exception_chain_keeps_its_newest_hundred() -> None:
+    chain = [{"type": f"E{n}", "value": str(n)} for n in range(5000)]
+    event = normalize({"exception": {"values": chain}})
+    assert [e["type"] for e in event["exception"]["values"]] == [f"E{n}" for n in range(4900, 5000)]
+
+
+def test_threads_and_breadcrumbs_keep_their_newest() -> None:
+    threads = [{"id": n} for n in range(1000)]
+    crumbs = [{"message": str(n)} for n in range(1000)]
+    event = normalize({"threads": threads, "breadcrumbs": {"values": crumbs}})
+    assert [t["id"] for t in event["threads"]["values"]] == list(range(744, 1000))
+    assert [c["message"] for c in event["breadcrumbs"]["values"]] == [
+        str(n) for n in range(800, 1000)
+    ]
+
+
+def test_a_deep_stack_keeps_where_it_started_and_where_it_failed() -> None:
+    frames = [{"function": f"f{n}"} for n in range(1000)]
+    event = normalize({"exception": {"values": [{"type": "E", "stacktrace": {"frames": frames}}]}})
+    stacktrace = event["exception"]["values"][0]["stacktrace"]
+    kept = [frame["function"] for frame in stacktrace["frames"]]
+    assert kept == [f"f{n}" for n in [*range(50), *range(800, 1000)]]
+    assert stacktrace["frames_omitted"] == [50, 800]
+
+
+def test_a_stack_of_250_frames_is_kept_whole() -> None:
+    frames = [{"function": f"f{n}"} for n in range(250)]
+    event = normalize({"stacktrace": {"frames": frames}})
+    assert event["stacktrace"] == {"frames": frames}
