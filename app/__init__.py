@@ -18,7 +18,8 @@ The path of an event, from socket to storage to subscription
     ingest/sentry_auth.py   which public key a request names (headers, query, envelope dsn)
     ingest/body.py          the body read within its time limit; the envelope's first line
                             alone when only its dsn can authenticate the request
-    ingest/decoding.py      Content-Encoding decoded under compressed and decompressed caps
+    ingest/decoding.py      Content-Encoding decoded under compressed and decompressed caps;
+                            store_body.py: the legacy store body (JSON, base64, zlib)
     ingest/envelope.py      envelope bytes → headers and items (pure)
     ingest/normalize.py     any SDK's event shape → one canonical event (pure)
     grouping/               fingerprint with its explanation, title, culprit (pure, linear)

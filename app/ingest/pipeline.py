@@ -41,12 +41,12 @@ from app.errors import (
     Unauthorized,
 )
 from app.ingest.body import BodyReader
-from app.ingest.decoding import decode_store_body
 from app.ingest.digest import Digest
 from app.ingest.envelope import Envelope, parse_envelope, parse_event_json
 from app.ingest.normalize import normalize_event
 from app.ingest.projects import ProjectCache, ProjectKeys
 from app.ingest.sentry_auth import SentryAuth, extract_auth, key_from_dsn, project_id
+from app.ingest.store_body import decode_store_body
 from app.ingest.untrusted import clip
 
 log = logging.getLogger(__name__)

@@ -30,10 +30,10 @@ from app.ingest.decoding import (
     IdentityDecoder,
     ZstdDecoder,
     decode_bytes,
-    decode_store_body,
     decoder_for,
 )
 from app.ingest.envelope import parse_envelope
+from app.ingest.store_body import decode_store_body
 from tests.samples import SENTRY_SAMPLES as SAMPLES
 
 MIB = 1024 * 1024
