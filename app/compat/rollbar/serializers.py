@@ -33,6 +33,7 @@ def item_json(issue: Issue, environment: str | None) -> dict[str, Any]:
         "total_occurrences": issue.event_count,
         "first_occurrence_timestamp": unix(issue.first_seen),
         "last_occurrence_timestamp": unix(issue.last_seen),
+        "resolved_in_version": issue.resolved_in_version,
     }
 
 
