@@ -61,8 +61,9 @@ def next_state(current: IssueState, requested: IssueState) -> IssueState | None:
 
 
 # A version number: `v`?, one to three dot-separated numbers, anything after them ignored
-# (Rollbar reads at most major.minor.patch). The text is clipped before matching.
-_VERSION = re.compile(r"[vV]?([0-9]{1,18})(?:\.([0-9]{1,18}))?(?:\.([0-9]{1,18}))?(?:[.+-].*)?")
+# (Rollbar reads at most major.minor.patch). Possessive: a number is never cut short to let
+# the rest pass as a suffix. The text is clipped before matching.
+_VERSION = re.compile(r"[vV]?([0-9]{1,18})(?:\.([0-9]{1,18}))?+(?:\.([0-9]{1,18}))?+(?:[.+-].*)?")
 _MAX_VERSION_CHARS = 64
 
 
