@@ -24,7 +24,7 @@ translation:
                           Python their module follows from the path, as Sentry SDKs report it
     language              the canonical platform (python, javascript, node, ruby, …), which
                           decides how frames group; Rollbar's platform, framework, notifier and
-                          uuid are kept in contexts.rollbar
+                          uuid (and title) are kept in contexts.rollbar
 """
 
 from __future__ import annotations
@@ -127,8 +127,10 @@ def translate(data: object, *, received_at: float, client_ip: str | None) -> Ite
         for key in ("platform", "language", "framework", "notifier")
         if isinstance(data.get(key), str | dict)
     }
-    event.setdefault("contexts", {})["rollbar"] = {**rollbar, "uuid": item_uuid}
     title = _optional_text(data, "title", None)
+    if title:  # (the issue's title is its first event's: kept for the occurrence's own data)
+        rollbar["title"] = title[:MAX_TITLE_CHARS]
+    event.setdefault("contexts", {})["rollbar"] = {**rollbar, "uuid": item_uuid}
     return Item(
         event=event,
         title=title[:MAX_TITLE_CHARS] if title else None,
