@@ -43,8 +43,9 @@ The path of a query, from HTTP to SQL
                                   aliases.py maps Rustrak's client parameters (pure)
     compat/rustrak/serializers.py models → the documented JSON shapes
     compat/rollbar/api.py         Rollbar's item API (items, instances, PATCH) and deploys by
-                                  project token; serializers.py: issues as items, events as
-                                  instances, deploys
+                                  project token; params.py its filters and PATCH body (pure);
+                                  serializers.py: issues as items, events as instances, deploys;
+                                  occurrences.py an event as Rollbar's item `data` (pure)
     deploys/service.py            deploy fields (pure checks), reads and writes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
                                   keepalive.py (WebSocket pings), context.py,

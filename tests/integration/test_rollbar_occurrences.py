@@ -61,6 +61,8 @@ async def test_every_field_of_an_item_reads_back(http, server):
         "language": "javascript",
         "framework": "browser-js",
         "notifier": {"name": "rollbar-browser-js", "version": "2.26.4"},
+        "client": {"javascript": {"browser": "Firefox", "source_map_enabled": True}},
+        "attributes": [{"key": "session_id", "value": "s1"}],
         "code_version": "3.1.0",
         "context": "checkout#pay",
         "title": "Payment broke",

@@ -2,9 +2,9 @@
 
 Faultline keeps one form of every event, the canonical one, not the body that was posted; an
 occurrence's `data` is rendered from it in Rollbar's item shape, so an item posted through
-Rollbar reads back as it was sent (what the canonical form drops: frame `argspec`, a
-`fingerprint` longer than 40 characters, which was stored as its SHA-1), and a Sentry event
-reads as Rollbar would show it:
+Rollbar reads back as it was sent (what the canonical form drops: frames' argument specs and
+`class_name`, keys outside Rollbar's documented `data`, a `fingerprint` longer than 40
+characters, stored as its SHA-1), and a Sentry event reads as Rollbar would show it:
 
     exception.values       body.trace (one), else body.trace_chain (outermost first)
     crash report, logentry body.crash_report {raw}, else body.message {body, its other keys}
@@ -15,7 +15,8 @@ reads as Rollbar would show it:
     contexts.server        server (else {host: server_name})
     extra                  custom (the message's and crash report's own keys left out)
     transaction            context
-    contexts.rollbar       platform, language, framework, notifier, title and uuid as posted
+    contexts.rollbar       platform, language, framework, notifier, client, attributes, title
+                           and uuid as posted
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def occurrence_data(event: dict[str, Any]) -> dict[str, Any]:
     rollbar = _object(_object(event.get("contexts")).get("rollbar"))
     extra = _object(event.get("extra"))
     data: dict[str, Any] = {"body": _body(event, extra)}
-    for key in ("platform", "framework", "notifier", "title"):
+    for key in ("platform", "framework", "notifier", "client", "attributes", "title"):
         if key in rollbar:
             data[key] = rollbar[key]
     # An item has contexts.rollbar (its uuid at least); another SDK's event names its platform.
