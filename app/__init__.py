@@ -58,8 +58,9 @@ The path of a query, from HTTP to SQL
                                   a cursor carries its order and fits no other
     ids.py, text.py               path ids in their column's range; names without control chars
     projects/service.py           project reads and writes (REST, GraphQL, CLI)
-    issues/service.py             issue reads and state changes (bulk_set_state: the one
-                                  place), one history row and one notification per change
+    issues/service.py             issue reads and state changes (bulk_set_state, edit_issue:
+                                  one _apply_state), one history row and one notification per
+                                  change; a resolution's version (resolved_in_version)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
     events/service.py             event reads

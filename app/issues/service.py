@@ -1,4 +1,5 @@
-"""Issue reads and writes. Every state change goes through `bulk_set_state`, which writes one
+"""Issue reads and writes. Every state change goes through `bulk_set_state` (or `edit_issue`,
+Rollbar's PATCH of labels and state at once; both apply it in `_apply_state`), which writes one
 history row per change and publishes it (STATE) in the same transaction; deletes publish DELETED."""
 
 from __future__ import annotations
