@@ -44,8 +44,9 @@ The path of a query, from HTTP to SQL
                                   aliases.py maps Rustrak's client parameters (pure)
     compat/rustrak/serializers.py models → the documented JSON shapes
     compat/rollbar/api.py         Rollbar's item API (items, instances, PATCH) and deploys by
-                                  project token; serializers.py: issues as items, events as
-                                  instances, deploys
+                                  project token; params.py its filters and PATCH body (pure);
+                                  serializers.py: issues as items, events as instances, deploys;
+                                  occurrences.py an event as Rollbar's item `data` (pure)
     deploys/service.py            deploy fields (pure checks), reads and writes
     schema/                       GraphQL at /graphql: view.py (HTTP and WebSocket, auth),
                                   keepalive.py (WebSocket pings), context.py,
@@ -58,8 +59,9 @@ The path of a query, from HTTP to SQL
                                   a cursor carries its order and fits no other
     ids.py, text.py               path ids in their column's range; names without control chars
     projects/service.py           project reads and writes (REST, GraphQL, CLI)
-    issues/service.py             issue reads and state changes (bulk_set_state: the one
-                                  place), one history row and one notification per change
+    issues/service.py             issue reads and state changes (bulk_set_state, edit_issue:
+                                  one _apply_state), one history row and one notification per
+                                  change; a resolution's version (resolved_in_version)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
     events/service.py             event reads

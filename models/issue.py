@@ -31,6 +31,9 @@ class Issue(Model):
     # Per-project number behind short_id (`MY-APP-7`).
     counter = fields.IntField()
     state = fields.CharEnumField(IssueState, max_length=16, default=IssueState.OPEN)
+    # The version a resolution names (Rollbar's `resolved_in_version`): events of older
+    # versions do not reopen the issue. Set only while resolved.
+    resolved_in_version = fields.CharField(max_length=40, null=True)
     level = fields.CharField(max_length=16, default="error")
     type = fields.CharField(max_length=128, default="")
     message = fields.TextField(default="")

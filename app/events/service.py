@@ -57,6 +57,13 @@ async def get_event(event_id: str) -> Event:
     return event
 
 
+async def delete_event(project_id: int, event_id: int) -> bool:
+    """Delete one event of the project (Rollbar's DELETE instance); whether there was one.
+    Its issue stays, with its counts: event_count counts the events received, and an issue
+    left without events is kept (retention, not this, removes issues it empties)."""
+    return bool(await Event.filter(id=event_id, project_id=project_id).delete())
+
+
 async def get_issue_by_event_id(event_id: str) -> Issue:
     return await get_issue((await get_event(event_id)).issue_id)
 

@@ -1,4 +1,5 @@
-"""Issue reads and writes. Every state change goes through `bulk_set_state`, which writes one
+"""Issue reads and writes. Every state change goes through `bulk_set_state` (or `edit_issue`,
+Rollbar's PATCH of labels and state at once; both apply it in `_apply_state`), which writes one
 history row per change and publishes it (STATE) in the same transaction; deletes publish DELETED."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.errors import InvalidField, NotFound
 from app.ids import fits, parse_id
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
+from app.notifications.publish import Outbox
 from app.pagination import Page, PageRequest, keyset_page
 from app.search.filter import (
     LEVELS,
@@ -31,6 +33,7 @@ from models import Event, Issue, IssueHistory, IssueState, Project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
+MAX_VERSION_CHARS = 40  # Rollbar's limit on a code_version, and the column's
 
 
 class IssueSort(StrEnum):
@@ -180,54 +183,136 @@ async def bulk_set_state(
     cause: Cause = Cause.USER,
     *,
     actor: str | None = None,
+    resolved_in_version: object = None,
 ) -> list[Issue]:
     """THE way an issue's state changes, for every API (ingestion's regressions share the rules
     of app/issues/states.py). One transaction: the issues are locked, each one that changes
     gets its history row (with `actor`, who asked: app.auth.actors) and a STATE notification;
-    all or nothing.
+    all or nothing. `resolved_in_version` (only with RESOLVED) is stored with the resolution;
+    any other change, or a resolution without one, clears it.
 
     Returns the issues as written, once each, in the order of `ids`; raises NotFound naming the
     unknown ids (none is changed then).
     """
     target = parse_state(requested)
+    version = _resolved_version(target, resolved_in_version)
     wanted = _unique_ids(ids)
     if not wanted:
         return []
     async with notifying_transaction() as outbox:
-        # Locked in the order ingestion locks issues (project, fingerprint): no deadlock.
-        # (values_list() would silently drop the FOR UPDATE; only() keeps it.)
-        rows = (
-            await Issue.filter(id__in=[i for i in wanted if fits(Issue, "id", i)])
-            .order_by("project_id", "fingerprint")
-            .select_for_update()
-            .only("id", "project_id", "state")
-        )
-        current = {row.id: (row.project_id, IssueState(row.state)) for row in rows}
-        _require_all(wanted, current)
-        now = datetime.now(UTC)
-        changes = [
-            t
-            for issue_id in wanted
-            if (t := transition(issue_id, *current[issue_id], target, cause, now)) is not None
-        ]
-        if changes:
-            await Issue.filter(id__in=[t.issue_id for t in changes]).update(state=target)
-            await IssueHistory.bulk_create(
-                [
-                    IssueHistory(
-                        issue_id=t.issue_id,
-                        from_state=t.from_state,
-                        to_state=t.to_state,
-                        cause=t.cause,
-                        actor=actor,
-                        at=t.at,
-                    )
-                    for t in changes
-                ]
-            )
-            outbox.extend(IssueChange.of(t) for t in changes)
+        current = await _locked(wanted)
+        await _apply_state(current, wanted, target, version, cause, actor, outbox)
         written = {i.id: i for i in await Issue.filter(id__in=wanted).select_related("project")}
     return [written[issue_id] for issue_id in wanted]
+
+
+async def edit_issue(
+    issue_id: int,
+    *,
+    state: object = None,
+    level: str | None = None,
+    title: str | None = None,
+    resolved_in_version: object = None,
+    actor: str | None = None,
+) -> Issue:
+    """Rollbar's item PATCH: level, title and state (with its resolved version) changed in one
+    transaction, the state as `bulk_set_state` changes it (history row, notification)."""
+    labels = _labels(level, title)
+    target = None if state is None else parse_state(state)
+    version = _resolved_version(target, resolved_in_version)
+    async with notifying_transaction() as outbox:
+        current = await _locked([issue_id])
+        if labels:
+            await Issue.filter(id=issue_id).update(**labels)
+        if target is not None:
+            await _apply_state(current, [issue_id], target, version, Cause.USER, actor, outbox)
+    return await get_issue(issue_id)
+
+
+_Current = dict[int, tuple[int, IssueState, str | None]]
+
+
+async def _locked(wanted: Sequence[int]) -> _Current:
+    """The issues' project, state and resolved version, their rows locked; NotFound naming
+    the missing ones."""
+    # Locked in the order ingestion locks issues (project, fingerprint): no deadlock.
+    # (values_list() would silently drop the FOR UPDATE; only() keeps it.)
+    rows = (
+        await Issue.filter(id__in=[i for i in wanted if fits(Issue, "id", i)])
+        .order_by("project_id", "fingerprint")
+        .select_for_update()
+        .only("id", "project_id", "state", "resolved_in_version")
+    )
+    current = {
+        row.id: (row.project_id, IssueState(row.state), row.resolved_in_version) for row in rows
+    }
+    _require_all(wanted, current)
+    return current
+
+
+async def _apply_state(
+    current: _Current,
+    wanted: Sequence[int],
+    target: IssueState,
+    version: str | None,
+    cause: Cause,
+    actor: str | None,
+    outbox: Outbox,
+) -> None:
+    now = datetime.now(UTC)
+    changes = [
+        t
+        for issue_id in wanted
+        if (t := transition(issue_id, *current[issue_id][:2], target, cause, now)) is not None
+    ]
+    changed = {t.issue_id for t in changes}
+    written = [i for i in wanted if i in changed or current[i][2] != version]
+    if written:
+        await Issue.filter(id__in=written).update(state=target, resolved_in_version=version)
+    if changes:
+        await IssueHistory.bulk_create(
+            [
+                IssueHistory(
+                    issue_id=t.issue_id,
+                    from_state=t.from_state,
+                    to_state=t.to_state,
+                    cause=t.cause,
+                    actor=actor,
+                    at=t.at,
+                )
+                for t in changes
+            ]
+        )
+        outbox.extend(IssueChange.of(t) for t in changes)
+
+
+def _resolved_version(target: IssueState | None, value: object) -> str | None:
+    if value is None:
+        return None
+    if target != IssueState.RESOLVED:
+        raise InvalidField("resolved_in_version", "can only be given with the resolved state")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InvalidField("resolved_in_version", "must be a string")
+    text = value.strip()
+    if not 1 <= len(text) <= MAX_VERSION_CHARS:
+        raise InvalidField("resolved_in_version", f"must be 1 to {MAX_VERSION_CHARS} characters")
+    return require_plain_line("resolved_in_version", text)
+
+
+def _labels(level: str | None, title: str | None) -> dict[str, str]:
+    updates: dict[str, str] = {}
+    if level is not None:
+        if level not in LEVELS:
+            raise InvalidField("level", f"must be one of {', '.join(LEVELS)}")
+        updates["level"] = level
+    if title is not None:
+        text = title.strip()
+        if not 1 <= len(text) <= 255:
+            raise InvalidField("title", "must be 1 to 255 characters")
+        updates["title"] = require_plain_line("title", text)
+    return updates
 
 
 def _unique_ids(ids: Sequence[int]) -> list[int]:
@@ -274,20 +359,3 @@ async def list_history(issue: int | Issue, page: PageRequest) -> Page[IssueHisto
     issue_id = issue.id if isinstance(issue, Issue) else (await get_issue(issue)).id
     queryset = IssueHistory.filter(issue_id=issue_id)
     return await keyset_page(queryset, ("at", "id"), page, descending=False)
-
-
-async def relabel(issue_id: int, *, level: str | None = None, title: str | None = None) -> Issue:
-    """Change an issue's level and/or title (Rollbar's item PATCH); the state is not touched."""
-    updates: dict[str, str] = {}
-    if level is not None:
-        if level not in LEVELS:
-            raise InvalidField("level", f"must be one of {', '.join(LEVELS)}")
-        updates["level"] = level
-    if title is not None:
-        text = title.strip()
-        if not 1 <= len(text) <= 255:
-            raise InvalidField("title", "must be 1 to 255 characters")
-        updates["title"] = require_plain_line("title", text)
-    if updates and not await Issue.filter(id=issue_id).update(**updates):
-        raise NotFound(f"issue {issue_id} not found")
-    return await get_issue(issue_id)

@@ -104,6 +104,10 @@ class IssueType:
     level: str
     platform: str
     state: IssueStateEnum
+    resolved_in_version: str | None = strawberry.field(
+        description="The version a resolution named (Rollbar's resolved_in_version): "
+        "events of older versions do not reopen the issue. Null unless resolved with one."
+    )
     event_count: BigInt
     first_seen: datetime
     last_seen: datetime
@@ -129,6 +133,7 @@ class IssueType:
             level=issue.level,
             platform=issue.platform,
             state=IssueStateEnum(issue.state),
+            resolved_in_version=issue.resolved_in_version,
             event_count=BigInt(issue.event_count),
             first_seen=issue.first_seen,
             last_seen=issue.last_seen,

@@ -58,6 +58,7 @@ async def test_items_are_listed_with_their_fields_and_filters(http, server):
         "total_occurrences": 1,
         "first_occurrence_timestamp": int(crash.first_seen.timestamp()),
         "last_occurrence_timestamp": int(crash.last_seen.timestamp()),
+        "resolved_in_version": None,
     }
     assert (listed[message.id]["title"], listed[message.id]["level"]) == ("hello", "warning")
     for query, expected in (
@@ -171,7 +172,7 @@ async def test_patch_changes_the_issue_as_rest_and_graphql_see_it(http, server, 
         ({"level": "fatal"}, "level must be one of critical, error, warning, info, debug"),
         ({"title": 3}, "title must be a string"),
         ({"owner": 1}, "owner is not a field that can be changed"),
-        ({}, "body must name a field to change: status, level, title"),
+        ({}, "body must name a field to change: status, level, title, resolved_in_version"),
     ):
         status, _, body = await call(http, "PATCH", url, write, json=patch)
         assert (status, body) == (422, {"err": 1, "message": message}), patch

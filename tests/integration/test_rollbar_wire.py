@@ -261,9 +261,12 @@ async def test_an_unlimited_project_reports_the_largest_limit(http, server):
 
 
 async def test_other_failures_on_rollbar_routes_answer_in_rollbar_shape(http, server):
-    async with http.get(server("/api/1/item/")) as resp:
+    async with http.delete(server("/api/1/item/")) as resp:  # (GET finds an item: ?uuid=)
         assert resp.status == 405
-        assert await resp.json() == {"err": 1, "message": "method GET not allowed on /api/1/item/"}
+        assert await resp.json() == {
+            "err": 1,
+            "message": "method DELETE not allowed on /api/1/item/",
+        }
     async with http.options(server("/api/1/item/")) as resp:
         assert resp.status == 200
         assert "x-rollbar-access-token" in resp.headers["Access-Control-Allow-Headers"]

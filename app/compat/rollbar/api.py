@@ -1,11 +1,14 @@
 """Rollbar's read/write API over issues ("items") and events ("instances"), by project token.
 
-    GET   /api/1/items?status=&level=&environment=&page=   read, 100 per page
+    GET   /api/1/items?status=&level=&environment=&page=   read, 100 per page (params.py)
     GET   /api/1/item/{id}                                 read
+    GET   /api/1/item?counter=N | ?uuid=U                  read: by counter, by occurrence
     GET   /api/1/item_by_counter/{counter}                 read, 301 to the item
-    PATCH /api/1/item/{id} {status, level?, title?}        write, through the issue service
+    PATCH /api/1/item/{id} {status?, level?, title?,       write, one issue-service call
+          resolved_in_version?}
     GET   /api/1/item/{id}/instances?page=                 read, 20 per page, newest first
     GET   /api/1/instance/{id}                             read
+    DELETE /api/1/instance/{id}                            write: the occurrence only
     POST  /api/1/deploy/ {environment, revision, …}        post_server_item; JSON or form
     GET   /api/1/deploys?page=                             read, 20 per page, newest first
     GET   /api/1/deploy/{id}                               read
@@ -29,9 +32,8 @@ from aiohttp import BodyPartReader, web
 from app.auth import actors, tokens
 from app.auth.access_tokens import TokenGrant
 from app.compat.rollbar.auth import HEADER, GrantCache, require_scope
-from app.compat.rollbar.items import LEVELS
+from app.compat.rollbar.params import item_changes, item_filter
 from app.compat.rollbar.serializers import (
-    STATE_OF,
     deploy_json,
     instance_json,
     item_json,
@@ -65,7 +67,8 @@ DEPLOYS_PER_PAGE = 20
 # A comment may hold 64 KiB; the rest of a deploy is a few short fields.
 MAX_DEPLOY_BODY_BYTES = 128 * KIB
 MAX_FORM_FIELDS = 16
-PATCH_FIELDS = ("status", "level", "title")
+MAX_INT4 = 2**31 - 1
+INSTANCE_NOT_FOUND = "Instance not found in this project."
 
 routes = web.RouteTableDef()
 
@@ -110,23 +113,11 @@ async def rendered(found: list[Issue]) -> list[dict[str, Any]]:
 @routes.get("/api/1/items/")
 async def list_items(request: web.Request) -> web.Response:
     grant = await grant_for(request, TokenScope.READ)
-    status = query_value(request.query, "status")
-    state = None
-    if status is not None:
-        if status not in STATE_OF:
-            raise Unprocessable(f"status must be one of {', '.join(STATE_OF)}")
-        state = STATE_OF[status]
-    level = query_value(request.query, "level")
-    if level is not None and level not in LEVELS:
-        raise Unprocessable(f"level must be one of {', '.join(LEVELS)}")
-    filters: dict[str, Any] = {
-        "level": None if level is None else LEVELS[level],
-        "environment": query_value(request.query, "environment"),
-    }
+    wanted = item_filter(request.query)
     page = page_of(request, ITEMS_PER_PAGE)
     project = await projects.get_project(grant.project_id)
-    found = await issues.list_issues(project, page, state, **filters)
-    total = await issues.count_issues(project, state, **filters)
+    found = await issues.list_issues(project, page, wanted.state, search=wanted.search)
+    total = await issues.count_issues(project, wanted.state, search=wanted.search)
     result = {
         "items": await rendered(found.items),
         "page": page.offset // ITEMS_PER_PAGE + 1,
@@ -138,6 +129,31 @@ async def list_items(request: web.Request) -> web.Response:
 @routes.get(r"/api/1/item/{item_id:\d+}")
 async def get_item(request: web.Request) -> web.Response:
     issue = await item_of(request, await grant_for(request, TokenScope.READ))
+    (item,) = await rendered([issue])
+    return ok(item)
+
+
+@routes.get("/api/1/item")
+@routes.get("/api/1/item/")
+async def find_item(request: web.Request) -> web.Response:
+    """`?counter=N` (the item as GET /item/{id} shows it) or `?uuid=` of one occurrence."""
+    grant = await grant_for(request, TokenScope.READ)
+    counter, occurrence = query_value(request.query, "counter"), query_value(request.query, "uuid")
+    if (counter is None) == (occurrence is None):
+        raise Unprocessable("give either counter or uuid")
+    if counter is not None:
+        number = bounded_int(counter, "counter", 1, MAX_INT4)
+        issue = await Issue.get_or_none(project_id=grant.project_id, counter=number)
+        if issue is None:
+            raise NotFound("Item not found in this project.")
+    else:
+        key = events.event_key(occurrence) if occurrence and len(occurrence) <= 64 else None
+        if key is None:
+            raise BadRequest("Invalid UUID format")
+        event = await Event.filter(project_id=grant.project_id, event_id=key).first()
+        if event is None:
+            raise NotFound("UUID did not match any occurrence")
+        issue = await issues.get_issue(event.issue_id)
     (item,) = await rendered([issue])
     return ok(item)
 
@@ -160,38 +176,10 @@ async def item_by_counter(request: web.Request) -> web.Response:
 async def update_item(request: web.Request) -> web.Response:
     grant = await grant_for(request, TokenScope.WRITE)
     issue = await item_of(request, grant)
-    body = await read_json_object(request)
-    changes = item_changes(body)
-    if "level" in changes or "title" in changes:
-        await issues.relabel(issue.id, level=changes.get("level"), title=changes.get("title"))
-    if "status" in changes:
-        actor = actors.access_token(grant.token_id)
-        await issues.bulk_set_state([issue.id], changes["status"], actor=actor)
-    (item,) = await rendered([await issues.get_issue(issue.id)])
+    changes = item_changes(await read_json_object(request))
+    actor = actors.access_token(grant.token_id)
+    (item,) = await rendered([await issues.edit_issue(issue.id, **changes, actor=actor)])
     return ok(item)
-
-
-def item_changes(body: dict[str, Any]) -> dict[str, Any]:
-    """The PATCH body in the issue service's terms; 422 naming a field it cannot take."""
-    for field in body:
-        if field not in PATCH_FIELDS:
-            raise Unprocessable(f"{field} is not a field that can be changed")
-    if not body:
-        raise Unprocessable(f"body must name a field to change: {', '.join(PATCH_FIELDS)}")
-    changes: dict[str, Any] = {}
-    if "status" in body:
-        if body["status"] not in STATE_OF:
-            raise Unprocessable(f"status must be one of {', '.join(STATE_OF)}")
-        changes["status"] = STATE_OF[body["status"]]
-    if "level" in body:
-        if body["level"] not in LEVELS:
-            raise Unprocessable(f"level must be one of {', '.join(LEVELS)}")
-        changes["level"] = LEVELS[body["level"]]
-    if "title" in body:
-        if not isinstance(body["title"], str):
-            raise Unprocessable("title must be a string")
-        changes["title"] = body["title"]
-    return changes
 
 
 @routes.get(r"/api/1/item/{item_id:\d+}/instances")
@@ -207,14 +195,29 @@ async def list_instances(request: web.Request) -> web.Response:
     return ok(result)
 
 
+def instance_id(request: web.Request) -> int:
+    value = parse_id(request.match_info["instance_id"], Event)
+    if value is None:
+        raise NotFound(INSTANCE_NOT_FOUND)
+    return value
+
+
 @routes.get(r"/api/1/instance/{instance_id:\d+}")
 async def get_instance(request: web.Request) -> web.Response:
     grant = await grant_for(request, TokenScope.READ)
-    instance_id = parse_id(request.match_info["instance_id"], Event)
-    event = None if instance_id is None else await Event.get_or_none(id=instance_id)
-    if event is None or event.project_id != grant.project_id:
-        raise NotFound("Instance not found in this project.")
+    event = await Event.get_or_none(id=instance_id(request), project_id=grant.project_id)
+    if event is None:
+        raise NotFound(INSTANCE_NOT_FOUND)
     return ok(instance_json(event))
+
+
+@routes.delete(r"/api/1/instance/{instance_id:\d+}")
+async def delete_instance(request: web.Request) -> web.Response:
+    """The occurrence only: its item, counts and aggregates stay as they were (as Rollbar)."""
+    grant = await grant_for(request, TokenScope.WRITE)
+    if not await events.delete_event(grant.project_id, instance_id(request)):
+        raise NotFound(INSTANCE_NOT_FOUND)
+    return json_response({"err": 0, "message": "The instance has been deleted"})
 
 
 @routes.get("/api/1/projects")

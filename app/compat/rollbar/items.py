@@ -23,8 +23,8 @@ translation:
     server.root           frames under it are in-app (installed packages never are); for
                           Python their module follows from the path, as Sentry SDKs report it
     language              the canonical platform (python, javascript, node, ruby, …), which
-                          decides how frames group; Rollbar's platform, framework, notifier and
-                          uuid are kept in contexts.rollbar
+                          decides how frames group; Rollbar's platform, framework, notifier,
+                          client, attributes, uuid and title are kept in contexts.rollbar
 """
 
 from __future__ import annotations
@@ -122,13 +122,16 @@ def translate(data: object, *, received_at: float, client_ip: str | None) -> Ite
     fingerprint = _optional_text(data, "fingerprint", None)
     if fingerprint:
         event["fingerprint"] = [rollbar_fingerprint(fingerprint)]
+    # Kept for the occurrence as read back (occurrences.py); grouping reads none of them.
     rollbar = {
         key: data[key]
-        for key in ("platform", "language", "framework", "notifier")
-        if isinstance(data.get(key), str | dict)
+        for key in ("platform", "language", "framework", "notifier", "client", "attributes")
+        if isinstance(data.get(key), str | dict | list)
     }
-    event.setdefault("contexts", {})["rollbar"] = {**rollbar, "uuid": item_uuid}
     title = _optional_text(data, "title", None)
+    if title:  # (the issue's title is its first event's: kept for the occurrence's own data)
+        rollbar["title"] = title[:MAX_TITLE_CHARS]
+    event.setdefault("contexts", {})["rollbar"] = {**rollbar, "uuid": item_uuid}
     return Item(
         event=event,
         title=title[:MAX_TITLE_CHARS] if title else None,

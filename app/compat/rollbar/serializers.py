@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.compat.rollbar.occurrences import occurrence_data
 from app.events.service import payload_of
 from models import Deploy, DeployStatus, Event, Issue, IssueState, Project
 
@@ -33,17 +34,20 @@ def item_json(issue: Issue, environment: str | None) -> dict[str, Any]:
         "total_occurrences": issue.event_count,
         "first_occurrence_timestamp": unix(issue.first_seen),
         "last_occurrence_timestamp": unix(issue.last_seen),
+        "resolved_in_version": issue.resolved_in_version,
     }
 
 
 def instance_json(event: Event) -> dict[str, Any]:
-    """An occurrence: its stored (canonical) event as `data`, with Rollbar's own keys on top."""
-    data = payload_of(event)
+    """An occurrence: its stored (canonical) event rendered as Rollbar's item `data`
+    (occurrences.py), with Rollbar's own keys on top."""
+    payload = payload_of(event)
+    data = occurrence_data(payload)
     data.update(
         environment=event.environment,
         level=ROLLBAR_LEVEL.get(event.level, event.level),
         timestamp=unix(event.timestamp),
-        uuid=(data.get("contexts") or {}).get("rollbar", {}).get("uuid") or event.event_id,
+        uuid=(payload.get("contexts") or {}).get("rollbar", {}).get("uuid") or event.event_id,
     )
     return {
         "id": event.id,

@@ -8,8 +8,9 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
      no duplicates), then lock the issue rows by fingerprint;
   3. every event in one INSERT … ON CONFLICT DO NOTHING: a repeated event id is acknowledged
      (DUPLICATE) but neither stored nor counted twice;
-  4. per issue: event count, first/last seen, and a regression (resolved → open) with its
-     history row;
+  4. per issue: event count, first/last seen, and a regression (resolved → open, unless
+     every new event is of a version older than the one it was resolved in) with its history
+     row; an issue that is no longer resolved forgets its resolved version;
   5. per issue: its hourly and tag counts (`tallies`), rows sorted by key; as the issue rows
      are locked since step 2, concurrent writers add to one issue's counts in turn;
   6. per project (ascending): one upsert adding the stored events to its `accepted` count;
@@ -53,6 +54,7 @@ class IssueRef:
     id: int
     state: IssueState
     opened: bool = False  # by this batch
+    resolved_in_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +239,8 @@ async def _count_events(
     now = datetime.now(UTC)
     for key in sorted(groups):
         group, issue = groups[key], issues[key]
-        change = regression(issue.id, key[0], issue.state, now)
+        releases = {r.release for r in group}
+        change = regression(issue.id, key[0], issue.state, now, issue.resolved_in_version, releases)
         if change is not None:
             history.append(change)
             issue.state = change.to_state

@@ -25,7 +25,7 @@ from models import IssueState
 T = TypeVar("T")
 
 _SELECT_ISSUES = (
-    "SELECT id, state, fingerprint FROM issue WHERE project_id = $1 "
+    "SELECT id, state, fingerprint, resolved_in_version FROM issue WHERE project_id = $1 "
     "AND fingerprint = ANY($2::text[]) ORDER BY fingerprint"
 )
 _INSERT_EVENTS = (
@@ -38,6 +38,7 @@ _INSERT_EVENTS = (
 )
 _UPDATE_ISSUES = (
     "UPDATE issue SET event_count = issue.event_count + u.n, state = u.state, "
+    "resolved_in_version = CASE WHEN u.state = 'resolved' THEN issue.resolved_in_version END, "
     "first_seen = LEAST(issue.first_seen, u.first_seen), "
     "last_seen = GREATEST(issue.last_seen, u.last_seen) "
     "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[]) "
@@ -164,7 +165,12 @@ class PostgresTransaction:
     ) -> dict[str, IssueRef]:
         sql = _SELECT_ISSUES + (" FOR UPDATE" if lock else "")
         rows = await self._connection.fetch(sql, project_id, list(fingerprints))
-        return {r["fingerprint"]: IssueRef(r["id"], IssueState(r["state"])) for r in rows}
+        return {
+            r["fingerprint"]: IssueRef(
+                r["id"], IssueState(r["state"]), resolved_in_version=r["resolved_in_version"]
+            )
+            for r in rows
+        }
 
     async def lock_issue_counter(self, project_id: int) -> int | None:
         counter: int | None = await self._connection.fetchval(

@@ -105,11 +105,16 @@ class SqliteTransaction:
         # One connection, one transaction at a time: SQLite needs no row locks.
         marks = ", ".join(["?"] * len(fingerprints))
         rows = await self._rows(
-            f"SELECT id, state, fingerprint FROM issue WHERE project_id = ? "
+            f"SELECT id, state, fingerprint, resolved_in_version FROM issue WHERE project_id = ? "
             f"AND fingerprint IN ({marks})",
             [project_id, *fingerprints],
         )
-        return {str(r["fingerprint"]): IssueRef(int(r["id"]), IssueState(r["state"])) for r in rows}
+        return {
+            str(r["fingerprint"]): IssueRef(
+                int(r["id"]), IssueState(r["state"]), resolved_in_version=r["resolved_in_version"]
+            )
+            for r in rows
+        }
 
     async def lock_issue_counter(self, project_id: int) -> int | None:
         rows = await self._rows("SELECT issue_counter FROM project WHERE id = ?", [project_id])
@@ -150,10 +155,13 @@ class SqliteTransaction:
         for u in updates:
             await self._client.execute_query(
                 "UPDATE issue SET event_count = event_count + ?, state = ?, "
+                # The new state (the right-hand side reads the row as it was).
+                "resolved_in_version = CASE WHEN ? = 'resolved' THEN resolved_in_version END, "
                 "first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END, "
                 "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?",
                 [
                     u.new_events,
+                    u.state.value,
                     u.state.value,
                     u.first_seen,
                     u.first_seen,
