@@ -7,9 +7,14 @@ migrated schema drifts from the models.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# This checkout's modules, not those of an installed copy (another worktree's editable install).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import asyncio
 import subprocess
-import sys
 
 from aerich import Command
 from tortoise.context import TortoiseContext

@@ -16,7 +16,11 @@ from app import database
 from tests.conftest import recreate_pg_database
 from tests.integration.processes import REPO, faultline_env
 
-MIGRATION_FILES = sorted(p.name for p in (REPO / "migrations" / "postgres" / "models").glob("*.py"))
+# In the order they apply: by number (10 after 9).
+MIGRATION_FILES = sorted(
+    (p.name for p in (REPO / "migrations" / "postgres" / "models").glob("*.py")),
+    key=lambda name: int(name.split("_", 1)[0]),
+)
 
 # Every table a migrated database holds: the models' and aerich's own.
 FAULTLINE_TABLES = {
