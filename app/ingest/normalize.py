@@ -312,13 +312,19 @@ def _stacktrace(value: object) -> dict[str, Any] | None:
     kept = [frame for frame in frames if isinstance(frame, dict)]
     if not kept:
         return None
-    stacktrace = dict(value)
-    if len(kept) > MAX_OUTER_FRAMES + MAX_INNER_FRAMES:
-        end = len(kept) - MAX_INNER_FRAMES
-        stacktrace["frames_omitted"] = [MAX_OUTER_FRAMES, end]
-        kept = kept[:MAX_OUTER_FRAMES] + kept[end:]
-    stacktrace["frames"] = kept
-    return stacktrace
+    return {**value, **bounded_frames(kept)}
+
+
+def bounded_frames(frames: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stack trace's `frames`, the first and the innermost ones when there are too many, and
+    then the `frames_omitted` [start, end) between them."""
+    if len(frames) <= MAX_OUTER_FRAMES + MAX_INNER_FRAMES:
+        return {"frames": frames}
+    end = len(frames) - MAX_INNER_FRAMES
+    return {
+        "frames": frames[:MAX_OUTER_FRAMES] + frames[end:],
+        "frames_omitted": [MAX_OUTER_FRAMES, end],
+    }
 
 
 def _tags(value: object) -> dict[str, str] | None:

@@ -39,6 +39,21 @@ def test_a_trace_chain_is_stored_cause_first() -> None:
     assert event["level"] == "error"
 
 
+def test_a_long_trace_chain_keeps_the_caught_exception_and_its_newest_causes() -> None:
+    chain = [{"frames": [], "exception": {"class": f"E{n}"}} for n in range(500)]
+    event = translate(data(body={"trace_chain": chain}), received_at=NOW, client_ip=None).event
+    assert [v["type"] for v in event["exception"]["values"]] == [f"E{n}" for n in range(99, -1, -1)]
+
+
+def test_a_deep_trace_keeps_its_first_and_innermost_frames() -> None:
+    names = [f"f{n}" for n in range(600)]
+    trace = {"frames": frames(*names), "exception": {"class": "RecursionError"}}
+    event = translate(data(body={"trace": trace}), received_at=NOW, client_ip=None).event
+    stacktrace = event["exception"]["values"][0]["stacktrace"]
+    assert [f["function"] for f in stacktrace["frames"]] == names[:50] + names[400:]
+    assert stacktrace["frames_omitted"] == [50, 400]
+
+
 def test_a_message_defaults_to_info_and_keeps_its_other_keys() -> None:
     body = {"message": {"body": "hello", "extra_key": 1}}
     event = translate(data(body=body), received_at=NOW, client_ip=None).event

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import Unprocessable
+from app.ingest.normalize import MAX_EXCEPTIONS, bounded_frames
 
 # Installed packages: never the app's own code, wherever the root is.
 VENDORED_DIRS = ("/site-packages/", "/dist-packages/", "/node_modules/")
@@ -68,7 +69,7 @@ def exception_value(trace: object, path: str, app: AppRoot | None) -> dict[str, 
         value["description"] = description
     converted = [_frame(frame, f"{path}.frames[{i}]", app) for i, frame in enumerate(frames)]
     if converted:
-        value["stacktrace"] = {"frames": converted}
+        value["stacktrace"] = bounded_frames(converted)
     return value
 
 
@@ -107,8 +108,10 @@ def _frame(frame: object, path: str, app: AppRoot | None) -> dict[str, Any]:
 def chain_values(chain: object, app: AppRoot | None) -> list[dict[str, Any]]:
     if not isinstance(chain, list) or not chain:
         raise invalid("data.body.trace_chain should be a non-empty array.")
+    # The caught exception and its newest causes, as ingestion keeps of a Sentry chain.
     values = [
-        exception_value(trace, f"data.body.trace_chain[{i}]", app) for i, trace in enumerate(chain)
+        exception_value(trace, f"data.body.trace_chain[{i}]", app)
+        for i, trace in enumerate(chain[:MAX_EXCEPTIONS])
     ]
     values.reverse()  # Rollbar: the caught exception first; canonical: the cause first
     return values
