@@ -61,7 +61,8 @@ The path of a query, from HTTP to SQL
                                   place), one history row and one notification per change
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
-    events/service.py             event reads
+    events/service.py             event reads; events/message.py the message an event shows
+                                  (pure), stored at ingestion so lists need no payload
     retention/                    how long and how many events are kept: policy.py (the
                                   cut-off, pure), sweeper.py (the background sweep: batches,
                                   one process at a time by advisory lock, emptied issues

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -194,8 +195,7 @@ class EventType:
 
     @strawberry.field
     def message(self) -> str | None:
-        logentry = _object(self._payload.get("logentry")) or {}
-        return _text(logentry, "formatted") or _text(logentry, "message")
+        return events.message_of(self.model)
 
     @strawberry.field
     def user(self) -> User | None:
@@ -265,6 +265,57 @@ class EventType:
         if self.parsed is None:
             self.parsed = events.payload_of(self.model)
         return self.parsed
+
+
+# The fields of `Event` that need no payload: an event read without it serves only these.
+_COLUMN_FIELDS = frozenset(
+    {
+        "__typename",
+        "id",
+        "timestamp",
+        "receivedAt",
+        "environment",
+        "release",
+        "level",
+        "platform",
+        "message",
+        "user",
+        "tags",
+        "issue",
+        "previousEvent",
+        "nextEvent",
+    }
+)
+
+
+def needs_payload(info: Info[Context, None]) -> bool:
+    """Whether the selection of this (Event) field asks for anything read from the payload.
+
+    Walks the selection's own level, fragments included (each once), not the whole subtree:
+    a few µs, where strawberry's `selected_fields` converts every nested argument.
+    """
+    raw = info._raw_info
+    pending = [node.selection_set for node in raw.field_nodes]
+    seen: set[str] = set()
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value not in _COLUMN_FIELDS:
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = raw.fragments.get(name)
+                if fragment is None:
+                    return True
+                if name not in seen:
+                    seen.add(name)
+                    pending.append(fragment.selection_set)
+            else:
+                return True
+    return False
 
 
 @strawberry.type

@@ -164,9 +164,12 @@ class IssueType:
     async def latest_event(
         self, info: Info[Context, None]
     ) -> Annotated[EventType, strawberry.lazy(_EVENT_MODULE)] | None:
-        from schema.types.event import EventType
+        from schema.types.event import EventType, needs_payload
 
-        event = await info.context.loaders.latest_event.load(self.model.id)
+        loaders = info.context.loaders
+        # A list shows the columns and the message: no ~13 KB payload read per issue for them.
+        loader = loaders.latest_event if needs_payload(info) else loaders.latest_event_columns
+        event = await loader.load(self.model.id)
         return EventType.of(event) if event else None
 
     @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
