@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+from graphql import FieldNode
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -17,6 +18,7 @@ from app.events import service as events
 from app.pagination import Page
 from models import Event
 from schema.context import Context
+from schema.selection import Fragments, only_among
 from schema.types.common import BigInt, PageInfo
 from schema.types.issue import IssueType
 
@@ -288,34 +290,15 @@ _COLUMN_FIELDS = frozenset(
 )
 
 
-def needs_payload(info: Info[Context, None]) -> bool:
-    """Whether the selection of this (Event) field asks for anything read from the payload.
+def payload_needed(nodes: Iterable[FieldNode], fragments: Fragments) -> bool:
+    """Whether these selections of an `Event` ask for anything read from its payload."""
+    return not only_among(nodes, fragments, _COLUMN_FIELDS)
 
-    Walks the selection's own level, fragments included (each once), not the whole subtree:
-    a few µs, where strawberry's `selected_fields` converts every nested argument.
-    """
+
+def needs_payload(info: Info[Context, None]) -> bool:
+    """Whether the selection of this (Event) field asks for anything read from the payload."""
     raw = info._raw_info
-    pending = [node.selection_set for node in raw.field_nodes]
-    seen: set[str] = set()
-    while pending:
-        selection_set = pending.pop()
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                if selection.name.value not in _COLUMN_FIELDS:
-                    return True
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = raw.fragments.get(name)
-                if fragment is None:
-                    return True
-                if name not in seen:
-                    seen.add(name)
-                    pending.append(fragment.selection_set)
-            else:
-                return True
-    return False
+    return payload_needed(raw.field_nodes, raw.fragments)
 
 
 @strawberry.type

@@ -185,3 +185,33 @@ def _statements() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+async def test_latest_events_read_ahead_for_a_page_serve_every_selection(
+    http, server, auth, project
+):
+    # The page reads its latest events itself; selections through fragments of the
+    # connection, of the edge and of the project's own issue list are all served.
+    await _new_and_old_rows(project)
+    query = """query($projectId: ID!) {
+      issues(projectId: $projectId, sort: FIRST_SEEN, direction: ASC) { ...Page }
+      project(id: $projectId) { issues(sort: FIRST_SEEN, direction: ASC) {
+        edges { node { latestEvent { message } } } } }
+    }
+    fragment Page on IssueConnection { edges { ... on IssueEdge { node { ...Latest } } } }
+    fragment Latest on Issue { latestEvent { message exceptions { value } } }"""
+    found = await data(http, server, query, {"projectId": str(project.id)}, auth)
+    assert [e["node"]["latestEvent"] for e in found["issues"]["edges"]] == [
+        {"message": "stored", "exceptions": [{"value": "from the payload 1"}]},
+        {"message": "from the payload 2", "exceptions": [{"value": "from the payload 2"}]},
+    ]
+    assert [e["node"]["latestEvent"] for e in found["project"]["issues"]["edges"]] == [
+        {"message": "stored"},
+        {"message": "from the payload 2"},
+    ]
+
+
+async def test_an_issue_without_events_in_a_page_has_no_latest_event(http, server, auth, project):
+    issue = await seed.issue(project, 1)
+    found = await data(http, server, LIST, {"projectId": str(project.id)}, auth)
+    assert found["issues"]["edges"] == [{"node": {"id": str(issue.id), "latestEvent": None}}]
