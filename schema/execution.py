@@ -3,11 +3,12 @@
 graphql-core spends ~5 µs on every field it resolves (a resolve info object, strawberry's
 wrapper around the default resolver, value completion), and a page of 50 issues with their
 latest events resolves ~1,000 fields, ~900 of them scalars that are attributes of the type's
-object. For such a field — no resolver, no field extension (so no permission), no arguments,
-a scalar or enum type, no middleware — the shortcut reads the attribute and serialises it
-the way graphql-core would. Everything else, and every value the shortcut cannot complete
-(null where the type says non-null, a serialiser that fails or returns null), takes the
-ordinary path, which answers or reports the error exactly as before.
+object (and a stack trace's frames carry lists of source lines). For such a field — no
+resolver, no field extension (so no permission), no arguments, no directive, a scalar or enum
+type or a list of one, no middleware — the shortcut reads the attribute and serialises it the
+way graphql-core would. Everything else, and every value the shortcut cannot complete (null
+where the type says non-null, a serialiser that fails or returns null, a list that is no
+Python list), takes the ordinary path, which answers or reports the error exactly as before.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -32,9 +34,10 @@ _BACKREF = "strawberry-definition"
 
 
 class PlainField:
-    """How to complete one plain field: read `name` with `read`, then `serialize` it."""
+    """How to complete one plain field: read `name` with `read`, then `serialize` it (each
+    item of it when `items`, whose items may be null unless `non_null_items`)."""
 
-    __slots__ = ("name", "non_null", "read", "serialize")
+    __slots__ = ("items", "name", "non_null", "non_null_items", "read", "serialize")
 
     def __init__(
         self,
@@ -42,11 +45,49 @@ class PlainField:
         name: str,
         serialize: Callable[[Any], Any],
         non_null: bool,
+        items: bool = False,
+        non_null_items: bool = False,
     ) -> None:
         self.read = read
         self.name = name
         self.serialize = serialize
         self.non_null = non_null
+        self.items = items
+        self.non_null_items = non_null_items
+
+    def complete(self, value: Any) -> Any:
+        """The serialised value, or Undefined when the ordinary path must complete it."""
+        if value is None:
+            return Undefined if self.non_null else None
+        if not self.items:
+            return self._leaf(value)
+        if type(value) is not list:
+            return Undefined
+        completed: list[Any] = []
+        for item in value:
+            if item is None:
+                if self.non_null_items:
+                    return Undefined
+                completed.append(None)
+                continue
+            serialized = self._leaf(item)
+            if serialized is Undefined:
+                return Undefined
+            completed.append(serialized)
+        return completed
+
+    def _leaf(self, value: Any) -> Any:
+        try:
+            serialized = self.serialize(value)
+        except Exception:  # the ordinary path reports it, with the field's location
+            return Undefined
+        return Undefined if serialized is None else serialized
+
+
+def _unwrapped(graphql_type: Any) -> tuple[Any, bool]:
+    if isinstance(graphql_type, GraphQLNonNull):
+        return graphql_type.of_type, True
+    return graphql_type, False
 
 
 def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
@@ -57,15 +98,15 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
     definition = (field.extensions or {}).get(_BACKREF)
     if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
         return None
-    leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-        return None
-    return PlainField(
-        definition.default_resolver,
-        definition.python_name,
-        leaf.serialize,
-        isinstance(field.type, GraphQLNonNull),
-    )
+    read, name = definition.default_resolver, definition.python_name
+    outer, non_null = _unwrapped(field.type)
+    if isinstance(outer, GraphQLScalarType | GraphQLEnumType):
+        return PlainField(read, name, outer.serialize, non_null)
+    if isinstance(outer, GraphQLList):
+        item, non_null_items = _unwrapped(outer.of_type)
+        if isinstance(item, GraphQLScalarType | GraphQLEnumType):
+            return PlainField(read, name, item.serialize, non_null, True, non_null_items)
+    return None
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -93,18 +134,14 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # (strawberry always passes a manager; it has middleware when an extension has a
         # `resolve` hook, which every field must then go through)
         middleware = self.middleware_manager
-        if plain is not None and (middleware is None or not middleware.middlewares):
-            value = plain.read(source, plain.name)
-            if value is None:
-                if not plain.non_null:
-                    return None
-            else:
-                try:
-                    serialized = plain.serialize(value)
-                except Exception:  # the ordinary path reports it, with the field's location
-                    serialized = None
-                if serialized is not None and serialized is not Undefined:
-                    return serialized
+        if (
+            plain is not None
+            and (middleware is None or not middleware.middlewares)
+            and not field_details_list[0].node.directives
+        ):
+            completed = plain.complete(plain.read(source, plain.name))
+            if completed is not Undefined:
+                return completed
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

@@ -29,6 +29,8 @@ class Thing:
     color: Color
     seen: datetime
     when: datetime | None
+    lines: list[str]
+    maybe_lines: list[str | None] | None
 
     @strawberry.field
     def shout(self) -> str:
@@ -43,6 +45,8 @@ def _thing(**changes: Any) -> Thing:
         "color": Color.BLUE,
         "seen": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         "when": None,
+        "lines": ["x", "y"],
+        "maybe_lines": None,
     }
     values.update(changes)
     return Thing(**values)
@@ -58,6 +62,10 @@ class Query:
             _thing(name=None),  # null where the type says non-null
             _thing(count=2**40),  # beyond Int: graphql-core's serialiser refuses it
             _thing(color="green"),  # no value of the enum
+            _thing(lines=("t", "u"), maybe_lines=["m", None]),  # a tuple is a list too
+            _thing(lines=["x", None]),  # a null item where items are non-null
+            _thing(lines="xy"),  # a string is no list
+            _thing(maybe_lines=[1.5]),  # String serialises a float as its text
         ]
 
 
@@ -71,7 +79,10 @@ class Hook(SchemaExtension):
 
 ORDINARY = strawberry.Schema(query=Query)
 SHORTCUT = strawberry.Schema(query=Query, execution_context_class=PlainFieldsExecutionContext)
-QUERY = "{ things { __typename name nickname count color seen when shout } }"
+QUERY = """{ things {
+  __typename name nickname count color seen when shout lines maybeLines
+  again: name @include(if: true)
+} }"""
 
 
 def _answer(schema: strawberry.Schema, query: str = QUERY) -> tuple[Any, Any]:
@@ -80,40 +91,52 @@ def _answer(schema: strawberry.Schema, query: str = QUERY) -> tuple[Any, Any]:
     return result.data, errors
 
 
+def _row(**changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "__typename": "Thing",
+        "name": "a",
+        "nickname": None,
+        "count": 3,
+        "color": "BLUE",
+        "seen": "2026-01-02T03:04:05+00:00",
+        "when": None,
+        "shout": "A",
+        "lines": ["x", "y"],
+        "maybeLines": None,
+        "again": "a",
+    }
+    row.update(changes)
+    return row
+
+
 def test_the_shortcut_answers_as_graphql_core_does():
     data, errors = _answer(SHORTCUT)
     assert (data, errors) == _answer(ORDINARY)
     assert data == {
         "things": [
-            {
-                "__typename": "Thing",
-                "name": "a",
-                "nickname": None,
-                "count": 3,
-                "color": "BLUE",
-                "seen": "2026-01-02T03:04:05+00:00",
-                "when": None,
-                "shout": "A",
-            },
-            {
-                "__typename": "Thing",
-                "name": "b",
-                "nickname": "bee",
-                "count": 3,
-                "color": "BLUE",
-                "seen": "2026-01-02T03:04:05+00:00",
-                "when": "2026-02-01T00:00:00+00:00",
-                "shout": "B",
-            },
+            _row(),
+            _row(
+                name="b",
+                nickname="bee",
+                when="2026-02-01T00:00:00+00:00",
+                shout="B",
+                again="b",
+            ),
             None,
             None,
             None,
+            _row(lines=["t", "u"], maybeLines=["m", None]),
+            None,
+            None,
+            _row(maybeLines=["1.5"]),
         ]
     }
     assert [(message[:40], path) for message, path, _ in errors] == [
         ("Cannot return null for non-nullable fiel", ["things", 2, "name"]),
         ("Int cannot represent non 32-bit signed i", ["things", 3, "count"]),
         ("Enum 'Color' cannot represent value: 'gr", ["things", 4, "color"]),
+        ("Cannot return null for non-nullable fiel", ["things", 6, "lines", 1]),
+        ("Expected Iterable, but did not find one ", ["things", 7, "lines"]),
     ]
 
 
@@ -134,6 +157,7 @@ def test_a_resolve_hook_still_sees_every_field():
         ("Issue", "title", True),
         ("Issue", "state", True),  # an enum
         ("Issue", "eventCount", True),  # a custom scalar (BigInt)
+        ("Frame", "preContext", True),  # a list of strings
         ("Issue", "project", False),  # an object
         ("Issue", "latestEvent", False),  # a resolver
         ("Issue", "history", False),  # a resolver with arguments
