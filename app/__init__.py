@@ -52,7 +52,10 @@ The path of a query, from HTTP to SQL
                                   keepalive.py (WebSocket pings), context.py,
                                   permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
-                                  mutations.py; schema.graphql is the committed SDL
+                                  mutations.py; execution.py (plain scalar fields completed
+                                  without graphql-core's per-field machinery), selection.py
+                                  (what a selection asks for: a page reads its latest events
+                                  ahead); schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
                                   sql.py (SearchFilter → one WHERE condition)
     pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
@@ -64,7 +67,8 @@ The path of a query, from HTTP to SQL
                                   change; a resolution's version (resolved_in_version)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
-    events/service.py             event reads
+    events/service.py             event reads; events/message.py the message an event shows
+                                  (pure), stored at ingestion so lists need no payload
     retention/                    how long and how many events are kept: policy.py (the
                                   cut-off, pure), sweeper.py (the background sweep: batches,
                                   one process at a time by advisory lock, emptied issues

@@ -35,6 +35,11 @@ class Event(Model):
     # The normalised event as JSON text: stored and returned whole, never queried into, so
     # the database neither parses it (jsonb) nor checks it twice.
     payload = fields.TextField()
+    # What lists show of an event, stored at ingestion (app.events.message) so that reading
+    # them needs no payload. Rows stored before these columns have message_stored false: their
+    # message is derived from the payload when read.
+    message = fields.TextField(null=True)
+    message_stored = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "event"

@@ -25,6 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from app.errors import BadRequest
 from schema.errors import process
+from schema.execution import PlainFieldsExecutionContext
 from schema.limits import DocumentLimits
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -75,6 +76,7 @@ schema = FaultlineSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
+    execution_context_class=PlainFieldsExecutionContext,
     extensions=[
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),

@@ -111,6 +111,11 @@ class Loaders:
         return DataLoader(_by_key(events.latest_events))
 
     @cached_property
+    def latest_event_columns(self) -> DataLoader[int, Event | None]:
+        """Keyed by issue id; the payload left out where the message is stored."""
+        return DataLoader(_by_key(lambda ids: events.latest_events(ids, payload=False)))
+
+    @cached_property
     def environments(self) -> DataLoader[int, list[str]]:
         return DataLoader(lambda ids: _values(ids, aggregates.environments))
 

@@ -33,6 +33,7 @@ class Query:
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def issues(
         self,
+        info: Info[Context, None],
         project_id: strawberry.ID,
         state: IssueStateEnum | None = None,
         first: int = 50,
@@ -48,7 +49,7 @@ class Query:
         args = IssueListArgs(
             state, first, after, sort, direction, search, level, environment, release
         )
-        return await issue_connection(project, args)
+        return await issue_connection(project, args, info)
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def issue(self, id: strawberry.ID) -> IssueType | None:

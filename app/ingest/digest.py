@@ -20,6 +20,7 @@ from typing import Any
 
 from app.database import is_unavailable
 from app.errors import RateLimited
+from app.events.message import event_message
 from app.grouping import compute_grouping, summarize
 from app.ingest.jsontext import dumps
 from app.ingest.projects import ProjectKeys
@@ -110,6 +111,7 @@ def build_record(
         user_json=dumps(user) if isinstance(user, dict) else None,
         tags_json=dumps(tags),
         payload_json=dumps(event),
+        event_message=event_message(event),
         fingerprint=grouping.hash,
         grouping_version=grouping.version,
         grouping_json=dumps({"variant": grouping.variant, **grouping.explanation}),

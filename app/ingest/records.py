@@ -27,6 +27,7 @@ class EventRecord:
     user_json: str | None
     tags_json: str
     payload_json: str  # the normalised event, serialised once
+    event_message: str | None  # what the event shows (app.events.message), stored beside it
     fingerprint: str
     grouping_version: str
     grouping_json: str
@@ -60,7 +61,8 @@ class EventRecord:
         ]
 
     def event_columns(self, issue_id: int) -> list[Any]:
-        """project_id, issue_id, event_id, timestamp … payload of the event row."""
+        """project_id, issue_id, event_id, timestamp … payload, message, message_stored of the
+        event row."""
         return [
             self.project_id,
             issue_id,
@@ -74,6 +76,8 @@ class EventRecord:
             self.user_json,
             self.tags_json,
             self.payload_json,
+            self.event_message,
+            True,
         ]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
+from graphql import FieldNode
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -16,6 +18,7 @@ from app.events import service as events
 from app.pagination import Page
 from models import Event
 from schema.context import Context
+from schema.selection import Fragments, only_among
 from schema.types.common import BigInt, PageInfo
 from schema.types.issue import IssueType
 
@@ -194,8 +197,7 @@ class EventType:
 
     @strawberry.field
     def message(self) -> str | None:
-        logentry = _object(self._payload.get("logentry")) or {}
-        return _text(logentry, "formatted") or _text(logentry, "message")
+        return events.message_of(self.model)
 
     @strawberry.field
     def user(self) -> User | None:
@@ -265,6 +267,38 @@ class EventType:
         if self.parsed is None:
             self.parsed = events.payload_of(self.model)
         return self.parsed
+
+
+# The fields of `Event` that need no payload: an event read without it serves only these.
+_COLUMN_FIELDS = frozenset(
+    {
+        "__typename",
+        "id",
+        "timestamp",
+        "receivedAt",
+        "environment",
+        "release",
+        "level",
+        "platform",
+        "message",
+        "user",
+        "tags",
+        "issue",
+        "previousEvent",
+        "nextEvent",
+    }
+)
+
+
+def payload_needed(nodes: Iterable[FieldNode], fragments: Fragments) -> bool:
+    """Whether these selections of an `Event` ask for anything read from its payload."""
+    return not only_among(nodes, fragments, _COLUMN_FIELDS)
+
+
+def needs_payload(info: Info[Context, None]) -> bool:
+    """Whether the selection of this (Event) field asks for anything read from the payload."""
+    raw = info._raw_info
+    return payload_needed(raw.field_nodes, raw.fragments)
 
 
 @strawberry.type

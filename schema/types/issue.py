@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypedDict
+from typing import TYPE_CHECKING, Annotated, TypedDict, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,9 +18,10 @@ from app.pagination import Page
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
 from app.search.parse import parse_search
-from models import Issue, IssueHistory, IssueState, Project
+from models import Event, Issue, IssueHistory, IssueState, Project
 from schema.context import Context
 from schema.errors import renamed_fields
+from schema.selection import UnknownFragment, along
 from schema.types.aggregates import BucketType, FrequencyPeriodEnum, TagSummaryType
 from schema.types.common import (
     BigInt,
@@ -115,6 +117,8 @@ class IssueType:
     model: strawberry.Private[Issue]
     # Read by a list, which leaves out the grouping explanation.
     listed: strawberry.Private[bool] = False
+    # The latest event, when the list read it ahead for its page: (event or None,).
+    latest: strawberry.Private[tuple[Event | None] | None] = None
 
     @classmethod
     def of(
@@ -166,12 +170,23 @@ class IssueType:
         return EventConnection.of(page, self.model.id)
 
     @strawberry.field
-    async def latest_event(
+    def latest_event(
         self, info: Info[Context, None]
     ) -> Annotated[EventType, strawberry.lazy(_EVENT_MODULE)] | None:
         from schema.types.event import EventType
 
-        event = await info.context.loaders.latest_event.load(self.model.id)
+        if self.latest is not None:  # read ahead by the list: no awaiting per issue
+            return EventType.of(self.latest[0]) if self.latest[0] else None
+        # graphql-core awaits what a resolver returns when it is awaitable.
+        return cast("EventType | None", self._load_latest_event(info))
+
+    async def _load_latest_event(self, info: Info[Context, None]) -> EventType | None:
+        from schema.types.event import EventType, needs_payload
+
+        loaders = info.context.loaders
+        # What lists show is the columns and the message: no ~13 KB payload read for them.
+        loader = loaders.latest_event if needs_payload(info) else loaders.latest_event_columns
+        event = await loader.load(self.model.id)
         return EventType.of(event) if event else None
 
     @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
@@ -220,17 +235,43 @@ class IssueConnection:
         return await issues.count_issues(self.project, **self.where.filters())
 
     @classmethod
-    def of(cls, page: Page[Issue], project: Project, where: IssueListArgs) -> IssueConnection:
+    def of(
+        cls,
+        page: Page[Issue],
+        project: Project,
+        where: IssueListArgs,
+        latest: Mapping[int, Event] | None = None,
+    ) -> IssueConnection:
+        """`latest`: the issues' latest events, when read ahead for the page."""
         owner = ProjectType.of(project)
-        edges = [
-            IssueEdge(cursor=page.cursor_of(i), node=IssueType.of(i, owner, listed=True))
-            for i in page.items
-        ]
+        edges = []
+        for issue in page.items:
+            node = IssueType.of(issue, owner, listed=True)
+            if latest is not None:
+                node.latest = (latest.get(issue.id),)
+            edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         return cls(edges=edges, page_info=info, where=where, project=project)
 
 
-async def issue_connection(project: Project, args: IssueListArgs) -> IssueConnection:
+def latest_events_wanted(info: Info[Context, None]) -> bool | None:
+    """Whether a page's `edges.node.latestEvent` is selected: None if not, else whether its
+    payload is needed too."""
+    from schema.types.event import payload_needed
+
+    raw = info._raw_info
+    try:
+        nodes = along(raw.field_nodes, raw.fragments, "edges", "node", "latestEvent")
+    except UnknownFragment:  # (validation refuses those): each issue loads its own
+        return None
+    return payload_needed(nodes, raw.fragments) if nodes else None
+
+
+async def issue_connection(
+    project: Project, args: IssueListArgs, info: Info[Context, None]
+) -> IssueConnection:
+    """The page; its issues' latest events read with it when the query selects them (one
+    query, as the loader would make, but no awaiting per issue)."""
     request = page_request(args.first, args.after)
     # The cursor's values are checked against the sort keys only when the page is read.
     with renamed_fields(cursor="after"):
@@ -241,4 +282,8 @@ async def issue_connection(project: Project, args: IssueListArgs) -> IssueConnec
             descending=args.direction is SortDirection.DESC,
             **args.filters(),
         )
-    return IssueConnection.of(page, project, args)
+    wanted = latest_events_wanted(info)
+    latest = None
+    if wanted is not None:
+        latest = await events.latest_events([i.id for i in page.items], payload=wanted)
+    return IssueConnection.of(page, project, args, latest)

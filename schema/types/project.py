@@ -116,6 +116,7 @@ class ProjectType:
     @strawberry.field
     async def issues(
         self,
+        info: Info[Context, None],
         state: IssueStateEnum | None = None,
         first: int = 50,
         after: str | None = None,
@@ -132,7 +133,7 @@ class ProjectType:
         args = IssueListArgs(
             state, first, after, sort, direction, search, level, environment, release
         )
-        return await issue_connection(self.model, args)
+        return await issue_connection(self.model, args, info)
 
     @strawberry.field(description="Rollbar access tokens not revoked, oldest first.")
     async def access_tokens(self) -> list[AccessTokenType]:

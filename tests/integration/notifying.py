@@ -100,6 +100,7 @@ def record(project_id: int, fingerprint: str, event_id: str | None = None) -> Ev
         user_json=None,
         tags_json="{}",
         payload_json="{}",
+        event_message=None,
         fingerprint=fingerprint,
         grouping_version="test",
         grouping_json="{}",

@@ -78,6 +78,7 @@ RECORD = EventRecord(
     user_json=None,
     tags_json="{}",
     payload_json="{}",
+    event_message=None,
     fingerprint="f" * 32,
     grouping_version="v",
     grouping_json="{}",
@@ -117,8 +118,15 @@ def test_sanitized_cleans_json_columns_value_by_value() -> None:
 
 
 def test_sanitized_cleans_text_columns_and_keeps_escape_lookalikes() -> None:
-    record = replace(RECORD, title="E: a\x00b \\u0000 \ud800", message="\\u0000", culprit="x\udfff")
+    record = replace(
+        RECORD,
+        title="E: a\x00b \\u0000 \ud800",
+        message="\\u0000",
+        culprit="x\udfff",
+        event_message="m\x00 \ud800",
+    )
     clean = sanitized(record)
+    assert clean.event_message == "m \ufffd"
     assert (clean.title, clean.message, clean.culprit, clean.environment) == (
         "E: ab \\u0000 \ufffd",
         "\\u0000",

@@ -30,10 +30,10 @@ _SELECT_ISSUES = (
 )
 _INSERT_EVENTS = (
     "INSERT INTO event (project_id, issue_id, event_id, timestamp, received_at, level, "
-    'platform, environment, release, "user", tags, payload) '
+    'platform, environment, release, "user", tags, payload, message, message_stored) '
     "SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::timestamptz[], "
     "$5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], "
-    "$11::jsonb[], $12::text[]) "
+    "$11::jsonb[], $12::text[], $13::text[], $14::bool[]) "
     "ON CONFLICT (event_id, project_id) DO NOTHING RETURNING project_id, event_id"
 )
 _UPDATE_ISSUES = (
@@ -198,7 +198,7 @@ class PostgresTransaction:
     ) -> set[tuple[int, str]]:
         if not records:
             return set()
-        columns: list[list[Any]] = [[] for _ in range(12)]
+        columns: list[list[Any]] = [[] for _ in range(14)]
         for record, issue_id in zip(records, issue_ids, strict=True):
             for column, value in zip(columns, record.event_columns(issue_id), strict=True):
                 column.append(value)

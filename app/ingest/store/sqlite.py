@@ -18,7 +18,7 @@ from app.notifications.broker import publish_local
 from app.notifications.changes import IssueChange
 from models import IssueState
 
-_EVENT_ROW = "(" + ", ".join(["?"] * 12) + ")"
+_EVENT_ROW = "(" + ", ".join(["?"] * 14) + ")"
 
 # Aggregates (see tallies): the rows go in as one JSON array, read back with json_each, so
 # a statement's size never depends on the batch's (nor meets SQLite's parameter limit).
@@ -144,7 +144,8 @@ class SqliteTransaction:
             params += record.event_columns(issue_id)
         rows = await self._rows(
             "INSERT INTO event (project_id, issue_id, event_id, timestamp, received_at, level, "
-            'platform, environment, release, "user", tags, payload) VALUES '
+            'platform, environment, release, "user", tags, payload, message, message_stored) '
+            "VALUES "
             + ", ".join([_EVENT_ROW] * len(records))
             + " ON CONFLICT (event_id, project_id) DO NOTHING RETURNING project_id, event_id",
             params,

@@ -1,0 +1,77 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        ALTER TABLE "event" ADD "message" TEXT;
+        ALTER TABLE "event" ADD "message_stored" BOOL NOT NULL DEFAULT False;"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        ALTER TABLE "event" DROP COLUMN "message";
+        ALTER TABLE "event" DROP COLUMN "message_stored";"""
+
+
+MODELS_STATE = (
+    "eJztXWtv2zgW/SuGP3WAbJE4j2aKxQJO4raeSeIicWaKPiAwMm1zI4saiXLqncl/X5J6UU"
+    "9LtmzLDD+1IXkl+vB17rkk9Xd7hkfQcN52LTTET9Bsv2/93TbBDNL/pPIOWm1gWVEOSyDg"
+    "0eCFgYU0EhZ7dIgNdEIzxsBwIE0aQUe3kUUQZi8xXcNgiVinBZE5iZJcE/3lQvqoCSRTaN"
+    "OMbz9oMjJH8Cd0gj+tJ22MoDGK1ReN2Lt5ukYWFk/rm+QDL8je9qjp2HBnZlTYWpApNsPS"
+    "yCQsdQJNaAMC2eOJ7bLqs9r5PzX4RV5NoyJeFQWbERwD1yDCz33UorS2pt0Ohtp9b6hp7Q"
+    "oA6dhk4NKqOvzXT1gV/tU5Onl3cn58dnJOi/BqhinvXrxXR8B4hhye22H7hecDArwSHOMI"
+    "VN6m2hQ40zS4l1NgZ6Mbt0qgTKufRDnAtLkwz8BPzYDmhEzpn2cnBZj+0b27/NS9e3N28g"
+    "t7IaYDwRsit35Oh2cx2COYLRuO0c8qEEcW9cAbJET4RkN36wCfl8D3PBfe8yS6Yp0qQJww"
+    "2x7O7fZWUO6cnpbAmZbKRZrnxbHWbcjQ0ABJQ31FcwiawWy445YJtEe+6dvgP/vYx+kPHA"
+    "1MY+FPXgXgD/s3vfth9+Yze93Mcf4yOH7dYY/ldHjqIpH65izRTuFDWn/2h59a7M/W18Ft"
+    "j8OLHTKx+RujcsOvbVYn4BKsmfhZAyNhng1SA9RirW4Ah2ius1K7J21raHm/yk1p+D1p6A"
+    "CTVEszyjV+EvgBS3gE+tMzsEdaKgd3cF7ZdNasM0umABNMeCMxNFk9fSZ6BS0DL7I4qp9T"
+    "yFBHUZlN0tNvdGXG/4U678qUZf6oxFcv0OS1UNZfO53j43edw+Oz89OTd+9Ozw9D7prOKi"
+    "KxF/2PjMfGRsRyYgvNObKxOYNmxoSVzwkSZhJyr42wAhvOkVORfok2CueSOGPDeAQ2W05t"
+    "nlYF7wzblXBv2Oq7BdgNrANjJdDTlgrycn4GnmXP3UP4M2cBFUxkALmIVfa+DGOEMoDyzU"
+    "33yy8xUnk9uP0YFBegv7weXCQQdwggrpPduXumO+Og92kVganDFPiR9Rb9aMfVdQhHMOgL"
+    "ZdugTVny3bB39b5Fq23TSn037x8uL3u9K54WPPW7+aHbv2ZJY4AM9jdj2Ffa4GFIewt1VS"
+    "jhdXl/qzpkjs5KjJijpB8QDRiWlWo9m2iB/1TFP4tbSuiX77t7JjbzGJnIma7UzglT5YY3"
+    "uZ19J1OrFPSIGy33JPdg7NYR/0jJGymY0xh/wDZEE/N3uEgtewlcfYnic/SkPYP4JehGQW"
+    "o0sm3wHAobid5FEaC/GxKPInTvL7tXvfbLboSj3hzyWqd0Iy/joEg2gmGRWlWjb96Dg6Ho"
+    "d44fKTEJOY7LexWbcmkfm1mBrnTQEnITsoRNkQcO9AoJfTj1ECVONVOcEvpGaWVK7E/yyS"
+    "XHnRKM+LiTy4hZVpwRxwZDFaIUM1R8uNE8yYY6RPOV4lIJU9XQjW5og85/RiXlLTDYoh4B"
+    "bRvbFbWIFefL+hUEywBkjO1ZFZBFmy3ijDnN2tN1aYeRqYY57FsJTHlMuQLQgokCuRTILL"
+    "yRRvi3+8FtNsJB+eSSi3TS+qdlIKeMG90wmAtQZUAUq/VJYT6xfrIHJNV6AiYZWn0+5kH5"
+    "tTBfbbb+99g1dYZn69FFBkGm85a99j+bmsC33RQWWBgYZDhz+aEqwUQKX27bsSrqoDlgkj"
+    "Gt50MumMgwre8Icc0h2IZZ4hHGdNk0C7EXjBNN8EitN9XtwxSxFapKfOXRvxgMrmPoX/ST"
+    "8D7cXPQoOedNQQshEpONBJGOyX+ZMlGhVCdYyRQD2IpmpyIwKgKz1xGY1PxRA7L94DmS4i"
+    "rOmE2Ka/XNCXTIJXazo1ti9kFRjAvxghQHdzOhLmEMY5fomNYyGelSgahGBqKC5ko1QblN"
+    "X4J5k92YdvfysveZ7/cCug4tvuHr4bb7MPw0uOt/ZemuCVz6A2z0P5Z31x32tOv+TZ/bsB"
+    "+gGWiGuN1wMNCuu3cfe7S/YKwZwJ7A72afcuzrPi2MzDkwkL9VLNwo1phtYuEcUH7EhSbb"
+    "ozOHEgw6xSQVk2ws42nuXh6Pa2axnYCEFvCcsMjmCM6YkSnbshm2ye03fKakNultPkIhfh"
+    "zSgd5NCsFGHyGfbaSGmQUVh2okhxJ7RCaPyt2OK5o1mT+tGGuq/xqFiY1di1ZAm0O76nGz"
+    "LFvpjvzXH60OYKsSaxJtVLyp9nhTsMyUJ5OChWKSGQw9XHNXPfm0ZRe4jS2PFlRxggefe7"
+    "fvW8ySOri9+8H1H9y5hQ425syxvXng3u7MJf55qp07q2rP16YR5gBVADgoL93CedQpcycR"
+    "LZUPbid1L9EOotTNwnjbQWqCiFGtPwcGEoC9jUPZrkEdlkpujmAiH8aHh2UwPjzMx5jlqW"
+    "24O9mGy8/TrKCHJwyVKr6aKj5GtqBvVTm4EbdU5zaafW4DrNjKMUPVyI1uZBXhUhEuqSJc"
+    "CZqQsdP+wrf78PsdpOwrW1BOHkOXBOvY2J8itqt3sR5CPLj3KXqSlEBh1zYWHnFcs0N5cP"
+    "HnyYoWARNtDgwX1gHVEExkxukJLmpCia4gMgG18Y0KwZSVt19BmNKWbFvQhHl0wxfYRtsk"
+    "1CW2TfCJC7YW2HimFQSncvzjmJWEGws2EAfB1WEWbRTIZfaeArfaSezQQEJ46xc0q9+Aoi"
+    "4+2QNthfIAnLHXI3/UhAYyHHPdQsBFnbLcMuMpULjUibVy6lZjT6wJwkSuTxTqFktdoqhk"
+    "zRu6w37GXqEOqzVnbjgo8IZ4W1XCP7BQE/TKYVp1YGz7mCtGohhJUxpBCkbC9P88OuLHBp"
+    "ZxEeIX2xQRefKUdx7yUISkOVNDESHx26ysY+4XV2JWCTHLGwcVwA0NJIR3I7KHInZqz2OD"
+    "erxMkq3a8/gKGlk5acpJa0ojyOKkse1HBX6avzuphKum+Vx7o+6a8tIaMzccKC9tZ15a3h"
+    "mq3O6dsJLGmajtOgJ+rm6Vo2kJQ2mQVfq7onaK2u0ltQtOGmXQOuEQUj6lE848bXRbdCXy"
+    "9lqY25orWj4n4/9WIGVBeQlZ2UbEXcdwM27sysc3KF8PvrvtuvFdzKXQPSpA9ygDXWgSe6"
+    "FVdCziVtIhXb934S1p1W87S9lJw4Nr8zCiK601i3oMM2S6WYcfciHOtV8J6qbtOa4ZbN2G"
+    "7Lev8InSuKWEAYE2/YGjgcl3i/pHG/chQOB32CVfpiV0wkeMi4Os45n5YytlqAZVelCxtS"
+    "f3bH6Blx63kwjZXbjpZS5QGEHLwOueT77iD9nDCa7UGW51x8QSgMQP2Kx70j3+0Rwp0WL8"
+    "t44LAWQFiH0ExnE0gp+guSZOvobV5U8csgfKChqn/M+0hvh5Tczu6JP+5A+SCastiKhiL8"
+    "vXUxN9cam0qonDQemsUumsYZuWFalCA6VPLdWnHB1bWetsgQQYWkgoZNf/uQ8lnORDL7Nw"
+    "MqeT0CqtHresodUb5unvSSOX2j6rrgxVV4bumLIf7M1H8QSPKYP3x/2pfL4veHD10/zYN+"
+    "z8eJDaINsY6bbISciL/hXK6OtF/Jo2RTTqboVXdP6utnCQohOKTig6UZJOPDh8zU4RCZ5e"
+    "SCFcWoLphcFEpKTCvRrZRSwAzgCq9LG90EA6qbBzWkbKoqUKvp2VErMs4DjPmA7dKXCmVX"
+    "BOGUqoHW7ma2VKPnwl8uFKG1Mc6LDvQK8ZzGRr5r33pD3sBzuJZoqQ5bAQAdElZMQRSioy"
+    "IgsZ4WHIyitl3Eo6WqICbCrWst59NCs0dNJWNXWjm5qviZWWJMFCKWDLFTDXyTqLVFn+Cq"
+    "SWPQO3rPYldKomCV9daCN9mkU6/ZxCvgmiMopp7tNwLmKac2gH/kNZmimYKCmmnBTDBlUF"
+    "hP3iEqK7kfPI9I0EZkUSf7sf3OaFEkOTJKNDOmn90zKQs4+rfwG4DIwYjQswfXPT/ZKE+/"
+    "J6cJHkZ+wBF9WOQdW/mL38H6DS85M="
+)

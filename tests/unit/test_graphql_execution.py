@@ -1,0 +1,171 @@
+"""The plain-field shortcut of schema.execution answers exactly what graphql-core would:
+values, nulls, enums, custom scalars and errors, on a schema of its own."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from schema import schema as faultline_schema
+from schema.execution import PlainFieldsExecutionContext, plain_field
+
+
+@strawberry.enum
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Thing:
+    name: str
+    nickname: str | None
+    count: int
+    color: Color
+    seen: datetime
+    when: datetime | None
+    lines: list[str]
+    maybe_lines: list[str | None] | None
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+def _thing(**changes: Any) -> Thing:
+    values: dict[str, Any] = {
+        "name": "a",
+        "nickname": None,
+        "count": 3,
+        "color": Color.BLUE,
+        "seen": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "when": None,
+        "lines": ["x", "y"],
+        "maybe_lines": None,
+    }
+    values.update(changes)
+    return Thing(**values)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        return [
+            _thing(),
+            _thing(name="b", nickname="bee", when=datetime(2026, 2, 1, tzinfo=UTC)),
+            _thing(name=None),  # null where the type says non-null
+            _thing(count=2**40),  # beyond Int: graphql-core's serialiser refuses it
+            _thing(color="green"),  # no value of the enum
+            _thing(lines=("t", "u"), maybe_lines=["m", None]),  # a tuple is a list too
+            _thing(lines=["x", None]),  # a null item where items are non-null
+            _thing(lines="xy"),  # a string is no list
+            _thing(maybe_lines=[1.5]),  # String serialises a float as its text
+        ]
+
+
+class Hook(SchemaExtension):
+    """An extension with a `resolve` hook: every field must go through it."""
+
+    def resolve(self, _next, root, info, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = _next(root, info, *args, **kwargs)
+        return f"<{result}>" if isinstance(result, str) else result
+
+
+ORDINARY = strawberry.Schema(query=Query)
+SHORTCUT = strawberry.Schema(query=Query, execution_context_class=PlainFieldsExecutionContext)
+QUERY = """{ things {
+  __typename name nickname count color seen when shout lines maybeLines
+  again: name @include(if: true)
+} }"""
+
+
+def _answer(schema: strawberry.Schema, query: str = QUERY) -> tuple[Any, Any]:
+    result = schema.execute_sync(query)
+    errors = [(e.message, e.path, e.locations) for e in result.errors or []]
+    return result.data, errors
+
+
+def _row(**changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "__typename": "Thing",
+        "name": "a",
+        "nickname": None,
+        "count": 3,
+        "color": "BLUE",
+        "seen": "2026-01-02T03:04:05+00:00",
+        "when": None,
+        "shout": "A",
+        "lines": ["x", "y"],
+        "maybeLines": None,
+        "again": "a",
+    }
+    row.update(changes)
+    return row
+
+
+def test_the_shortcut_answers_as_graphql_core_does():
+    data, errors = _answer(SHORTCUT)
+    assert (data, errors) == _answer(ORDINARY)
+    assert data == {
+        "things": [
+            _row(),
+            _row(
+                name="b",
+                nickname="bee",
+                when="2026-02-01T00:00:00+00:00",
+                shout="B",
+                again="b",
+            ),
+            None,
+            None,
+            None,
+            _row(lines=["t", "u"], maybeLines=["m", None]),
+            None,
+            None,
+            _row(maybeLines=["1.5"]),
+        ]
+    }
+    assert [(message[:40], path) for message, path, _ in errors] == [
+        ("Cannot return null for non-nullable fiel", ["things", 2, "name"]),
+        ("Int cannot represent non 32-bit signed i", ["things", 3, "count"]),
+        ("Enum 'Color' cannot represent value: 'gr", ["things", 4, "color"]),
+        ("Cannot return null for non-nullable fiel", ["things", 6, "lines", 1]),
+        ("Expected Iterable, but did not find one ", ["things", 7, "lines"]),
+    ]
+
+
+def test_a_resolve_hook_still_sees_every_field():
+    hooked = strawberry.Schema(
+        query=Query, execution_context_class=PlainFieldsExecutionContext, extensions=[Hook]
+    )
+    data, _ = _answer(hooked, "{ things { name nickname } }")
+    assert data["things"][:2] == [
+        {"name": "<a>", "nickname": None},
+        {"name": "<b>", "nickname": "<bee>"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field", "plain"),
+    [
+        ("Issue", "title", True),
+        ("Issue", "state", True),  # an enum
+        ("Issue", "eventCount", True),  # a custom scalar (BigInt)
+        ("Frame", "preContext", True),  # a list of strings
+        ("Issue", "project", False),  # an object
+        ("Issue", "latestEvent", False),  # a resolver
+        ("Issue", "history", False),  # a resolver with arguments
+        ("Event", "message", False),
+        ("Event", "timestamp", True),
+        ("Query", "issues", False),  # a permission (field extension)
+    ],
+)
+def test_which_fields_of_faultline_take_the_shortcut(type_name, field, plain):
+    graphql_type = faultline_schema._schema.type_map[type_name]
+    assert (plain_field(graphql_type, field) is not None) is plain  # type: ignore[arg-type]
