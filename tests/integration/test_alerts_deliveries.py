@@ -118,6 +118,7 @@ async def test_a_deleted_rule_leaves_its_deliveries_in_the_log(http, server, aut
 
 async def test_bad_delivery_queries_are_refused_naming_the_parameter(http, server, auth):
     project, _, _, _ = await seeded("Alerts")
+    url = server(f"/api/projects/{project.id}/deliveries")
     issues_cursor = encode_cursor(order_of(Issue, ("id",), descending=True), [5])
     for params, field, problem in (
         ({"status": "lost"}, "status", "must be one of pending, sent, failed"),
