@@ -262,3 +262,7 @@ async def list_deliveries(
     if where.rule_id is not None:
         query = query.filter(rule_id=where.rule_id)
     return await keyset_page(query, ("id",), page, descending=True)
+
+
+async def channels_by_id(channel_ids: Iterable[int]) -> dict[int, AlertChannel]:
+    return {c.id: c for c in await AlertChannel.filter(id__in=list(channel_ids))}
