@@ -107,6 +107,11 @@ async def channels_by_project(project_ids: Iterable[int]) -> dict[int, list[Aler
     return found
 
 
+async def channels_by_id(channel_ids: Iterable[int]) -> dict[int, AlertChannel]:
+    """Channels by id, one query (GraphQL's loader for a rule's channels)."""
+    return {c.id: c for c in await AlertChannel.filter(id__in=list(channel_ids))}
+
+
 async def delete_channel(project_id: int, channel_id: int) -> None:
     """Refused while a rule sends to it (a rule left without channels would alert no one)."""
     async with in_transaction():
@@ -221,7 +226,7 @@ async def update_rule(project_id: int, rule_id: int, changes: Mapping[str, Any])
             raise _rule_not_found(project_id, rule_id)
         current = (await _with_channels([model]))[0]
         spec = rules.apply_rule_changes(current.spec(), changes)
-        if spec.channel_ids != current.channel_ids:
+        if set(spec.channel_ids) != set(current.channel_ids):
             channels = await _project_channels(project_id, spec.channel_ids)
             await model.channels.clear()
             await model.channels.add(*channels)
@@ -262,7 +267,3 @@ async def list_deliveries(
     if where.rule_id is not None:
         query = query.filter(rule_id=where.rule_id)
     return await keyset_page(query, ("id",), page, descending=True)
-
-
-async def channels_by_id(channel_ids: Iterable[int]) -> dict[int, AlertChannel]:
-    return {c.id: c for c in await AlertChannel.filter(id__in=list(channel_ids))}
