@@ -57,8 +57,9 @@ def _rules_changed(project_id: int) -> None:
 
 async def _locked_project(project_id: int) -> Project:
     """The project, locked for the transaction (PostgreSQL; SQLite's writes are serial), so two
-    concurrent creations cannot both pass a per-project bound."""
-    project = await Project.select_for_update().get_or_none(id=project_id)
+    concurrent creations cannot both pass a per-project bound. NO KEY UPDATE: ingestion's
+    inserts of the project's issues (KEY SHARE through their foreign key) do not wait on it."""
+    project = await Project.select_for_update(no_key=True).get_or_none(id=project_id)
     if project is None:
         raise NotFound(f"project {project_id} not found")
     return project
@@ -221,7 +222,9 @@ async def update_rule(project_id: int, rule_id: int, changes: Mapping[str, Any])
     transaction as the other fields."""
     async with in_transaction():
         await _locked_project(project_id)
-        model = await AlertRule.select_for_update().get_or_none(id=rule_id, project_id=project_id)
+        model = await AlertRule.select_for_update(no_key=True).get_or_none(
+            id=rule_id, project_id=project_id
+        )
         if model is None:
             raise _rule_not_found(project_id, rule_id)
         current = (await _with_channels([model]))[0]
