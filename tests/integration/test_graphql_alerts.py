@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from app.projects import service as projects
 from models import AlertChannel, AlertDelivery, AlertRule
 from tests.integration.graphql import data, execute
+from tests.integration.test_graphql_pagination import _counting
 
 HOOK = "https://hooks.example.com/faultline"
 CREATE_CHANNEL = """
@@ -331,3 +332,24 @@ async def test_deliveries_page_newest_first_and_filter(http, server, auth):
         result = await execute(http, server, DELIVERIES, {**variables, **bad}, auth)
         assert result["errors"][0]["message"] == message
         assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+
+
+EVERY_PROJECT = (
+    """{ projects { id channels { id name } alertRules { id channelIds channels { name } } } }"""
+)
+
+
+async def test_rules_and_channels_of_many_projects_cost_the_same_queries(http, server, auth):
+    counts = {}
+    await data(http, server, "{ projects { id } }", None, auth)  # token use recorded now
+    for total in (1, 6):
+        while len(await projects.all_projects()) < total:
+            project = await projects.create_project(f"P{total}")
+            channel = await create_channel(http, server, auth, project.id)
+            await data(http, server, CREATE_RULE, {"p": str(project.id), "trigger": "NEW_ISSUE", "channels": [channel["id"]]}, auth)  # fmt: skip
+        with _counting() as counter:
+            found = (await data(http, server, EVERY_PROJECT, None, auth))["projects"]
+        assert [len(p["alertRules"][0]["channels"]) for p in found] == [1] * total
+        counts[total] = counter.count
+    # Token, projects, their channels, their rules, the rules' channel ids, those channels.
+    assert counts == {1: 6, 6: 6}
