@@ -84,6 +84,14 @@ The path of a query, from HTTP to SQL
     auth/origins.py               the server's origin and a request's Origin (CSRF checks, pure)
     auth/access_tokens.py         Rollbar project access tokens and their scopes
     compat/rollbar/admin.py       /api/projects/{id}/access_tokens: list, create, revoke
+    alerts/rules.py               what a channel or alert rule may say (pure: kinds, URLs,
+                                  secrets, addresses, triggers, bounds; unknown fields named)
+    alerts/service.py             channels, rules (with their channel sets) and the delivery
+                                  log of a project; _rules_changed() after each rule write
+    alerts/routes.py              /api/projects/{id}/channels, alert-rules, deliveries;
+                                  serializers.py their JSON (a secret only when created)
+    schema/types/alerts.py        GraphQL channels, rules, the delivery connection;
+                                  schema/alert_mutations.py their mutations
     web/                          the UI, a client of /graphql: routes.py (the shell at every
                                   page path, versioned immutable assets), assets.py (read once,
                                   gzipped, one content hash), static/ (ES modules, no build:

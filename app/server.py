@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app import database
+from app.alerts import routes as alert_routes
 from app.auth import routes as auth
 from app.auth import tokens
 from app.auth.signin import SignIns
@@ -99,6 +100,7 @@ def create_app(
     auth.setup(app, SignIns(clock or time.time))
     rustrak.setup(app)
     rollbar_admin.setup(app)
+    alert_routes.setup(app)
     rollbar.setup(app)
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)

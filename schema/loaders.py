@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from app.alerts import service as alerts
 from app.auth import sessions, tokens, users
 from app.events import service as events
 from app.issues import aggregates
@@ -17,7 +18,7 @@ from app.issues import service as issues
 from app.issues.aggregates import Bucket, Period, TagSummary
 from app.retention import storage
 from app.retention.storage import Storage
-from models import ApiToken, Event, Issue, User, UserSession
+from models import AlertChannel, ApiToken, Event, Issue, User, UserSession
 
 V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
@@ -70,6 +71,13 @@ async def _values(
 ) -> list[list[str]]:
     found = await fetch(issue_ids)
     return [found[issue_id] for issue_id in issue_ids]
+
+
+async def _listed(
+    ids: list[int], fetch: Callable[[list[int]], Awaitable[dict[int, list[V]]]]
+) -> list[list[V]]:
+    found = await fetch(ids)
+    return [found[key] for key in ids]
 
 
 class Loaders:
@@ -150,3 +158,17 @@ class Loaders:
     def project_frequency(self) -> DataLoader[tuple[int, Period], list[Bucket]]:
         """Keyed by project id and period."""
         return DataLoader(_per_row(_frequencies(self._clock, aggregates.project_frequencies)))
+
+    @cached_property
+    def alert_channels(self) -> DataLoader[int, list[AlertChannel]]:
+        """Keyed by project id."""
+        return DataLoader(lambda ids: _listed(ids, alerts.channels_by_project))
+
+    @cached_property
+    def alert_rules(self) -> DataLoader[int, list[alerts.Rule]]:
+        """Keyed by project id; each rule with its channel ids."""
+        return DataLoader(lambda ids: _listed(ids, alerts.rules_by_project))
+
+    @cached_property
+    def alert_channel(self) -> DataLoader[int, AlertChannel | None]:
+        return DataLoader(_by_key(alerts.channels_by_id))

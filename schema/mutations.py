@@ -9,6 +9,7 @@ from app.auth import access_tokens, tokens
 from app.issues import service as issues
 from app.projects import service as projects
 from models import ApiToken, Issue, Project, ProjectAccessToken
+from schema.alert_mutations import AlertMutations
 from schema.context import Context
 from schema.errors import renamed_fields
 from schema.permissions import AUTHENTICATED, actor
@@ -20,7 +21,7 @@ from schema.types.token import CreatedToken
 
 
 @strawberry.type
-class Mutation:
+class Mutation(AlertMutations):
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def create_project(self, name: str) -> ProjectType:
         return ProjectType.of(await projects.create_project(name))

@@ -17,6 +17,7 @@ from app.projects.naming import dashed_key, dsn
 from app.retention.storage import EMPTY, Storage
 from models import Project
 from schema.context import Context
+from schema.types import alerts
 from schema.types.aggregates import BucketType, FrequencyPeriodEnum
 from schema.types.common import BigInt, IssueSortEnum, IssueStateEnum, SortDirection
 from schema.types.rollbar import AccessTokenType, DeployType
@@ -145,3 +146,21 @@ class ProjectType:
             raise InvalidField("first", f"must be an integer from 1 to {MAX_LIMIT}")
         page = await deploys.list_deploys(self.model.id, PageRequest(limit=first))
         return [DeployType.of(deploy) for deploy in page.items]
+
+    @strawberry.field(description="Where its alerts go, oldest first (at most 100).")
+    async def channels(self, info: Info[Context, None]) -> list[alerts.AlertChannelType]:
+        return await alerts.project_channels(info, self.model.id)
+
+    @strawberry.field(description="When it alerts, oldest first (at most 100).")
+    async def alert_rules(self, info: Info[Context, None]) -> list[alerts.AlertRuleType]:
+        return await alerts.project_rules(info, self.model.id)
+
+    @strawberry.field(description="Notifications sent, pending or given up on, newest first.")
+    async def deliveries(
+        self,
+        first: int = 50,
+        after: str | None = None,
+        status: alerts.DeliveryStatusEnum | None = None,
+        rule_id: strawberry.ID | None = None,
+    ) -> alerts.AlertDeliveryConnection:
+        return await alerts.project_deliveries(self.model.id, first, after, status, rule_id)
