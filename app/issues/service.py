@@ -27,7 +27,7 @@ from app.search.filter import (
 )
 from app.search.sql import search_condition
 from app.text import require_plain_line
-from models import Event, Issue, IssueHistory, IssueState, Project
+from models import Event, Issue, IssueHistory, IssueState, Project, of_live_project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
@@ -116,7 +116,7 @@ def _filter_text(field: str, value: str) -> str:
 
 
 async def get_issue(issue_id: int) -> Issue:
-    issue = await Issue.get_or_none(id=issue_id).select_related("project")
+    issue = await Issue.filter(of_live_project(), id=issue_id).select_related("project").first()
     if issue is None:
         raise NotFound(f"issue {issue_id} not found")
     return issue
@@ -137,7 +137,8 @@ async def groupings(issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
     """The issues with their projects (every API shows an issue's short id)."""
-    issues = await Issue.filter(id__in=list(issue_ids)).select_related("project")
+    live = Issue.filter(of_live_project(), id__in=list(issue_ids))
+    issues = await live.select_related("project")
     return {issue.id: issue for issue in issues}
 
 
@@ -147,8 +148,10 @@ async def get_issue_by_short_id(short_id: str) -> Issue:
     counter = parse_id(match[2], Issue, "counter") if match else None
     issue = None
     if match and counter is not None:
-        issue = await Issue.get_or_none(project__slug=match[1], counter=counter).select_related(
-            "project"
+        issue = (
+            await Issue.filter(of_live_project(), project__slug=match[1], counter=counter)
+            .select_related("project")
+            .first()
         )
     if issue is None:
         raise NotFound(f"issue {short_id[:40]!r} not found")
@@ -202,7 +205,12 @@ async def bulk_set_state(
             .select_for_update()
             .only("id", "project_id", "state")
         )
-        current = {row.id: (row.project_id, IssueState(row.state)) for row in rows}
+        live = await _live_projects({row.project_id for row in rows})
+        current = {
+            row.id: (row.project_id, IssueState(row.state))
+            for row in rows
+            if row.project_id in live
+        }
         _require_all(wanted, current)
         now = datetime.now(UTC)
         changes = [
@@ -230,6 +238,14 @@ async def bulk_set_state(
     return [written[issue_id] for issue_id in wanted]
 
 
+async def _live_projects(project_ids: set[int]) -> set[int]:
+    """Which of these projects are not deleted (read apart: a join would lock their rows)."""
+    if not project_ids:
+        return set()
+    live = Project.filter(id__in=list(project_ids), deleted_at__isnull=True)
+    return {int(project_id) for (project_id,) in await live.values_list("id")}
+
+
 def _unique_ids(ids: Sequence[int]) -> list[int]:
     if len(ids) > MAX_BULK_IDS:
         raise InvalidField("ids", f"at most {MAX_BULK_IDS} issues at once")
@@ -250,7 +266,7 @@ def _require_all(wanted: Sequence[int], found: Container[int]) -> None:
 async def delete_issue(issue_id: int) -> None:
     async with notifying_transaction() as outbox:
         issue = await Issue.select_for_update().get_or_none(id=issue_id)
-        if issue is None:
+        if issue is None or not await _live_projects({issue.project_id}):
             raise NotFound(f"issue {issue_id} not found")
         await Issue.filter(id=issue_id).delete()
         outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))
@@ -288,6 +304,6 @@ async def relabel(issue_id: int, *, level: str | None = None, title: str | None 
         if not 1 <= len(text) <= 255:
             raise InvalidField("title", "must be 1 to 255 characters")
         updates["title"] = require_plain_line("title", text)
-    if updates and not await Issue.filter(id=issue_id).update(**updates):
+    if updates and not await Issue.filter(of_live_project(), id=issue_id).update(**updates):
         raise NotFound(f"issue {issue_id} not found")
     return await get_issue(issue_id)
