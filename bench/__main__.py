@@ -6,7 +6,8 @@
     load       `python -m bench.load`, its own process: --concurrency connections for --duration
     stored     polls the database until every accepted (200) event is there
     sweeping   with --sweeping: the same again, a fresh server sweeping expired events of
-               another project meanwhile (backlog.py), and the ratio of the two rates
+               another project meanwhile (backlog.py), then once more without; the ratio of
+               the sweeping rate to the mean of the two others
     rollbar    the same events as pyrollbar items to POST /api/1/item/ on a second project
                (--rollbar-duration), load and stored the same way
     ceiling    `python -m bench.ceiling`: the same load against a bare aiohttp server
@@ -116,6 +117,10 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
             headers,
             backlog_of=expired_project,
             env={"FAULTLINE_RETENTION_SWEEP_INTERVAL_S": "1"},
+        )
+        log("sweeping: the run without sweeping once more (the baseline is the mean of both)")
+        report["plain_after"] = await faultline_phase(
+            options, children, load, database_url, project_id, headers, backlog_of=expired_project
         )
     if options.rollbar_duration > 0:
         log("project: faultline project create bench (Rollbar items)")

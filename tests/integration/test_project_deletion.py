@@ -111,6 +111,8 @@ async def test_a_deleted_project_is_gone_from_every_api_at_once_and_purged_after
             (f"/api/issues/{issue.id}", f"issue {issue.id} not found"),
             (f"/api/issues/{issue.id}/events", f"issue {issue.id} not found"),
             (f"/api/issues/{issue.id}/history", f"issue {issue.id} not found"),
+            (f"/api/issues/{issue.id}/tags", f"issue {issue.id} not found"),
+            (f"/api/issues/{issue.id}/frequency", f"issue {issue.id} not found"),
             (f"/api/events/{event.event_id}", f"event {event.event_id} not found"),
         ]:
             async with http.get(server(path), headers=auth) as resp:
