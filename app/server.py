@@ -89,9 +89,9 @@ def create_app(
 
         def deleted(deletions: Deletions) -> None:
             # Ingestion stops at once here; the sweep purges the project's data.
-            projects.forget(deletions.projects)
-            grants.forget(where=lambda grant: grant.project_id in deletions.projects)
             if deletions.projects:
+                projects.forget(deletions.projects)
+                grants.forget(where=lambda grant: grant.project_id in deletions.projects)
                 sweep.wake()
 
         forget_deletions = on_deletions(deleted)
