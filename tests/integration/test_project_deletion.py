@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from app.notifications.changes import DELETIONS_CHANNEL, encode_deletions
 from app.projects import service as projects
 from app.projects.naming import tombstone_slug
 from app.retention import sweeper as sweeping
+from app.retention.batches import Batches
 from app.retention.purge import purge_project
 from app.retention.sweeper import PURGE_LOCK_KEY, Sweeper
 from models import Event, Issue, Project, TokenScope
@@ -270,6 +272,41 @@ async def test_a_project_marked_before_a_restart_is_purged_when_a_server_starts(
         # Its sweeper purges what is marked as it starts.
         while await Project.filter(id=project.id).exists():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
+    counts = await rows_of(project.id, issue_ids)
+    assert counts == nothing(counts)
+
+
+class Interrupted(Exception):
+    pass
+
+
+class StopsAfter(Batches):
+    """Batches that fail (a process stopping) after deleting `left` batches."""
+
+    def __init__(self, size: int, left: int) -> None:
+        super().__init__(size)
+        self.left = left
+
+    async def delete(self, *args: Any, **kwargs: Any) -> AsyncIterator[list[tuple[Any, ...]]]:
+        async for rows in super().delete(*args, **kwargs):
+            yield rows
+            self.left -= 1
+            if self.left == 0:
+                raise Interrupted
+
+
+async def test_a_purge_cut_short_is_finished_by_the_next(http, server, auth):
+    project = await stored_project(http, server, auth)
+    for function in ("d", "e", "f"):
+        assert (await send(http, server.url, project, function))[0] == 200
+    issue_ids = await Issue.filter(project_id=project.id).values_list("id", flat=True)
+    async with sweeping._PURGING:
+        await delete(http, server, project.id, auth)
+        with pytest.raises(Interrupted):
+            await purge_project(StopsAfter(size=2, left=2), project.id)
+        left = await rows_of(project.id, issue_ids)
+        assert (left["project"], left["event"], left["issue"]) == (1, 1, 4)
+    await purge(server)
     counts = await rows_of(project.id, issue_ids)
     assert counts == nothing(counts)
 
