@@ -193,8 +193,7 @@ async def test_the_purge_goes_in_batches_and_leaves_other_projects_alone(http, s
     before = await rows_of(kept.id, [])
     async with sweeping._PURGING:  # the purge of this test's, not the one the deletion wakes
         await delete(http, server, doomed.id, auth)
-        small = Sweeper(dataclasses.replace(server.settings, retention_batch_size=2))
-        await purge_project(small._batches, doomed.id)
+        await purge_project(Batches(2), doomed.id)
     counts = await rows_of(doomed.id, issue_ids)
     assert counts == nothing(counts)
     assert await rows_of(kept.id, []) == before
