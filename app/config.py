@@ -303,7 +303,9 @@ def email_from_address(value: str) -> tuple[str, str]:
     """FAULTLINE_EMAIL_FROM read as (display name, address), or ConfigError naming it."""
     found = getaddresses([value])
     name, address = found[0] if len(found) == 1 else ("", "")
-    if not is_email_address(address) or any(not c.isprintable() for c in value):
+    # The parser forgives (drops spaces, joins lists); the address must be there as written.
+    valid = is_email_address(address) and address in value
+    if not valid or any(not c.isprintable() for c in value):
         raise ConfigError(
             "FAULTLINE_EMAIL_FROM must be an email address such as alerts@example.com or "
             f"'Faultline <alerts@example.com>', got {_echo(value)}"
