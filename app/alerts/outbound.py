@@ -15,6 +15,7 @@ worth retrying.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ MAX_REDIRECTS = 3
 MAX_RESPONSE_BYTES = 64 * 1024
 ERROR_CHARS = 300
 QUOTED_CHARS = 160
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+", re.IGNORECASE)
 ALLOW_HINT = "FAULTLINE_ALERT_ALLOW_PRIVATE=1 allows private targets"
 
 
@@ -94,6 +96,9 @@ def check_url(url: str, *, allow_private: bool) -> str | None:
     if not parsed.raw_host:
         return "the URL has no host"
     address = parse_ip(parsed.raw_host)
+    if address is None and _NUMERIC_LABEL.fullmatch(parsed.raw_host.rstrip(".").rpartition(".")[2]):
+        # 2130706433, 0177.1, 0x7f.1: resolvers read these as addresses; no real name ends so.
+        return f"{_clip(parsed.raw_host)} is not an address written in the standard form"
     if address is not None and not allow_private:
         reason = refusal(address)
         if reason is not None:

@@ -73,7 +73,7 @@ async def test_literal_private_addresses_are_refused_before_connecting(
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [("localhost", "localhost"), ("LocalHost", "localhost"), ("0x7f.1", "0x7f.1")],
+    [("localhost", "localhost"), ("LocalHost", "localhost")],
 )
 async def test_names_resolving_to_loopback_are_refused_by_the_connecting_resolver(
     receiver: Receiver, name: str, shown: str
@@ -85,6 +85,16 @@ async def test_names_resolving_to_loopback_are_refused_by_the_connecting_resolve
         f"refused: {shown} resolves to 127.0.0.1, a loopback address {HINT}",
         f"refused: {shown} resolves to ::1, a loopback address {HINT}",
     }
+    assert receiver.received == []
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "0177.0.0.1", "127.0.0.1."])
+async def test_legacy_forms_of_addresses_are_refused_even_with_private_targets_allowed(
+    receiver: Receiver, host: str
+) -> None:
+    result = await post(receiver.url("/hook", host), b"{}", JSON, allow_private=True)
+    assert (result.ok, result.retry, result.status_code) == (False, False, None)
+    assert result.error == f"{host} is not an address written in the standard form"
     assert receiver.received == []
 
 

@@ -144,6 +144,8 @@ def test_urls_that_cannot_be_alert_targets_say_why(url: str, reason: str) -> Non
         "http://8.8.8.8/hook",
         "https://[2606:4700:4700::1111]/hook",
         "https://localhost/hook",  # a name: judged by the resolver when connecting
+        "https://0x7f.example/hook",
+        "https://1password.com/hook",
     ],
 )
 def test_public_addresses_and_names_pass_the_url_check(url: str) -> None:
