@@ -156,7 +156,8 @@ async def post(
     problem = check_url(url, allow_private=allow_private)
     if problem is not None:
         return result(False, False, None, problem)
-    headers = {"User-Agent": f"Faultline/{version()}", **headers}
+    # identity: an error quotes the answer's start, which is never decompressed.
+    headers = {"User-Agent": f"Faultline/{version()}", "Accept-Encoding": "identity", **headers}
     connector = aiohttp.TCPConnector(
         resolver=GuardedResolver(allow_private), use_dns_cache=False, force_close=True
     )

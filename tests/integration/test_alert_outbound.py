@@ -38,6 +38,7 @@ async def test_with_private_targets_allowed_the_post_arrives_as_sent(receiver: R
     assert got.headers["Content-Type"] == "application/json"
     assert got.headers["X-Faultline-Delivery"] == "5"
     assert got.headers["User-Agent"].startswith("Faultline/")
+    assert got.headers["Accept-Encoding"] == "identity"
 
 
 async def test_a_name_resolving_to_loopback_works_when_private_targets_are_allowed(
