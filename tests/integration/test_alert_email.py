@@ -3,6 +3,7 @@ TLS, and the server's refusals mapped to retry or not."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import subprocess
 from collections.abc import Iterator
@@ -304,6 +305,23 @@ async def test_no_smtp_server_listening_is_worth_a_retry() -> None:
     assert (result.ok, result.retry, result.status_code) == (False, True, None)
     assert result.error is not None
     assert result.error.startswith(f"SMTP server 127.0.0.1:{port}: ")
+
+
+async def test_a_server_that_never_greets_times_out_worth_a_retry() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        result = await send_email(
+            ["dev@example.com"], payload(), 10, settings(f"smtp://127.0.0.1:{port}"), timeout_s=0.5
+        )
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert (result.ok, result.retry, result.status_code) == (False, True, None)
+    assert result.error == f"SMTP server 127.0.0.1:{port} did not answer within 0.5 s"
 
 
 async def test_without_smtp_settings_the_delivery_fails_saying_what_is_missing() -> None:

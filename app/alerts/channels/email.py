@@ -33,7 +33,12 @@ MAX_RECIPIENTS = 100
 
 
 async def send_email(
-    recipients: Sequence[str], payload: Mapping[str, Any], delivery_id: int, settings: Settings
+    recipients: Sequence[str],
+    payload: Mapping[str, Any],
+    delivery_id: int,
+    settings: Settings,
+    *,
+    timeout_s: float = TIMEOUT_S,
 ) -> SendResult:
     started = time.monotonic()
 
@@ -60,7 +65,7 @@ async def send_email(
         return result(False, False, None, f"not an email address: {bad[0][:80]!r}")
     message = email_message(to, payload, delivery_id, sender, datetime.now(UTC))
     try:
-        async with asyncio.timeout(TIMEOUT_S):
+        async with asyncio.timeout(timeout_s):
             refused, _ = await aiosmtplib.send(
                 message,
                 sender=sender[1],
@@ -71,7 +76,7 @@ async def send_email(
                 password=smtp.password,
                 use_tls=smtp.implicit_tls,
                 start_tls=smtp.starttls,
-                timeout=STEP_TIMEOUT_S,
+                timeout=min(STEP_TIMEOUT_S, timeout_s),
             )
     except aiosmtplib.SMTPRecipientsRefused as e:
         codes = [r.code for r in e.recipients]
@@ -82,7 +87,9 @@ async def send_email(
         what = _STEPS.get(type(e), "the SMTP server answered")
         return result(False, 400 <= e.code < 500, e.code, f"{what} {e.code} {e.message}")
     except TimeoutError:
-        return result(False, True, None, f"SMTP server {smtp.host}:{smtp.port} did not answer")
+        limit = min(STEP_TIMEOUT_S, timeout_s)
+        error = f"SMTP server {smtp.host}:{smtp.port} did not answer within {limit:g} s"
+        return result(False, True, None, error)
     except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected, OSError) as e:
         return result(False, True, None, f"SMTP server {smtp.host}:{smtp.port}: {e}")
     except (aiosmtplib.SMTPException, ValueError) as e:  # e.g. STARTTLS required, not offered
