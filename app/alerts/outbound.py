@@ -180,6 +180,8 @@ async def post(
         return result(False, True, None, _connect_error(e))
     except aiohttp.InvalidURL as e:
         return result(False, False, None, f"the URL cannot be used: {e}")
+    except ValueError as e:  # e.g. a header value with a line break
+        return result(False, False, None, f"the request cannot be made: {e}")
     except aiohttp.ClientError as e:
         return result(False, True, None, f"{type(e).__name__}: {e}")
     return result(error is None, retry, status, error)

@@ -211,6 +211,16 @@ async def test_bad_urls_are_refused_even_with_private_targets_allowed(
     assert (result.ok, result.retry, result.error) == (False, False, reason)
 
 
+async def test_a_header_with_a_line_break_is_refused_not_raised(receiver: Receiver) -> None:
+    result = await post(receiver.url("/hook"), b"{}", {"X-A": "a\r\nX-B: b"}, allow_private=True)
+    assert (result.ok, result.retry, result.status_code) == (False, False, None)
+    assert result.error == (
+        "the request cannot be made: Forbidden control character detected in headers. "
+        "Potential header injection attack."
+    )
+    assert receiver.received == []
+
+
 async def test_a_slack_message_arrives_as_built(receiver: Receiver) -> None:
     settings = Settings(alert_allow_private=True)
     result = await send_slack(receiver.url("/hook/services/T0/B0/x"), payload(), 42, settings)
