@@ -58,8 +58,8 @@ class RefusedAddress(OSError):
 class GuardedResolver(AbstractResolver):
     """The system resolver, refusing hosts that resolve to any non-public address."""
 
-    def __init__(self, allow_private: bool) -> None:
-        self._inner = DefaultResolver()
+    def __init__(self, allow_private: bool, inner: AbstractResolver | None = None) -> None:
+        self._inner = inner or DefaultResolver()
         self._allow_private = allow_private
 
     async def resolve(
@@ -204,7 +204,7 @@ async def _exchange(
                     return status, target, False
                 problem = check_url(str(target), allow_private=allow_private)
                 if problem is not None:
-                    return status, f"HTTP {status}: redirect to {problem}", False
+                    return status, f"HTTP {status}: the redirect's target: {problem}", False
                 url = target
                 continue
             answer = await _read_capped(r)  # read to end the exchange cleanly, within the cap

@@ -128,6 +128,18 @@ async def test_a_same_origin_307_is_followed_with_the_same_body(receiver: Receiv
     ]
 
 
+async def test_a_same_origin_redirect_is_checked_like_the_first_url(receiver: Receiver) -> None:
+    with_credentials = receiver.url("/hook").replace("http://", "http://user:pw@")
+    result = await post(
+        receiver.url(f"/redirect/307?to={with_credentials}"), b"{}", JSON, allow_private=True
+    )
+    assert (result.ok, result.retry, result.status_code) == (False, False, 307)
+    assert result.error == (
+        "HTTP 307: the redirect's target: URLs with credentials (user:password@) are refused"
+    )
+    assert len(receiver.received) == 1
+
+
 async def test_a_302_is_not_followed_since_it_would_drop_the_body(receiver: Receiver) -> None:
     result = await post(receiver.url("/redirect/302?to=/hook"), b"{}", JSON, allow_private=True)
     assert (result.ok, result.retry, result.status_code) == (False, False, 302)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from ipaddress import ip_address
 
 import pytest
+from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from app.alerts.addresses import parse_ip, refusal
-from app.alerts.outbound import check_url, redirect_target
+from app.alerts.outbound import GuardedResolver, RefusedAddress, check_url, redirect_target
 
 HINT = "(FAULTLINE_ALERT_ALLOW_PRIVATE=1 allows private targets)"
 
@@ -212,3 +214,57 @@ def test_only_same_origin_redirects_that_keep_the_post_are_followed(
 ) -> None:
     target = redirect_target(URL(current), location, status)
     assert (target if isinstance(target, str) else str(target)) == expected
+
+
+class Answers(AbstractResolver):
+    """A DNS stand-in answering a fixed list of addresses for any name."""
+
+    def __init__(self, *addresses: str) -> None:
+        self.addresses = addresses
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return [
+            ResolveResult(
+                hostname=host,
+                host=a,
+                port=port,
+                family=socket.AF_INET6 if ":" in a else socket.AF_INET,
+                proto=0,
+                flags=0,
+            )
+            for a in self.addresses
+        ]
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_the_resolver_hands_on_public_answers_unchanged() -> None:
+    resolver = GuardedResolver(False, Answers("93.184.216.34", "2606:2800:220:1::1"))
+    results = await resolver.resolve("example.com", 443, socket.AF_UNSPEC)
+    assert [r["host"] for r in results] == ["93.184.216.34", "2606:2800:220:1::1"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        (("93.184.216.34", "10.0.0.7"), "hook.example resolves to 10.0.0.7, a private address"),
+        (("fe80::1%eth0",), "hook.example resolves to fe80::1%eth0, a link-local address"),
+        (
+            ("::ffff:169.254.169.254",),
+            "hook.example resolves to ::ffff:169.254.169.254, an IPv4-mapped form of 169.254.169.254, a link-local address",
+        ),
+        (("not-an-address",), "hook.example resolves to not-an-address, an unreadable address"),
+    ],
+)
+async def test_the_resolver_refuses_a_name_when_any_answer_is_not_public(
+    answers: tuple[str, ...], reason: str
+) -> None:
+    resolver = GuardedResolver(False, Answers(*answers))
+    with pytest.raises(RefusedAddress) as caught:
+        await resolver.resolve("hook.example", 443, socket.AF_UNSPEC)
+    assert str(caught.value) == reason
+    allowing = GuardedResolver(True, Answers(*answers))
+    assert len(await allowing.resolve("hook.example", 443, socket.AF_UNSPEC)) == len(answers)
