@@ -169,6 +169,23 @@ async def test_an_alert_is_delivered_by_plain_smtp_without_auth() -> None:
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
 
 
+async def test_a_title_in_any_script_arrives_intact() -> None:
+    inbox = Inbox()
+    title = "KeyError: 'ключ' — 数据 💥 " + "é" * 300
+    with smtp_server(inbox) as port:
+        result = await send_email(
+            ["dev@example.com"], payload(title=title), 43, settings(f"smtp://127.0.0.1:{port}")
+        )
+    assert (result.ok, result.error) == (True, None)
+    [mail] = inbox.mails
+    message = received(mail)
+    shown = title[:199] + "…"
+    assert message["Subject"] == f"[MY-APP-7] New issue: {shown}"
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    assert f"MY-APP-7: {shown}\n" in plain.get_content()
+
+
 async def test_starttls_and_auth_when_the_url_has_a_password(trusted: Certificate) -> None:
     inbox = Inbox()
     with smtp_server(
@@ -351,11 +368,12 @@ async def test_without_smtp_settings_the_delivery_fails_saying_what_is_missing()
             "not an email address: 'dev@example.com\\r\\nBcc: x@example.com'",
         ),
         (["not-an-address"], "not an email address: 'not-an-address'"),
+        (["dev@example.com", 5], "not an email address: '5'"),
+        (["dev@example.com", {"a": 1}], "not an email address: \"{'a': 1}\""),
+        (None, "an email channel needs 1 to 100 recipients"),
     ],
 )
-async def test_bad_recipients_are_refused_before_connecting(
-    recipients: list[str], error: str
-) -> None:
+async def test_bad_recipients_are_refused_before_connecting(recipients: Any, error: str) -> None:
     inbox = Inbox()
     with smtp_server(inbox) as port:
         result = await send_email(recipients, payload(), 12, settings(f"smtp://127.0.0.1:{port}"))

@@ -103,6 +103,9 @@ def test_missing_or_odd_values_are_tolerated() -> None:
     assert summary.url is None
     assert summary.facts == (("Level", "error"), ("Events", "?"))
     assert slack_message({})["text"] == "Alert in unknown project: issue (no title)"
+    assert slack_message(None)["text"] == "Alert in unknown project: issue (no title)"  # type: ignore[arg-type]
+    odd = {"issue": {"event_count": {"x": 1}, "level": None, "first_seen": 17}, "event": "e"}
+    assert summarize(odd).facts == (("Level", "error"), ("Events", "?"), ("First seen", "17"))
     assert summarize({"issue": {"title": "x" * 5000}}).title == "x" * 199 + "…"
 
 

@@ -55,14 +55,14 @@ async def send_email(
         sender = email_from_address(settings.email_from)
     except ConfigError as e:
         return result(False, False, None, str(e))
-    to = list(dict.fromkeys(recipients))
-    if not to or len(to) > MAX_RECIPIENTS:
-        return result(
-            False, False, None, f"an email channel needs 1 to {MAX_RECIPIENTS} recipients"
-        )
-    bad = [r for r in to if not is_email_address(r)]
+    # The channel's stored JSON list; checked again here since it reaches SMTP commands.
+    bad = [r for r in recipients or () if not (isinstance(r, str) and is_email_address(r))]
     if bad:
-        return result(False, False, None, f"not an email address: {bad[0][:80]!r}")
+        return result(False, False, None, f"not an email address: {str(bad[0])[:80]!r}")
+    to = list(dict.fromkeys(recipients or ()))
+    if not to or len(to) > MAX_RECIPIENTS:
+        error = f"an email channel needs 1 to {MAX_RECIPIENTS} recipients"
+        return result(False, False, None, error)
     message = email_message(to, payload, delivery_id, sender, datetime.now(UTC))
     try:
         async with asyncio.timeout(timeout_s):

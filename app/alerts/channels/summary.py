@@ -51,6 +51,7 @@ class Summary:
 
 
 def summarize(payload: Mapping[str, Any]) -> Summary:
+    payload = _mapping(payload)  # stored JSON: whatever it holds, a message comes out
     issue = _mapping(payload.get("issue"))
     event = _mapping(payload.get("event"))
     project = _mapping(payload.get("project"))
