@@ -39,6 +39,11 @@ The path of an event, from socket to storage to subscription
                             per subscriber (bounded, COUNTs coalesced); the issue of a change
                             read once per process; token and project deletions end the
                             subscriptions they concern
+    alerts/addresses.py     which addresses an alert may reach (pure): the SSRF decision
+    alerts/outbound.py      one guarded POST: the SSRF check in the connecting resolver, time
+                            and size limits, same-origin redirects; the outcome as a value
+    alerts/channels/        summary.py what an alert says (pure, from the payload), slack.py
+                            (Slack, Mattermost, Discord), email.py (SMTP, text and HTML)
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
