@@ -84,7 +84,9 @@ The path of a query, from HTTP to SQL
                                   purge.py (a deleted project's rows in batches, then it),
                                   batches.py (batched deletes, the one-process advisory lock)
     auth/tokens.py                API tokens, stored only as SHA-256; a deletion is published;
-                                  auth/bearer.py guards the admin routes with them
+                                  auth/bearer.py guards the admin routes with them;
+                                  auth/token_cache.py: found tokens kept per server (LRU, 10 s),
+                                  forgotten on deletion by every process
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,
                                   hashed on a pool of their own)
     auth/sessions.py              sign-in sessions: the cookie's SHA-256, 14 days idle expiry

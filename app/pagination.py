@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -150,6 +150,29 @@ async def keyset_page(
     queryset: QuerySet[M], keys: Sequence[str], page: PageRequest, *, descending: bool
 ) -> Page[M]:
     """One page of `queryset` ordered by `keys` (all ascending or all descending)."""
+    paged, order = _paged(queryset, keys, page, descending=descending)
+    return _page(list(await paged), keys, page, order)
+
+
+async def keyset_values(
+    queryset: QuerySet[M],
+    keys: Sequence[str],
+    page: PageRequest,
+    *,
+    descending: bool,
+    fields: Sequence[str],
+    build: Callable[[dict[str, Any]], T],
+) -> Page[T]:
+    """The page `keyset_page` reads, as `build` makes each row of `fields` (which hold
+    `keys`): no model is made, for lists that only show columns."""
+    paged, order = _paged(queryset, keys, page, descending=descending)
+    return _page([build(row) for row in await paged.values(*fields)], keys, page, order)
+
+
+def _paged(
+    queryset: QuerySet[M], keys: Sequence[str], page: PageRequest, *, descending: bool
+) -> tuple[QuerySet[M], str]:
+    """The query of one page (a row more, to know whether another follows) and its order."""
     order = order_of(queryset.model, keys, descending=descending)
     direction = "-" if descending else ""
     queryset = queryset.order_by(*(direction + key for key in keys))
@@ -162,13 +185,16 @@ async def keyset_page(
         queryset = queryset.filter(_after(queryset.model, keys, page.after.values, descending))
     if page.offset:
         queryset = queryset.offset(page.offset)
-    rows = await queryset.limit(page.limit + 1)
+    return queryset.limit(page.limit + 1), order
+
+
+def _page(rows: list[T], keys: Sequence[str], page: PageRequest, order: str) -> Page[T]:
     if len(rows) <= page.limit:
-        return Page(items=list(rows), next_cursor=None, order=order, keys=tuple(keys))
+        return Page(items=rows, next_cursor=None, order=order, keys=tuple(keys))
     rows = rows[: page.limit]
     last = rows[-1]
     next_cursor = encode_cursor(order, [getattr(last, k) for k in keys])
-    return Page(items=list(rows), next_cursor=next_cursor, order=order, keys=tuple(keys))
+    return Page(items=rows, next_cursor=next_cursor, order=order, keys=tuple(keys))
 
 
 def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:

@@ -13,6 +13,7 @@ from app.alerts import routes as alert_routes
 from app.auth import routes as auth
 from app.auth import tokens
 from app.auth.signin import SignIns
+from app.auth.token_cache import TOKEN_CACHE, TokenCache
 from app.auth.users import announce_first_user
 from app.compat.rollbar import admin as rollbar_admin
 from app.compat.rollbar import api as rollbar_api
@@ -52,6 +53,7 @@ def create_app(
         client_max_size=settings.max_compressed_body_bytes,
     )
     app[SETTINGS] = settings
+    token_cache = app[TOKEN_CACHE] = TokenCache(clock or time.monotonic)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         if migrate:
@@ -71,6 +73,7 @@ def create_app(
             existing_projects=projects_service.existing_project_ids,
         )
         broker = open_broker(settings.database_url, lookups, clock or time.monotonic)
+        token_cache.open()  # before the broker listens: deletions it hears reach the cache
         await broker.start()
         app[BROKER] = broker
         writer = EventWriter(open_store(settings.database_url, limits))
@@ -104,6 +107,7 @@ def create_app(
         await digest.flush_rejections()
         await writer.close()
         await broker.close()
+        token_cache.close()
         await database.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -12,15 +12,16 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from app.auth import actors, sessions, tokens
+from app.auth.token_cache import TokenCache
 from app.errors import Forbidden, Unauthorized
 from schema.context import Context, Principal, TokenPrincipal, UserPrincipal
 
 SESSION_ENDED = "the session of this connection ended (signed out, expired or user deleted)"
 
 
-async def authenticate(authorization: str | None) -> Principal:
+async def authenticate(authorization: str | None, cache: TokenCache | None = None) -> Principal:
     """The principal of an `Authorization` header value; Unauthorized saying what is wrong."""
-    record = await tokens.authenticate(tokens.bearer_token(authorization))
+    record = await tokens.authenticate(tokens.bearer_token(authorization), cache)
     return TokenPrincipal(token_id=record.id)
 
 

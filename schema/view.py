@@ -33,6 +33,7 @@ from strawberry.subscriptions import GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.auth import origins, sessions
+from app.auth.token_cache import TOKEN_CACHE
 from app.config import MIB
 from app.database import is_unavailable
 from app.errors import (
@@ -193,7 +194,7 @@ async def _authenticate(context: Context, request: web.Request) -> None:
             if request.method != "POST" or not origins.from_server(context.settings, request):
                 context.mutations_refused = COOKIE_MUTATION_REFUSED
         else:
-            context.principal = await authenticate(authorization)
+            context.principal = await authenticate(authorization, request.app[TOKEN_CACHE])
     except Unauthorized as error:
         context.auth_problem = error.message
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from app.auth import actors, tokens
+from app.auth.token_cache import TOKEN_CACHE
 from app.http import Handler
 
 # Who the request's API token names in an issue's history (app.auth.actors).
@@ -13,7 +14,9 @@ ACTOR = web.RequestKey("actor", str)
 
 def require_token(handler: Handler) -> Handler:
     async def authenticated(request: web.Request) -> web.StreamResponse:
-        token = await tokens.authenticate(tokens.bearer_token(request.headers.get("Authorization")))
+        token = await tokens.authenticate(
+            tokens.bearer_token(request.headers.get("Authorization")), request.app[TOKEN_CACHE]
+        )
         request[ACTOR] = actors.api_token(token.id, token.description)
         return await handler(request)
 

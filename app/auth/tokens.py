@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.auth import token_cache
+from app.auth.token_cache import TokenCache
 from app.errors import InvalidField, NotFound, Unauthorized
 from app.notifications import notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
@@ -83,14 +85,23 @@ async def delete_token(token_id: int) -> None:
         if not await ApiToken.filter(id=token_id).delete():
             raise NotFound(f"token {token_id} not found")
         outbox.deleted_tokens.append(token_id)
+    # Refused by this process from now on; other processes drop it when they hear the notice.
+    token_cache.forget((token_id,))
 
 
-async def authenticate(token: str) -> ApiToken:
+async def authenticate(token: str, cache: TokenCache | None = None) -> ApiToken:
+    """The token's row (from `cache` when it has it), or Unauthorized."""
     if not TOKEN_RE.fullmatch(token):
         raise Unauthorized("invalid API token")
-    record = await ApiToken.get_or_none(token_hash=hash_token(token))
+    token_hash = hash_token(token)
+    record = cache.get(token_hash) if cache is not None else None
     if record is None:
-        raise Unauthorized("invalid API token")
+        generation = cache.generation if cache is not None else 0
+        record = await ApiToken.get_or_none(token_hash=token_hash)
+        if record is None:
+            raise Unauthorized("invalid API token")
+        if cache is not None:
+            cache.put(token_hash, record, generation)
     now = datetime.now(UTC)
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
         record.last_used_at = now

@@ -13,7 +13,7 @@ from tortoise import connections
 
 from app.errors import NotFound
 from app.events.message import event_message
-from app.issues.service import get_issue
+from app.issues.service import ListedIssue, get_issue
 from app.pagination import Page, PageRequest, cursor_at, keyset_page
 from models import Event, Issue, of_live_project
 
@@ -47,9 +47,9 @@ def message_of(event: Event) -> str | None:
     return event.message if event.message_stored else event_message(payload_of(event))
 
 
-async def list_events(issue: int | Issue, page: PageRequest) -> Page[Event]:
+async def list_events(issue: int | Issue | ListedIssue, page: PageRequest) -> Page[Event]:
     """`issue`: its id (NotFound if there is none) or the issue, already read."""
-    issue_id = issue.id if isinstance(issue, Issue) else (await get_issue(issue)).id
+    issue_id = (await get_issue(issue)).id if isinstance(issue, int) else issue.id
     queryset = Event.filter(issue_id=issue_id)
     return await keyset_page(queryset, _TIME_ORDER, page, descending=True)
 

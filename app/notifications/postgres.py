@@ -7,7 +7,8 @@ session: restart, pg_terminate_backend, idle timeout) and a ping every `ping_int
 (0.1 s to 5 s) and counts the gap on every open subscription (`Subscription.interrupted`):
 NOTIFYs committed while nobody listened are not delivered again. A deletion missed in the gap
 would leave a subscription open, so after reconnecting the broker rechecks the tokens and
-projects of the open subscriptions once (until a recheck succeeds).
+projects of the open subscriptions once (until a recheck succeeds), and the process's token
+caches forget everything, once when the connection is lost and again when it is back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable
 
 import asyncpg
 
+from app.auth import token_cache
 from app.database import CONNECT_TIMEOUT_S, asyncpg_dsn
 from app.ingest.untrusted import clip
 from app.notifications.broker import Fanout, Lookups
@@ -123,6 +125,7 @@ class PostgresBroker(Fanout):
                     delay = min(delay * 2, MAX_RETRY_DELAY_S)
                     continue
                 log.info("listening for issue changes again")
+                token_cache.forget_all()  # tokens cached while nobody listened
                 delay = FIRST_RETRY_DELAY_S
             if self._recheck_due:
                 await self._recheck()
@@ -133,6 +136,7 @@ class PostgresBroker(Fanout):
             log.warning("the connection listening for issue changes was lost; reconnecting")
             self._drop()
             self.interrupt()
+            token_cache.forget_all()  # deletions may go unheard until it listens again
             self._recheck_due = True
 
     async def _recheck(self) -> None:

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from app.events import service as events
 from app.issues import service as issues
 from app.issues.aggregates import DEFAULT_TOP, check_tag_query
+from app.issues.service import ListedIssue
 from app.pagination import Page
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
@@ -114,7 +115,8 @@ class IssueType:
     first_seen: datetime
     last_seen: datetime
     project: ProjectType
-    model: strawberry.Private[Issue]
+    # The model, or the row a list read (no model: cheaper; same columns but the grouping).
+    model: strawberry.Private[Issue | ListedIssue]
     # Read by a list, which leaves out the grouping explanation.
     listed: strawberry.Private[bool] = False
     # The latest event, when the list read it ahead for its page: (event or None,).
@@ -122,11 +124,19 @@ class IssueType:
 
     @classmethod
     def of(
-        cls, issue: Issue, project: ProjectType | None = None, *, listed: bool = False
+        cls,
+        issue: Issue | ListedIssue,
+        project: ProjectType | None = None,
+        *,
+        listed: bool = False,
     ) -> IssueType:
         """`project`: the issue's, shared by the issues of a page; otherwise the issue must
-        have been read with its project (select_related). `listed`: read by a list."""
-        owner = project if project is not None else ProjectType.of(issue.project)
+        be a model read with its project (select_related). `listed`: read by a list."""
+        if project is not None:
+            owner = project
+        else:
+            assert isinstance(issue, Issue), "a listed issue comes with its project"
+            owner = ProjectType.of(issue.project)
         return cls(
             id=strawberry.ID(str(issue.id)),
             short_id=short_id(owner.slug, issue.counter),
@@ -237,7 +247,7 @@ class IssueConnection:
     @classmethod
     def of(
         cls,
-        page: Page[Issue],
+        page: Page[ListedIssue],
         project: Project,
         where: IssueListArgs,
         latest: Mapping[int, Event] | None = None,
@@ -275,7 +285,7 @@ async def issue_connection(
     request = page_request(args.first, args.after)
     # The cursor's values are checked against the sort keys only when the page is read.
     with renamed_fields(cursor="after"):
-        page = await issues.list_issues(
+        page = await issues.list_issue_rows(
             project,
             request,
             sort=args.sort.value,

@@ -31,6 +31,7 @@ from aiohttp import BodyPartReader, web
 
 from app.auth import actors, tokens
 from app.auth.access_tokens import TokenGrant
+from app.auth.token_cache import TOKEN_CACHE
 from app.compat.rollbar.auth import HEADER, GrantCache, require_scope
 from app.compat.rollbar.params import item_changes, item_filter
 from app.compat.rollbar.serializers import (
@@ -228,7 +229,7 @@ async def list_projects(request: web.Request) -> web.Response:
     if not token:
         raise Forbidden("access token required")
     try:
-        await tokens.authenticate(token)
+        await tokens.authenticate(token, request.app[TOKEN_CACHE])
     except Unauthorized:
         raise Forbidden("invalid access token") from None
     return ok([project_json(project) for project in await projects.all_projects()])
