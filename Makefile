@@ -35,8 +35,11 @@ install-test: $(VENV)/.installed-test  ## install Faultline and the test tools i
 run: install  ## serve on http://127.0.0.1:8080 (SQLite under ./data/ unless DATABASE_URL is set)
 	$(BIN)/faultline serve
 
-test: install-test  ## the whole suite, SQLite and PostgreSQL
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Test files spread over this many processes (each with its own databases); 1 runs them in one.
+TEST_WORKERS ?= 2
+
+test: install-test  ## the whole suite, SQLite and PostgreSQL, in TEST_WORKERS processes
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-test  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
