@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app import database
+from app.alerts.delivery import DeliveryLoop
+from app.alerts.outbox import Alerting, RuleCache
 from app.auth import routes as auth
 from app.auth import tokens
 from app.auth.signin import SignIns
@@ -72,7 +74,8 @@ def create_app(
         broker = open_broker(settings.database_url, lookups, clock or time.monotonic)
         await broker.start()
         app[BROKER] = broker
-        writer = EventWriter(open_store(settings.database_url, limits))
+        alerting = Alerting(RuleCache(), settings.base_url)
+        writer = EventWriter(open_store(settings.database_url, limits, alerting))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
         digest = Digest(writer, clock=clock or time.time)
         app[DIGEST] = digest
@@ -85,10 +88,12 @@ def create_app(
         )
         reporter = asyncio.create_task(ingestor.run_reports())
         sweeper = asyncio.create_task(Sweeper(settings).run(clock or time.time))
+        alerts = asyncio.create_task(DeliveryLoop(settings).run())
         yield
         reporter.cancel()
         sweeper.cancel()
-        await asyncio.gather(sweeper, return_exceptions=True)
+        alerts.cancel()
+        await asyncio.gather(sweeper, alerts, return_exceptions=True)
         await digest.flush_rejections()
         await writer.close()
         await broker.close()

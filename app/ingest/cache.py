@@ -39,6 +39,10 @@ class LookupCache(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def forget(self, key: K) -> None:
+        """The next get of `key` loads it anew."""
+        self._entries.pop(key, None)
+
     async def get(self, key: K) -> V | None:
         entry = self._entries.get(key)
         if entry is not None and entry[0] > self._clock():

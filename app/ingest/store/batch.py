@@ -15,7 +15,9 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
   6. per project (ascending): one upsert adding the stored events to its `accepted` count;
   7. one notification of what changed: CREATED for each issue opened, REGRESSED for each
      regression, COUNT for each other issue with new events (`Transaction.notify`: pg_notify
-     inside the transaction, or in memory after the commit).
+     inside the transaction, or in memory after the commit);
+  8. alerts of the projects that have rules (app.alerts.outbox): throttles, then the outbox
+     rows, so a notification exists exactly when what caused it was committed.
 
 Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
 outcomes, so the two never wait for each other.
@@ -24,11 +26,12 @@ outcomes, so the two never wait for each other.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from app.alerts.outbox import AlertStatements, ProjectRules, enqueue_alerts
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome, Receipt
 from app.ingest.store.tallies import (
@@ -64,7 +67,7 @@ class IssueUpdate:
     last_seen: datetime
 
 
-class Transaction(Protocol):
+class Transaction(AlertStatements, Protocol):
     """The statements of a batch, in one dialect, inside one open transaction."""
 
     async def count_rate_window(self, project_id: int, minute: int, events: int) -> int: ...
@@ -120,8 +123,14 @@ def minute_of(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
-async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Receipt]:
-    """One receipt per record, in order; `tx` is committed by the caller."""
+async def store_batch(
+    tx: Transaction,
+    records: Sequence[EventRecord],
+    rules: Mapping[int, ProjectRules] | None = None,
+    base_url: str = "",
+) -> list[Receipt]:
+    """One receipt per record, in order; `tx` is committed by the caller. `rules`: the alert
+    rules of the batch's projects that have some."""
     outcomes: list[Outcome] = [Outcome.DUPLICATE] * len(records)
     window_counts: list[int | None] = [None] * len(records)
     allowed = await _apply_rate_limits(tx, records, outcomes, window_counts)
@@ -147,6 +156,12 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[R
         )
     if changes:
         await tx.notify(changes)
+    if rules:
+        by_issue: dict[int, list[EventRecord]] = defaultdict(list)
+        for r in stored:
+            if r.project_id in rules:
+                by_issue[issues[(r.project_id, r.fingerprint)].id].append(r)
+        await enqueue_alerts(tx, rules, changes, by_issue, base_url)
     return [Receipt(o, n) for o, n in zip(outcomes, window_counts, strict=True)]
 
 
