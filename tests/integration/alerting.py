@@ -13,17 +13,21 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.test_utils import TestServer
+from tortoise.context import TortoiseContext
 
 from app.alerts.outbox import forget_rules
+from app.config import Settings
+from app.server import create_app
 from models import AlertChannel, AlertDelivery, AlertRule, DeliveryStatus
 from models.alert_channel import ChannelKind
 from models.alert_rule import AlertTrigger
-from tests.conftest import free_port
+from tests.conftest import Server, free_port, recreate_pg_database
 from tests.integration.sentry import SentryProject, event_envelope, exception_event
 
 SECRET = "test-secret-0123456789"
@@ -139,6 +143,46 @@ async def settled(project_id: int, count: int, timeout_s: float = 20) -> list[Al
         await asyncio.sleep(0.05)
 
 
+async def tried(project_id: int, attempts: int, timeout_s: float = 20) -> None:
+    """Once the project's only delivery has been tried `attempts` times."""
+    deadline = time.monotonic() + timeout_s
+    while (await AlertDelivery.get(project_id=project_id)).attempts < attempts:
+        assert time.monotonic() < deadline, "not tried in time"
+        await asyncio.sleep(0.05)
+
+
 async def quiet(seconds: float = 0.5) -> None:
     """Time for anything that would (wrongly) still be sent to arrive."""
     await asyncio.sleep(seconds)
+
+
+async def fresh_database_url(session_url: str, tmp_dir: str, name: str) -> str:
+    """An empty database of the session's backend, for a test no other server may touch."""
+    if session_url.startswith("postgres"):
+        return await recreate_pg_database(name)
+    return f"sqlite://{tmp_dir}/{name}.sqlite3"
+
+
+@asynccontextmanager
+async def own_server(database_url: str, **settings: Any) -> AsyncIterator[Server]:
+    """A server (migrating its database) in a Tortoise context of its own: the ORM calls of
+    the test inside this block go to its database."""
+    port = free_port()
+    config = replace(
+        Settings(
+            database_url=database_url,
+            host="127.0.0.1",
+            port=port,
+            db_pool_size=2,
+            alert_allow_private=True,
+            alert_poll_interval_s=0.2,
+        ),
+        **settings,
+    )
+    with TortoiseContext():
+        test_server = TestServer(create_app(config), host="127.0.0.1", port=port)
+        await test_server.start_server()
+        try:
+            yield Server(url=f"http://127.0.0.1:{port}", settings=config)
+        finally:
+            await test_server.close()
