@@ -7,7 +7,9 @@ process). A project without rules costs a dictionary lookup per batch. For the o
   - candidates: every issue the batch opened (new_issue rules), every regression it recorded
     (regression rules), and for spike rules every issue with new events that is not throttled
     (one SELECT of alert_throttle) and has more than `threshold` events since now - window
-    (one bounded count per window length: at most threshold + 1 events read per issue);
+    (one statement per window length: the issue's hourly counts since then, which bound the
+    count from above, and only where they exceed the threshold its events, at most
+    threshold + 1 of them, through the (issue, timestamp) index);
   - throttle: one conditional upsert of alert_throttle for all candidates, which sets
     `last_at` only where the last notification is older than the rule's window and returns
     the winners — concurrent batches and processes agree, as the row is the arbiter;
@@ -75,9 +77,10 @@ class AlertStatements(Protocol):
     ) -> dict[tuple[int, int], datetime]: ...
 
     async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int
+        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
     ) -> dict[int, int]:
-        """Events of each issue with a timestamp since `since`, counting up to `cap`."""
+        """Events of each issue with a timestamp since `since`, counting up to `cap`; 0 for an
+        issue whose hourly counts since then add up to `floor` or less (it cannot be over)."""
         ...
 
     async def claim_throttles(
@@ -264,8 +267,9 @@ async def _spikes(
     found: list[_Candidate] = []
     for window, group in sorted(by_window.items()):
         cap = max(r.threshold or 0 for r, _ in group) + 1
+        floor = min(r.threshold or 0 for r, _ in group)
         counts = await tx.count_recent_events(
-            sorted({i for _, i in group}), now - timedelta(minutes=window), cap
+            sorted({i for _, i in group}), now - timedelta(minutes=window), cap, floor
         )
         for rule, issue_id in group:
             count = counts.get(issue_id, 0)

@@ -122,11 +122,15 @@ async def webhook_rule(
 
 
 async def send_event(
-    http: aiohttp.ClientSession, base_url: str, project: SentryProject, function: str
+    http: aiohttp.ClientSession,
+    base_url: str,
+    project: SentryProject,
+    function: str,
+    **extra: Any,
 ) -> None:
     async with http.post(
         f"{base_url}/api/{project.id}/envelope/",
-        data=event_envelope(exception_event(function=function)),
+        data=event_envelope(exception_event(function=function, **extra)),
         headers=project.auth,
     ) as resp:
         assert resp.status == 200, await resp.text()

@@ -116,6 +116,43 @@ async def test_a_spike_sends_one_alert_once_over_the_threshold(http, server):
     assert received.json["issue"]["event_count"] == 6
 
 
+async def test_events_dated_before_the_window_make_no_spike(http, server):
+    project = await new_project(server)
+    long_ago = (datetime.now(UTC) - timedelta(hours=2)).timestamp()
+    async with webhook_receiver() as receiver:
+        await webhook_rule(
+            project.id, receiver.url, AlertTrigger.SPIKE, threshold=2, window_minutes=60
+        )
+        for _ in range(6):
+            await send_event(http, server.url, project, "old_fn", timestamp=long_ago)
+        await send_event(http, server.url, project, "old_fn")
+        await quiet()
+        assert receiver.requests == []
+        await send_event(http, server.url, project, "old_fn")
+        await send_event(http, server.url, project, "old_fn")
+        (delivery,) = await settled(project.id, 1)
+        (received,) = receiver.requests
+    assert delivery.trigger == "spike"
+    assert received.json["rule"]["count"] == 3
+    assert received.json["issue"]["event_count"] == 9
+
+
+async def test_a_disabled_rule_stops_at_once_in_this_process(http, server):
+    project = await new_project(server)
+    async with webhook_receiver() as receiver:
+        rule = await webhook_rule(project.id, receiver.url, AlertTrigger.NEW_ISSUE)
+        await send_event(http, server.url, project, "before_fn")
+        await settled(project.id, 1)
+        rule.enabled = False
+        await rule.save()
+        forget_rules(project.id)
+        await send_event(http, server.url, project, "after_fn")
+        await quiet()
+        (received,) = receiver.requests
+    assert received.json["issue"]["culprit"].endswith("before_fn")
+    assert await AlertDelivery.filter(project_id=project.id).count() == 1
+
+
 async def test_a_new_throttle_window_sends_again(http, server):
     project = await new_project(server)
     async with webhook_receiver() as receiver:

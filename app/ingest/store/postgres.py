@@ -19,7 +19,7 @@ from app.alerts.payload import IssueSnapshot
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.changes import CHANNEL, IssueChange, encode
 from app.notifications.publish import PG_NOTIFY
@@ -106,9 +106,13 @@ _ALERT_THROTTLES = (
     "SELECT rule_id, issue_id, last_at FROM alert_throttle "
     "WHERE rule_id = ANY($1::bigint[]) AND issue_id = ANY($2::bigint[])"
 )
+# The hourly counts bound the count from above: only an issue that may be over the lowest
+# threshold has its events counted, and then at most `cap` of them.
 _COUNT_RECENT = (
-    "SELECT u.id, (SELECT count(*) FROM (SELECT 1 FROM event AS e WHERE e.issue_id = u.id "
-    "AND e.timestamp >= $2 LIMIT $3) AS s) AS n FROM unnest($1::bigint[]) AS u(id)"
+    "SELECT u.id, CASE WHEN (SELECT coalesce(sum(h.count), 0) FROM issue_hourly AS h "
+    "WHERE h.issue_id = u.id AND h.hour >= $4) <= $5 THEN 0 "
+    "ELSE (SELECT count(*) FROM (SELECT 1 FROM event AS e WHERE e.issue_id = u.id "
+    "AND e.timestamp >= $2 LIMIT $3) AS s) END AS n FROM unnest($1::bigint[]) AS u(id)"
 )
 # The row is the arbiter: it moves only when the last notification is older than the rule's
 # window (read from the rule itself), and the pairs it moved are the ones to notify.
@@ -201,9 +205,11 @@ class PostgresTransaction:
         return {(r["rule_id"], r["issue_id"]): r["last_at"] for r in rows}
 
     async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int
+        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
     ) -> dict[int, int]:
-        rows = await self._connection.fetch(_COUNT_RECENT, list(issue_ids), since, cap)
+        rows = await self._connection.fetch(
+            _COUNT_RECENT, list(issue_ids), since, cap, hour_of(since), floor
+        )
         return {r["id"]: r["n"] for r in rows}
 
     async def claim_throttles(

@@ -14,7 +14,7 @@ from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec
 from app.alerts.payload import IssueSnapshot
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.broker import publish_local
 from app.notifications.changes import IssueChange
@@ -107,14 +107,15 @@ class SqliteTransaction:
         return {(int(r["rule_id"]), int(r["issue_id"])): _parse(r["last_at"]) for r in rows}
 
     async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int
+        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
     ) -> dict[int, int]:
         counts = {}
         for issue_id in issue_ids:
             rows = await self._rows(
-                "SELECT count(*) AS n FROM (SELECT 1 FROM event WHERE issue_id = ? "
-                "AND timestamp >= ? LIMIT ?)",
-                [issue_id, since, cap],
+                "SELECT CASE WHEN (SELECT coalesce(sum(count), 0) FROM issue_hourly "
+                "WHERE issue_id = ? AND hour >= ?) <= ? THEN 0 ELSE (SELECT count(*) FROM "
+                "(SELECT 1 FROM event WHERE issue_id = ? AND timestamp >= ? LIMIT ?)) END AS n",
+                [issue_id, hour_of(since), floor, issue_id, since, cap],
             )
             counts[issue_id] = int(rows[0]["n"])
         return counts
