@@ -28,6 +28,7 @@ class Options:
     output: Path
     check: bool
     client: str
+    alert_rules: bool = False
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -82,6 +83,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a target is missed (for CI)"
     )
+    parser.add_argument(
+        "--alert-rules",
+        action="store_true",
+        help="after the Sentry run, the same run again on a fresh database with a new_issue, "
+        "a regression and a spike rule sending to a local webhook; reports the ratio",
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1 or args.groups < 1:
         parser.error("duration, concurrency, workers and groups must be positive")
@@ -101,4 +108,5 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         output=args.output,
         check=args.check,
         client=args.client,
+        alert_rules=args.alert_rules,
     )
