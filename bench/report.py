@@ -141,12 +141,20 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
             "vs_without": round(alerts["stored_per_s"] / faultline["stored_per_s"], 3)
             if faultline["stored_per_s"]
             else 0.0,
+            # CPU per event of server and PostgreSQL: steadier than rates on a shared machine.
+            "cpu_ms_per_event": _server_and_db_ms(alerts),
+            "cpu_ms_per_event_without": _server_and_db_ms(faultline),
             "webhooks_received": alerts["webhooks_received"],
             "webhooks_distinct": alerts["webhooks_distinct"],
             "deliveries": alerts["deliveries"],
         }
     summary["all_targets_met"] = all(t["met"] for t in summary["targets"].values())
     return summary
+
+
+def _server_and_db_ms(phase: dict[str, Any]) -> float:
+    per_event = phase["cpu_ms_per_event"]
+    return round((per_event.get("server") or 0.0) + (per_event.get("postgres") or 0.0), 3)
 
 
 def _mark(met: bool) -> str:
@@ -255,6 +263,8 @@ def render(report: dict[str, Any]) -> str:
             f"  {'latency p99 (ms)':38} {alerts['p99_ms']:>14.1f}",
             f"  {'errors (non-2xx + connection + lost)':38} {alerts['errors']:>14}",
             f"  {'stored/s with rules / without':38} {alerts['vs_without']:>14.3f}",
+            f"  {'server + PostgreSQL CPU ms per event':38} {alerts['cpu_ms_per_event']:>14.2f}"
+            f"   (without rules {alerts['cpu_ms_per_event_without']:.2f})",
             f"  webhooks received {alerts['webhooks_received']} "
             f"({alerts['webhooks_distinct']} distinct deliveries); deliveries "
             f"{alerts['deliveries']}",

@@ -5,11 +5,11 @@ with the enabled rules of the batch's projects (`RuleCache`: one query per proje
 RULES_TTL_S, forgotten at once by `forget_rules` when a rule or channel changes in this
 process). A project without rules costs a dictionary lookup per batch. For the others:
   - candidates: every issue the batch opened (new_issue rules), every regression it recorded
-    (regression rules), and for spike rules every issue with new events that is not throttled
-    (one SELECT of alert_throttle) and has more than `threshold` events since now - window
-    (one statement per window length: the issue's hourly counts since then, which bound the
-    count from above, and only where they exceed the threshold its events, at most
-    threshold + 1 of them, through the (issue, timestamp) index);
+    (regression rules), and for spike rules every issue with new events that has more than
+    `threshold` events since now - window: one statement for the batch, which for each (rule,
+    issue) skips an issue the rule notified about within its throttle window, then one whose
+    hourly counts since then (an upper bound) do not exceed the threshold, and counts the
+    others' events, at most threshold + 1, through the (issue, timestamp) index;
   - throttle: one conditional upsert of alert_throttle for all candidates, which sets
     `last_at` only where the last notification is older than the rule's window and returns
     the winners — concurrent batches and processes agree, as the row is the arbiter;
@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -60,6 +59,15 @@ class ProjectRules:
 
 
 @dataclass(frozen=True, slots=True)
+class SpikeProbe:
+    rule_id: int
+    issue_id: int
+    since: datetime  # now - the rule's window
+    threshold: int
+    quiet_since: datetime  # now - the rule's throttle window
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryRow:
     project_id: int
     rule_id: int
@@ -72,15 +80,10 @@ class DeliveryRow:
 class AlertStatements(Protocol):
     """The statements of alerting, in one dialect, inside the batch's transaction."""
 
-    async def alert_throttles(
-        self, rule_ids: Sequence[int], issue_ids: Sequence[int]
-    ) -> dict[tuple[int, int], datetime]: ...
-
-    async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
-    ) -> dict[int, int]:
-        """Events of each issue with a timestamp since `since`, counting up to `cap`; 0 for an
-        issue whose hourly counts since then add up to `floor` or less (it cannot be over)."""
+    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
+        """(rule id, issue id) → events of the issue since the probe's `since`, counted up to
+        threshold + 1; 0 when the rule notified about the issue after `quiet_since`, or when
+        the issue's hourly counts since then add up to the threshold or less."""
         ...
 
     async def claim_throttles(
@@ -246,40 +249,36 @@ async def _spikes(
     stored: Mapping[int, Sequence[EventRecord]],
     now: datetime,
 ) -> list[_Candidate]:
-    """Spike rules over the issues with new events that are not throttled."""
-    pairs: list[tuple[RuleSpec, int]] = []
-    for issue_id, events in stored.items():
+    """Spike rules over the issues with new events: one statement for all of them."""
+    probes: dict[tuple[int, int], tuple[RuleSpec, SpikeProbe]] = {}
+    for issue_id, events in sorted(stored.items()):
         project = rules.get(events[0].project_id) if events else None
-        if project is not None:
-            pairs += [(r, issue_id) for r in project.of(AlertTrigger.SPIKE)]
-    pairs = [(r, i) for r, i in pairs if r.threshold is not None and r.window_minutes]
-    if not pairs:
+        for rule in project.of(AlertTrigger.SPIKE) if project is not None else []:
+            if rule.threshold is None or not rule.window_minutes:
+                continue
+            probes[(rule.id, issue_id)] = (
+                rule,
+                SpikeProbe(
+                    rule_id=rule.id,
+                    issue_id=issue_id,
+                    since=now - timedelta(minutes=rule.window_minutes),
+                    threshold=rule.threshold,
+                    quiet_since=now - timedelta(minutes=rule.throttle_minutes),
+                ),
+            )
+    if not probes:
         return []
-    last = await tx.alert_throttles(sorted({r.id for r, _ in pairs}), sorted({i for _, i in pairs}))
-    pairs = [
-        (r, i)
-        for r, i in pairs
-        if (at := last.get((r.id, i))) is None or at <= now - timedelta(minutes=r.throttle_minutes)
-    ]
-    by_window: dict[int, list[tuple[RuleSpec, int]]] = defaultdict(list)
-    for rule, issue_id in pairs:
-        by_window[rule.window_minutes or 0].append((rule, issue_id))
+    counts = await tx.spike_counts([probe for _, probe in probes.values()])
     found: list[_Candidate] = []
-    for window, group in sorted(by_window.items()):
-        cap = max(r.threshold or 0 for r, _ in group) + 1
-        floor = min(r.threshold or 0 for r, _ in group)
-        counts = await tx.count_recent_events(
-            sorted({i for _, i in group}), now - timedelta(minutes=window), cap, floor
-        )
-        for rule, issue_id in group:
-            count = counts.get(issue_id, 0)
-            if count > (rule.threshold or 0):
-                extra = (
-                    ("count", count),
-                    ("threshold", rule.threshold or 0),
-                    ("window_minutes", window),
-                )
-                found.append(_Candidate(rule, issue_id, extra))
+    for key, (rule, probe) in probes.items():
+        count = counts.get(key, 0)
+        if count > probe.threshold:
+            extra = (
+                ("count", count),
+                ("threshold", probe.threshold),
+                ("window_minutes", rule.window_minutes or 0),
+            )
+            found.append(_Candidate(rule, probe.issue_id, extra))
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import asyncpg
 import orjson
 
-from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec
+from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec, SpikeProbe
 from app.alerts.payload import IssueSnapshot
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Receipt
@@ -102,17 +102,18 @@ _PLACE_AGGREGATES = (
 )
 
 # Alerts (app.alerts.outbox): only for projects with rules, and only what fires.
-_ALERT_THROTTLES = (
-    "SELECT rule_id, issue_id, last_at FROM alert_throttle "
-    "WHERE rule_id = ANY($1::bigint[]) AND issue_id = ANY($2::bigint[])"
-)
-# The hourly counts bound the count from above: only an issue that may be over the lowest
-# threshold has its events counted, and then at most `cap` of them.
-_COUNT_RECENT = (
-    "SELECT u.id, CASE WHEN (SELECT coalesce(sum(h.count), 0) FROM issue_hourly AS h "
-    "WHERE h.issue_id = u.id AND h.hour >= $4) <= $5 THEN 0 "
-    "ELSE (SELECT count(*) FROM (SELECT 1 FROM event AS e WHERE e.issue_id = u.id "
-    "AND e.timestamp >= $2 LIMIT $3) AS s) END AS n FROM unnest($1::bigint[]) AS u(id)"
+# A spike probe of (rule, issue) counts only when the rule has not notified about the issue
+# within its window and the issue's hourly counts (an upper bound) exceed the threshold; then
+# at most threshold + 1 events, through the (issue, timestamp) index.
+_SPIKE_COUNTS = (
+    "SELECT u.r, u.i, CASE WHEN EXISTS (SELECT 1 FROM alert_throttle AS t "
+    "WHERE t.rule_id = u.r AND t.issue_id = u.i AND t.last_at > u.q) THEN 0 "
+    "WHEN (SELECT coalesce(sum(h.count), 0) FROM issue_hourly AS h "
+    "WHERE h.issue_id = u.i AND h.hour >= u.h) <= u.n THEN 0 "
+    "ELSE (SELECT count(*) FROM (SELECT 1 FROM event AS e WHERE e.issue_id = u.i "
+    "AND e.timestamp >= u.s LIMIT u.n + 1) AS c) END AS n "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::int[], "
+    "$6::timestamptz[]) AS u(r, i, s, h, n, q)"
 )
 # The row is the arbiter: it moves only when the last notification is older than the rule's
 # window (read from the rule itself), and the pairs it moved are the ones to notify.
@@ -198,19 +199,17 @@ class PostgresTransaction:
 
     # --- alerts (app.alerts.outbox) ---------------------------------------------------------
 
-    async def alert_throttles(
-        self, rule_ids: Sequence[int], issue_ids: Sequence[int]
-    ) -> dict[tuple[int, int], datetime]:
-        rows = await self._connection.fetch(_ALERT_THROTTLES, list(rule_ids), list(issue_ids))
-        return {(r["rule_id"], r["issue_id"]): r["last_at"] for r in rows}
-
-    async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
-    ) -> dict[int, int]:
+    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
         rows = await self._connection.fetch(
-            _COUNT_RECENT, list(issue_ids), since, cap, hour_of(since), floor
+            _SPIKE_COUNTS,
+            [p.rule_id for p in probes],
+            [p.issue_id for p in probes],
+            [p.since for p in probes],
+            [hour_of(p.since) for p in probes],
+            [p.threshold for p in probes],
+            [p.quiet_since for p in probes],
         )
-        return {r["id"]: r["n"] for r in rows}
+        return {(r["r"], r["i"]): r["n"] for r in rows}
 
     async def claim_throttles(
         self, pairs: Sequence[tuple[RuleSpec, int]], now: datetime

@@ -10,7 +10,7 @@ import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec
+from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec, SpikeProbe
 from app.alerts.payload import IssueSnapshot
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
@@ -95,29 +95,28 @@ class SqliteTransaction:
 
     # --- alerts (app.alerts.outbox); one writer at a time, so a read decides for a write ---
 
-    async def alert_throttles(
-        self, rule_ids: Sequence[int], issue_ids: Sequence[int]
-    ) -> dict[tuple[int, int], datetime]:
-        rows = await self._rows(
-            "SELECT rule_id, issue_id, last_at FROM alert_throttle "
-            "WHERE rule_id IN (SELECT value FROM json_each(?)) "
-            "AND issue_id IN (SELECT value FROM json_each(?))",
-            [_json(rule_ids), _json(issue_ids)],
-        )
-        return {(int(r["rule_id"]), int(r["issue_id"])): _parse(r["last_at"]) for r in rows}
-
-    async def count_recent_events(
-        self, issue_ids: Sequence[int], since: datetime, cap: int, floor: int
-    ) -> dict[int, int]:
+    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
         counts = {}
-        for issue_id in issue_ids:
+        for p in probes:
             rows = await self._rows(
-                "SELECT CASE WHEN (SELECT coalesce(sum(count), 0) FROM issue_hourly "
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM alert_throttle WHERE rule_id = ? "
+                "AND issue_id = ? AND last_at > ?) THEN 0 "
+                "WHEN (SELECT coalesce(sum(count), 0) FROM issue_hourly "
                 "WHERE issue_id = ? AND hour >= ?) <= ? THEN 0 ELSE (SELECT count(*) FROM "
                 "(SELECT 1 FROM event WHERE issue_id = ? AND timestamp >= ? LIMIT ?)) END AS n",
-                [issue_id, hour_of(since), floor, issue_id, since, cap],
+                [
+                    p.rule_id,
+                    p.issue_id,
+                    p.quiet_since,
+                    p.issue_id,
+                    hour_of(p.since),
+                    p.threshold,
+                    p.issue_id,
+                    p.since,
+                    p.threshold + 1,
+                ],
             )
-            counts[issue_id] = int(rows[0]["n"])
+            counts[(p.rule_id, p.issue_id)] = int(rows[0]["n"])
         return counts
 
     async def claim_throttles(
