@@ -37,6 +37,14 @@ The path of an event, from socket to storage to subscription
                             per subscriber (bounded, COUNTs coalesced); the issue of a change
                             read once per process; token and project deletions end the
                             subscriptions they concern
+    alerts/outbox.py        alert rules fired in the batch's transaction (step 8 of store/batch.py):
+                            rules cached per project, one conditional upsert of alert_throttle
+                            per batch, then the outbox rows (alert_delivery); WAKE after commit
+    alerts/payload.py       the notification: issue and event snapshot, the issue's UI url (pure)
+    alerts/delivery.py      the delivery loop: claim due rows (SKIP LOCKED, a lease), send, record
+                            every try, retry.py's backoff (pure); deliver() sends one now
+    alerts/channels/        send() by channel kind; webhook.py: JSON signed with HMAC-SHA256
+    alerts/outbound.py      one outbound POST, its outcome as a value
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
