@@ -109,3 +109,22 @@ async def test_each_delivery_is_sent_by_exactly_one_of_two_processes(http, serve
     assert len(receiver.requests) == issues + 12
     total_attempts = await AlertAttempt.filter(delivery__project_id=project.id).count()
     assert total_attempts == issues + 12
+
+
+async def test_an_unreachable_receiver_is_retried_then_given_up_after_a_day(http, server):
+    project = await new_project(server)
+    closed = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
+    await webhook_rule(project.id, closed, AlertTrigger.NEW_ISSUE)
+    await send_event(http, server.url, project, "unreachable_fn")
+    await tried(project.id, 3)
+    delivery = await AlertDelivery.get(project_id=project.id)
+    assert delivery.status == DeliveryStatus.PENDING
+    assert "ClientConnectorError" in (delivery.last_error or "")
+    # A day passes: the next failed try is the last.
+    await AlertDelivery.filter(id=delivery.id).update(
+        created_at=datetime.now(UTC) - timedelta(hours=24), next_attempt_at=datetime.now(UTC)
+    )
+    (delivery,) = await settled(project.id, 1)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts >= 4
+    assert await AlertAttempt.filter(delivery_id=delivery.id).count() == delivery.attempts

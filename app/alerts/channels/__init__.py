@@ -12,8 +12,10 @@ from models.alert_channel import ChannelKind
 
 async def send(channel: AlertChannel, delivery: AlertDelivery, settings: Settings) -> SendResult:
     if channel.kind == ChannelKind.WEBHOOK:
+        if not channel.url:
+            return SendResult(False, False, None, "the webhook channel has no url", 0)
         return await send_webhook(
-            channel.url or "", channel.secret, delivery.payload, delivery.id, settings
+            channel.url, channel.secret, delivery.payload, delivery.id, settings
         )
     # Slack and email are wired in with their modules.
     return SendResult(False, False, None, f"{channel.kind} channels are not supported yet", 0)
