@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import random
 from collections.abc import Callable
@@ -40,6 +41,7 @@ LEASE_S = 300.0
 # On shutdown, sends in flight get this long to finish (the others keep their lease).
 DRAIN_S = 5.0
 MAX_ERROR_CHARS = 500
+MAX_TRACKED_RETRIES = 10_000
 
 _CLAIM_PG = (
     "UPDATE alert_delivery SET next_attempt_at = $1 WHERE id IN (SELECT id FROM alert_delivery "
@@ -154,7 +156,9 @@ class DeliveryLoop:
         self._rand = rand
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[None]] = set()
-        self._next_retry: datetime | None = None
+        # When the retries this process scheduled fall due (earliest first, bounded: past
+        # that, the poll finds them).
+        self._retries: list[datetime] = []
 
     async def run(self) -> None:
         """Until cancelled; then sends in flight get DRAIN_S to finish."""
@@ -182,11 +186,11 @@ class DeliveryLoop:
 
     async def _sleep(self) -> None:
         timeout = self._settings.alert_poll_interval_s
-        if self._next_retry is not None:
-            due = (self._next_retry - _now()).total_seconds()
-            if due <= timeout:
-                self._next_retry = None
-                timeout = max(due, 0.0)
+        now = _now()
+        while self._retries and self._retries[0] <= now:
+            heapq.heappop(self._retries)
+        if self._retries:
+            timeout = min(timeout, (self._retries[0] - now).total_seconds())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -196,10 +200,9 @@ class DeliveryLoop:
         except Exception:
             log.exception("alert delivery %d: the try could not be recorded", delivery_id)
             return
-        if delivery is not None and delivery.status == DeliveryStatus.PENDING:
-            at = delivery.next_attempt_at
-            if self._next_retry is None or at < self._next_retry:
-                self._next_retry = at
+        pending = delivery is not None and delivery.status == DeliveryStatus.PENDING
+        if pending and delivery is not None and len(self._retries) < MAX_TRACKED_RETRIES:
+            heapq.heappush(self._retries, delivery.next_attempt_at)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._sending.discard(task)
