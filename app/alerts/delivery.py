@@ -31,9 +31,10 @@ from tortoise.transactions import in_transaction
 from app.alerts import channels
 from app.alerts.outbound import SendResult
 from app.alerts.outbox import WAKE
+from app.alerts.payload import test_payload
 from app.alerts.retry import next_attempt_at
 from app.config import Settings
-from models import AlertAttempt, AlertChannel, AlertDelivery, DeliveryStatus
+from models import AlertAttempt, AlertChannel, AlertDelivery, DeliveryStatus, Project
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ LEASE_S = 300.0
 DRAIN_S = 5.0
 MAX_ERROR_CHARS = 500
 MAX_TRACKED_RETRIES = 10_000
+TEST_TRIGGER = "test"
 
 _CLAIM_PG = (
     "UPDATE alert_delivery SET next_attempt_at = $1 WHERE id IN (SELECT id FROM alert_delivery "
@@ -112,9 +114,10 @@ async def _record(
     if result.ok:
         changes.update(status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=now)
     else:
+        # A channel test answers with its one try: it is not retried.
         retry_at = (
             next_attempt_at(attempts, delivery.created_at, now, base_s, rand)
-            if result.retry
+            if result.retry and delivery.trigger != TEST_TRIGGER
             else None
         )
         if retry_at is None:
@@ -148,6 +151,22 @@ async def deliver(
     if delivery is None:
         return await AlertDelivery.get(id=delivery_id)  # raises DoesNotExist
     return delivery
+
+
+async def send_test(channel: AlertChannel, settings: Settings) -> AlertDelivery:
+    """A test notification to `channel`, sent now and recorded like any delivery (trigger
+    "test"); its row is out of the loop's reach until deliver() has tried it."""
+    project = await Project.get(id=channel.project_id)
+    now = _now()
+    row = await AlertDelivery.create(
+        project_id=channel.project_id,
+        channel_id=channel.id,
+        trigger=TEST_TRIGGER,
+        payload=test_payload(project.id, project.name, project.slug),
+        created_at=now,
+        next_attempt_at=now + timedelta(seconds=LEASE_S),
+    )
+    return await deliver(row.id, settings)
 
 
 class DeliveryLoop:

@@ -91,3 +91,14 @@ def _event(event: EventSummary) -> dict[str, Any]:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_payload(project_id: int, project_name: str, project_slug: str) -> dict[str, Any]:
+    """What a channel test sends: the payload's shape, without an issue."""
+    return {
+        "rule": {"id": None, "trigger": "test"},
+        "project": {"id": project_id, "name": project_name, "slug": project_slug},
+        "issue": None,
+        "event": None,
+        "message": "A test notification from Faultline: this channel works.",
+    }

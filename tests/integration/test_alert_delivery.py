@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.alerts.delivery import deliver
+from app.alerts.delivery import deliver, send_test
 from models import AlertAttempt, AlertChannel, AlertDelivery, DeliveryStatus
 from models.alert_rule import AlertTrigger
 from tests.conftest import free_port
@@ -128,3 +128,25 @@ async def test_an_unreachable_receiver_is_retried_then_given_up_after_a_day(http
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts >= 4
     assert await AlertAttempt.filter(delivery_id=delivery.id).count() == delivery.attempts
+
+
+async def test_a_channel_test_is_sent_at_once_and_recorded(server):
+    project = await new_project(server)
+    async with webhook_receiver([500]) as receiver:
+        channel = await AlertChannel.create(
+            project_id=project.id, kind="webhook", name="t", url=receiver.url, secret="k"
+        )
+        delivery = await send_test(channel, server.settings)
+        await quiet()
+        (received,) = receiver.requests
+    assert delivery.trigger == "test"
+    assert delivery.status == DeliveryStatus.FAILED  # a test is not retried
+    assert delivery.attempts == 1
+    assert delivery.last_error == "HTTP 500"
+    assert delivery.rule_id is None
+    assert delivery.issue_id is None
+    assert received.delivery_id == delivery.id
+    assert verify(received, "k")
+    assert received.json["rule"] == {"id": None, "trigger": "test"}
+    assert received.json["project"]["id"] == project.id
+    assert received.json["issue"] is None
