@@ -31,8 +31,8 @@ async def test_a_restart_between_retries_loses_nothing_and_sends_nothing_twice(
 ):
     url = await fresh_database_url(server.settings.database_url, str(tmp_path), "alerts_restart")
     async with webhook_receiver([500]) as receiver:
-        # The first server retries no sooner than a second later: it stops before that.
-        async with own_server(url, alert_retry_base_s=2.0) as first:
+        # The first server retries no sooner than 2 s later: it stops before that.
+        async with own_server(url, alert_retry_base_s=4.0) as first:
             project = await new_project(first)
             await webhook_rule(project.id, receiver.url, AlertTrigger.NEW_ISSUE)
             await send_event(http, first.url, project, "restart_fn")
