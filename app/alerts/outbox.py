@@ -9,7 +9,8 @@ process). A project without rules costs a dictionary lookup per batch. For the o
     `threshold` events since now - window: one statement for the batch, which for each (rule,
     issue) skips an issue the rule notified about within its throttle window, then one whose
     hourly counts since then (an upper bound) do not exceed the threshold, and counts the
-    others' events, at most threshold + 1, through the (issue, timestamp) index;
+    others' events, at most threshold + 1, through the (issue, timestamp) index (a pair this
+    process knows to be throttled is not probed: ThrottleMemo);
   - throttle: one conditional upsert of alert_throttle for all candidates, which sets
     `last_at` only where the last notification is older than the rule's window and returns
     the winners — concurrent batches and processes agree, as the row is the arbiter;
@@ -80,10 +81,13 @@ class DeliveryRow:
 class AlertStatements(Protocol):
     """The statements of alerting, in one dialect, inside the batch's transaction."""
 
-    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
-        """(rule id, issue id) → events of the issue since the probe's `since`, counted up to
-        threshold + 1; 0 when the rule notified about the issue after `quiet_since`, or when
-        the issue's hourly counts since then add up to the threshold or less."""
+    async def spike_counts(
+        self, probes: Sequence[SpikeProbe]
+    ) -> dict[tuple[int, int], tuple[int, datetime | None]]:
+        """(rule id, issue id) → (events of the issue since the probe's `since`, counted up to
+        threshold + 1, and when the rule last notified about the issue); the count is 0 when
+        that was after `quiet_since`, or when the issue's hourly counts since `since` add up
+        to the threshold or less."""
         ...
 
     async def claim_throttles(
@@ -130,6 +134,8 @@ def forget_rules(project_id: int) -> None:
     (Other processes see the change within RULES_TTL_S.)"""
     for cache in list(_CACHES):
         cache.forget(project_id)
+    for memo in list(_MEMOS):
+        memo.clear()
 
 
 async def _load_rules(project_id: int) -> ProjectRules | None:
@@ -150,12 +156,41 @@ async def _load_rules(project_id: int) -> ProjectRules | None:
     return ProjectRules(specs) if specs else None  # None: remembered as "no rules" too
 
 
+class ThrottleMemo:
+    """(rule, issue) pairs this process knows to be throttled, and until when: a spike that
+    goes on costs no statement until then. An entry lives at most RULES_TTL_S (as a cached
+    rule does), so a changed throttle window applies as soon as a changed rule."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._until: dict[tuple[int, int], datetime] = {}
+        self._max_entries = max_entries
+        _MEMOS.add(self)
+
+    def throttled(self, key: tuple[int, int], now: datetime) -> bool:
+        until = self._until.get(key)
+        return until is not None and until > now
+
+    def remember(self, key: tuple[int, int], until: datetime, now: datetime) -> None:
+        if len(self._until) >= self._max_entries:
+            self._until = {k: u for k, u in self._until.items() if u > now}
+            if len(self._until) >= self._max_entries:
+                self._until.clear()
+        self._until[key] = min(until, now + timedelta(seconds=RULES_TTL_S))
+
+    def clear(self) -> None:
+        self._until.clear()
+
+
+_MEMOS: weakref.WeakSet[ThrottleMemo] = weakref.WeakSet()
+
+
 @dataclass(frozen=True, slots=True)
 class Alerting:
     """What a batch store needs to alert: the rules, and the base of the issue urls."""
 
     rules: RuleCache
     base_url: str
+    throttled: ThrottleMemo = field(default_factory=ThrottleMemo)
 
     async def rules_of(self, records: Sequence[EventRecord]) -> dict[int, ProjectRules]:
         return await self.rules.of_projects({r.project_id for r in records})
@@ -194,10 +229,11 @@ async def enqueue_alerts(
     changes: Sequence[IssueChange],
     stored: Mapping[int, Sequence[EventRecord]],
     base_url: str,
+    throttled: ThrottleMemo | None = None,
     now: datetime | None = None,
 ) -> int:
     """Deliveries for what the batch did (`changes`, `stored`: issue id → its stored events);
-    how many rows were enqueued."""
+    how many rows were enqueued. `throttled` spares probing spikes known to be throttled."""
     if not rules:
         return 0
     now = now or datetime.now(UTC)
@@ -214,11 +250,16 @@ async def enqueue_alerts(
             candidates += [
                 _Candidate(r, change.issue_id) for r in project.of(AlertTrigger.REGRESSION)
             ]
-    candidates += await _spikes(tx, rules, stored, now)
+    memo = throttled if throttled is not None else ThrottleMemo(max_entries=0)
+    candidates += await _spikes(tx, rules, stored, now, memo)
     if not candidates:
         return 0
     won = await tx.claim_throttles([(c.rule, c.issue_id) for c in candidates], now)
     winners = [c for c in candidates if (c.rule.id, c.issue_id) in won]
+    for c in winners:
+        memo.remember(
+            (c.rule.id, c.issue_id), now + timedelta(minutes=c.rule.throttle_minutes), now
+        )
     if not winners:
         return 0
     issues = await tx.alert_issues(sorted({c.issue_id for c in winners}))
@@ -248,13 +289,17 @@ async def _spikes(
     rules: Mapping[int, ProjectRules],
     stored: Mapping[int, Sequence[EventRecord]],
     now: datetime,
+    memo: ThrottleMemo,
 ) -> list[_Candidate]:
-    """Spike rules over the issues with new events: one statement for all of them."""
+    """Spike rules over the issues with new events not known to be throttled: one statement
+    for all of them."""
     probes: dict[tuple[int, int], tuple[RuleSpec, SpikeProbe]] = {}
     for issue_id, events in sorted(stored.items()):
         project = rules.get(events[0].project_id) if events else None
         for rule in project.of(AlertTrigger.SPIKE) if project is not None else []:
             if rule.threshold is None or not rule.window_minutes:
+                continue
+            if memo.throttled((rule.id, issue_id), now):
                 continue
             probes[(rule.id, issue_id)] = (
                 rule,
@@ -271,7 +316,9 @@ async def _spikes(
     counts = await tx.spike_counts([probe for _, probe in probes.values()])
     found: list[_Candidate] = []
     for key, (rule, probe) in probes.items():
-        count = counts.get(key, 0)
+        count, last_at = counts.get(key, (0, None))
+        if last_at is not None and last_at > probe.quiet_since:
+            memo.remember(key, last_at + timedelta(minutes=rule.throttle_minutes), now)
         if count > probe.threshold:
             extra = (
                 ("count", count),

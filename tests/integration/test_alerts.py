@@ -75,6 +75,27 @@ async def test_a_burst_of_one_new_issue_sends_exactly_one_alert(http, server):
     assert await AlertDelivery.filter(project_id=project.id).count() == 1
 
 
+async def test_a_burst_over_a_spike_threshold_sends_exactly_one_alert(http, server):
+    project = await new_project(server)
+    async with webhook_receiver() as receiver:
+        await webhook_rule(
+            project.id, receiver.url, AlertTrigger.SPIKE, threshold=10, window_minutes=5
+        )
+        await send_event(http, server.url, project, "storm_fn")  # the issue exists
+        semaphore = asyncio.Semaphore(30)
+
+        async def one() -> None:
+            async with semaphore:
+                await send_event(http, server.url, project, "storm_fn")
+
+        await asyncio.gather(*(one() for _ in range(200)))
+        (delivery,) = await settled(project.id, 1)
+        await quiet()
+        (received,) = receiver.requests
+    assert delivery.trigger == "spike"
+    assert received.json["rule"]["count"] == 11
+
+
 async def test_a_regression_sends_one_alert(http, server):
     project = await new_project(server)
     async with webhook_receiver() as receiver:
@@ -166,6 +187,7 @@ async def test_a_new_throttle_window_sends_again(http, server):
         (throttle,) = await AlertThrottle.filter(rule_id=rule.id)
         throttle.last_at = datetime.now(UTC) - timedelta(minutes=31)
         await throttle.save()
+        forget_rules(project.id)  # what the process remembers lives seconds, not 31 minutes
         await send_event(http, server.url, project, "again_fn")
         await send_event(http, server.url, project, "again_fn")
         deliveries = await settled(project.id, 2)

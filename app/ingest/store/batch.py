@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from app.alerts.outbox import AlertStatements, ProjectRules, enqueue_alerts
+from app.alerts.outbox import AlertStatements, ProjectRules, ThrottleMemo, enqueue_alerts
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome, Receipt
 from app.ingest.store.tallies import (
@@ -128,6 +128,7 @@ async def store_batch(
     records: Sequence[EventRecord],
     rules: Mapping[int, ProjectRules] | None = None,
     base_url: str = "",
+    throttled: ThrottleMemo | None = None,
 ) -> list[Receipt]:
     """One receipt per record, in order; `tx` is committed by the caller. `rules`: the alert
     rules of the batch's projects that have some."""
@@ -161,7 +162,7 @@ async def store_batch(
         for r in stored:
             if r.project_id in rules:
                 by_issue[issues[(r.project_id, r.fingerprint)].id].append(r)
-        await enqueue_alerts(tx, rules, changes, by_issue, base_url)
+        await enqueue_alerts(tx, rules, changes, by_issue, base_url, throttled)
     return [Receipt(o, n) for o, n in zip(outcomes, window_counts, strict=True)]
 
 

@@ -106,7 +106,9 @@ _PLACE_AGGREGATES = (
 # within its window and the issue's hourly counts (an upper bound) exceed the threshold; then
 # at most threshold + 1 events, through the (issue, timestamp) index.
 _SPIKE_COUNTS = (
-    "SELECT u.r, u.i, CASE WHEN EXISTS (SELECT 1 FROM alert_throttle AS t "
+    "SELECT u.r, u.i, (SELECT t.last_at FROM alert_throttle AS t "
+    "WHERE t.rule_id = u.r AND t.issue_id = u.i) AS last_at, "
+    "CASE WHEN EXISTS (SELECT 1 FROM alert_throttle AS t "
     "WHERE t.rule_id = u.r AND t.issue_id = u.i AND t.last_at > u.q) THEN 0 "
     "WHEN (SELECT coalesce(sum(h.count), 0) FROM issue_hourly AS h "
     "WHERE h.issue_id = u.i AND h.hour >= u.h) <= u.n THEN 0 "
@@ -151,12 +153,12 @@ class PostgresStore:
         if self._alerting is None:
             return await self._in_transaction(lambda tx: store_batch(tx, records))
         rules = await self._alerting.rules_of(records)
-        base_url = self._alerting.base_url
+        base_url, throttled = self._alerting.base_url, self._alerting.throttled
         used: list[PostgresTransaction] = []
 
         def work(tx: PostgresTransaction) -> Awaitable[list[Receipt]]:
             used.append(tx)
-            return store_batch(tx, records, rules, base_url)
+            return store_batch(tx, records, rules, base_url, throttled)
 
         receipts = await self._in_transaction(work)
         if used and used[0].enqueued:
@@ -199,7 +201,9 @@ class PostgresTransaction:
 
     # --- alerts (app.alerts.outbox) ---------------------------------------------------------
 
-    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
+    async def spike_counts(
+        self, probes: Sequence[SpikeProbe]
+    ) -> dict[tuple[int, int], tuple[int, datetime | None]]:
         rows = await self._connection.fetch(
             _SPIKE_COUNTS,
             [p.rule_id for p in probes],
@@ -209,7 +213,7 @@ class PostgresTransaction:
             [p.threshold for p in probes],
             [p.quiet_since for p in probes],
         )
-        return {(r["r"], r["i"]): r["n"] for r in rows}
+        return {(r["r"], r["i"]): (r["n"], r["last_at"]) for r in rows}
 
     async def claim_throttles(
         self, pairs: Sequence[tuple[RuleSpec, int]], now: datetime

@@ -72,7 +72,11 @@ class SqliteStore:
         async with in_transaction() as client:
             tx = SqliteTransaction(client)
             receipts = await store_batch(
-                tx, records, rules, alerting.base_url if alerting is not None else ""
+                tx,
+                records,
+                rules,
+                alerting.base_url if alerting is not None else "",
+                alerting.throttled if alerting is not None else None,
             )
         publish_local(tx.outbox)
         if tx.enqueued:
@@ -95,16 +99,21 @@ class SqliteTransaction:
 
     # --- alerts (app.alerts.outbox); one writer at a time, so a read decides for a write ---
 
-    async def spike_counts(self, probes: Sequence[SpikeProbe]) -> dict[tuple[int, int], int]:
+    async def spike_counts(
+        self, probes: Sequence[SpikeProbe]
+    ) -> dict[tuple[int, int], tuple[int, datetime | None]]:
         counts = {}
         for p in probes:
             rows = await self._rows(
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM alert_throttle WHERE rule_id = ? "
+                "SELECT (SELECT last_at FROM alert_throttle WHERE rule_id = ? AND issue_id = ?) "
+                "AS last_at, CASE WHEN EXISTS (SELECT 1 FROM alert_throttle WHERE rule_id = ? "
                 "AND issue_id = ? AND last_at > ?) THEN 0 "
                 "WHEN (SELECT coalesce(sum(count), 0) FROM issue_hourly "
                 "WHERE issue_id = ? AND hour >= ?) <= ? THEN 0 ELSE (SELECT count(*) FROM "
                 "(SELECT 1 FROM event WHERE issue_id = ? AND timestamp >= ? LIMIT ?)) END AS n",
                 [
+                    p.rule_id,
+                    p.issue_id,
                     p.rule_id,
                     p.issue_id,
                     p.quiet_since,
@@ -116,7 +125,11 @@ class SqliteTransaction:
                     p.threshold + 1,
                 ],
             )
-            counts[(p.rule_id, p.issue_id)] = int(rows[0]["n"])
+            last_at = rows[0]["last_at"]
+            counts[(p.rule_id, p.issue_id)] = (
+                int(rows[0]["n"]),
+                None if last_at is None else _parse(last_at),
+            )
         return counts
 
     async def claim_throttles(
