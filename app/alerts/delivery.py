@@ -187,9 +187,12 @@ class DeliveryLoop:
                 self._wake.clear()
                 free = self._settings.alert_max_sends - len(self._sending)
                 claimed: list[int] = []
+                looked_at = None  # retries due by then were claimed, if still pending
                 if free > 0:
                     try:
-                        claimed = await _claim(free, _now())
+                        now = _now()
+                        claimed = await _claim(free, now)
+                        looked_at = now
                     except Exception:
                         log.exception("could not claim alert deliveries; trying again later")
                 for delivery_id in claimed:
@@ -198,18 +201,21 @@ class DeliveryLoop:
                     task.add_done_callback(self._done)
                 if claimed and len(claimed) == free:
                     continue  # maybe more are due
-                await self._sleep()
+                await self._sleep(looked_at)
         finally:
             WAKE.unregister(self._wake)
             await self._drain()
 
-    async def _sleep(self) -> None:
+    async def _sleep(self, looked_at: datetime | None) -> None:
         timeout = self._settings.alert_poll_interval_s
-        now = _now()
-        while self._retries and self._retries[0] <= now:
+        # Only retries due by the last claim are done with: one that fell due since (the
+        # claim may come a moment before it) is claimed next.
+        # No claim (every slot busy, or the database failed): a freed slot wakes the loop,
+        # else the poll.
+        while looked_at is not None and self._retries and self._retries[0] <= looked_at:
             heapq.heappop(self._retries)
-        if self._retries:
-            timeout = min(timeout, (self._retries[0] - now).total_seconds())
+        if looked_at is not None and self._retries:
+            timeout = min(timeout, max((self._retries[0] - _now()).total_seconds(), 0.0))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
