@@ -39,11 +39,18 @@ The path of an event, from socket to storage to subscription
                             per subscriber (bounded, COUNTs coalesced); the issue of a change
                             read once per process; token and project deletions end the
                             subscriptions they concern
+    alerts/outbox.py        alert rules fired in the batch's transaction (step 8 of store/batch.py):
+                            rules cached per project, one conditional upsert of alert_throttle
+                            per batch, then the outbox rows (alert_delivery); WAKE after commit
+    alerts/payload.py       the notification: issue and event snapshot, the issue's UI url (pure)
+    alerts/delivery.py      the delivery loop: claim due rows (SKIP LOCKED, a lease), send, record
+                            every try, retry.py's backoff (pure); deliver() sends one now
+    alerts/channels/        send() by channel kind: webhook.py (JSON signed with HMAC-SHA256),
+                            slack.py (Slack, Mattermost, Discord), email.py (SMTP, text and
+                            HTML); summary.py what an alert says (pure, from the payload)
     alerts/addresses.py     which addresses an alert may reach (pure): the SSRF decision
     alerts/outbound.py      one guarded POST: the SSRF check in the connecting resolver, time
                             and size limits, same-origin redirects; the outcome as a value
-    alerts/channels/        summary.py what an alert says (pure, from the payload), slack.py
-                            (Slack, Mattermost, Discord), email.py (SMTP, text and HTML)
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;

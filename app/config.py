@@ -85,6 +85,12 @@ class Settings:
     # Email alerts: smtp[s]://user:password@host:port?starttls=1, and their From address.
     smtp_url: str | None = field(default=None, repr=False)  # it may hold a password
     email_from: str | None = None
+    # The alert delivery loop looks for other processes' due deliveries this often (its own
+    # are sent at once); a failed send is retried after base * 2^(n-1) s, with jitter, up to 24 h.
+    alert_poll_interval_s: float = 5.0
+    alert_retry_base_s: float = 30.0
+    # Sends in flight at once, per process.
+    alert_max_sends: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -128,6 +134,11 @@ class Settings:
             alert_allow_private=_flag(env, "FAULTLINE_ALERT_ALLOW_PRIVATE"),
             smtp_url=env.get("FAULTLINE_SMTP_URL") or None,
             email_from=env.get("FAULTLINE_EMAIL_FROM") or None,
+            alert_poll_interval_s=_float(
+                env, "FAULTLINE_ALERT_POLL_INTERVAL_S", d.alert_poll_interval_s
+            ),
+            alert_retry_base_s=_float(env, "FAULTLINE_ALERT_RETRY_BASE_S", d.alert_retry_base_s),
+            alert_max_sends=_int(env, "FAULTLINE_ALERT_MAX_SENDS", d.alert_max_sends),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.validate()
@@ -170,6 +181,10 @@ class Settings:
             raise ConfigError(
                 "FAULTLINE_RETENTION_SWEEP_INTERVAL_S must be at least 1, "
                 f"got {self.retention_sweep_interval_s}"
+            )
+        if not 1 <= self.alert_max_sends <= 100:
+            raise ConfigError(
+                f"FAULTLINE_ALERT_MAX_SENDS must be between 1 and 100, got {self.alert_max_sends}"
             )
         if not 1 <= self.retention_batch_size <= MAX_SWEEP_BATCH:
             raise ConfigError(
@@ -355,6 +370,19 @@ def _echo(value: str) -> str:
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {_echo(raw)}") from None
+    if not 0 < value <= 3_600:
+        raise ConfigError(f"{name} must be above 0 and at most 3600, got {_echo(raw)}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

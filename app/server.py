@@ -10,6 +10,8 @@ from aiohttp import web
 
 from app import database
 from app.alerts import routes as alert_routes
+from app.alerts.delivery import DeliveryLoop
+from app.alerts.outbox import Alerting, RuleCache
 from app.auth import routes as auth
 from app.auth import tokens
 from app.auth.signin import SignIns
@@ -76,7 +78,8 @@ def create_app(
         token_cache.open()  # before the broker listens: deletions it hears reach the cache
         await broker.start()
         app[BROKER] = broker
-        writer = EventWriter(open_store(settings.database_url, limits))
+        alerting = Alerting(RuleCache(), settings.base_url)
+        writer = EventWriter(open_store(settings.database_url, limits, alerting))
         projects = ProjectCache(settings.rate_limit_per_minute, clock=clock or time.monotonic)
         digest = Digest(writer, clock=clock or time.time)
         app[DIGEST] = digest
@@ -99,11 +102,13 @@ def create_app(
                 sweep.wake()
 
         forget_deletions = on_deletions(deleted)
+        alerts = asyncio.create_task(DeliveryLoop(settings).run())
         yield
         forget_deletions()
         reporter.cancel()
         sweeper.cancel()
-        await asyncio.gather(sweeper, return_exceptions=True)
+        alerts.cancel()
+        await asyncio.gather(sweeper, alerts, return_exceptions=True)
         await digest.flush_rejections()
         await writer.close()
         await broker.close()

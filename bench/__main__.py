@@ -8,6 +8,8 @@
     sweeping   with --sweeping: the same again, a fresh server sweeping expired events of
                another project meanwhile (backlog.py), then once more without; the ratio of
                the sweeping rate to the mean of the two others
+    alerts     (--alert-rules) the Sentry run again, on a fresh database, for a project with
+               new_issue, regression and spike rules posting to a webhook in this process
     rollbar    the same events as pyrollbar items to POST /api/1/item/ on a second project
                (--rollbar-duration), load and stored the same way
     ceiling    `python -m bench.ceiling`: the same load against a bare aiohttp server
@@ -27,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench import backlog
+from bench.alerts import add_alert_rules, delivery_counts, webhook_receiver
 from bench.bodies import request_headers
 from bench.children import (
     Children,
@@ -66,6 +69,7 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
         "rollbar_duration_s": options.rollbar_duration,
         "client": options.client,
         "sweeping_events": options.sweeping,
+        "alert_rules": options.alert_rules,
         "server_env": {k: v for k, v in os.environ.items() if k.startswith("FAULTLINE_")},
     }
 
@@ -122,6 +126,8 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
         report["plain_after"] = await faultline_phase(
             options, children, load, database_url, project_id, headers, backlog_of=expired_project
         )
+    if options.alert_rules:
+        report["alerts"] = await alerts_phase(options, children, load, database_url)
     if options.rollbar_duration > 0:
         log("project: faultline project create bench (Rollbar items)")
         rollbar_project = int((await create_project(database_url))["id"])
@@ -217,6 +223,28 @@ async def faultline_phase(
         "postgres": postgres_figures(counters_before, counters_after, stored),
         **({"expired_events": expired} if expired else {}),
     }
+
+
+async def alerts_phase(
+    options: Options, children: Children, load: LoadProcess, database_url: str
+) -> dict[str, Any]:
+    """The Sentry run again with alert rules active: the report's `alerts`."""
+    if not options.database_url:  # as the first run had it: an empty database
+        log(f"database: dropping and creating {BENCH_DATABASE} (alerts run)")
+        database_url = await recreate_database(options.admin_url, BENCH_DATABASE)
+    log("project: faultline project create bench (with alert rules)")
+    project = await create_project(database_url)
+    project_id = int(project["id"])
+    headers = request_headers(project["sentry_key"].replace("-", ""))
+    async with webhook_receiver() as receiver:
+        await add_alert_rules(database_url, project_id, receiver.url)
+        result = await faultline_phase(options, children, load, database_url, project_id, headers)
+        received = receiver.requests
+        distinct = len(receiver.ids)
+    result["webhooks_received"] = received
+    result["webhooks_distinct"] = distinct
+    result["deliveries"] = await delivery_counts(database_url, project_id)
+    return result
 
 
 async def ceiling_phase(

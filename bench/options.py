@@ -30,6 +30,7 @@ class Options:
     check: bool
     client: str
     sweeping: int = 0  # expired events for the sweeping run (0: no such run)
+    alert_rules: bool = False
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -95,6 +96,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         f"events of another project (default N: {DEFAULT_SWEEPING_EVENTS}); both runs see "
         "them, the report gives both rates and their ratio (PostgreSQL only)",
     )
+    parser.add_argument(
+        "--alert-rules",
+        action="store_true",
+        help="after the Sentry run, the same run again on a fresh database with a new_issue, "
+        "a regression and a spike rule sending to a local webhook; reports the ratio",
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1 or args.groups < 1:
         parser.error("duration, concurrency, workers and groups must be positive")
@@ -117,4 +124,5 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         check=args.check,
         client=args.client,
         sweeping=args.sweeping,
+        alert_rules=args.alert_rules,
     )

@@ -139,6 +139,24 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
             "target": f">= {TARGET_SWEEPING_VS_PLAIN:g}",
             "met": summary["sweeping"]["vs_plain"] >= TARGET_SWEEPING_VS_PLAIN,
         }
+    alerts = report.get("alerts")
+    if alerts:
+        summary["alerts"] = {
+            "stored_per_s": alerts["stored_per_s"],
+            "p99_ms": alerts["latency_ms"]["p99"],
+            "errors": sum(alerts["non_2xx"].values())
+            + sum(alerts["connection_errors"].values())
+            + max(0, alerts["ok"] - alerts["stored"]),
+            "vs_without": round(alerts["stored_per_s"] / faultline["stored_per_s"], 3)
+            if faultline["stored_per_s"]
+            else 0.0,
+            # CPU per event of server and PostgreSQL: steadier than rates on a shared machine.
+            "cpu_ms_per_event": _server_and_db_ms(alerts),
+            "cpu_ms_per_event_without": _server_and_db_ms(faultline),
+            "webhooks_received": alerts["webhooks_received"],
+            "webhooks_distinct": alerts["webhooks_distinct"],
+            "deliveries": alerts["deliveries"],
+        }
     summary["all_targets_met"] = all(t["met"] for t in summary["targets"].values())
     return summary
 
@@ -170,6 +188,11 @@ def sweeping_summary(
         "swept_per_s": round(swept / sweeping["elapsed_s"], 1) if sweeping["elapsed_s"] else 0.0,
         "backlog_lasted": sweeping["expired_events"]["after"] > 0,
     }
+
+
+def _server_and_db_ms(phase: dict[str, Any]) -> float:
+    per_event = phase["cpu_ms_per_event"]
+    return round((per_event.get("server") or 0.0) + (per_event.get("postgres") or 0.0), 3)
 
 
 def _mark(met: bool) -> str:
@@ -268,6 +291,21 @@ def render(report: dict[str, Any]) -> str:
             f"  CPU during the ceiling load, in cores: {_cpu_line(ceiling['cpu'])}",
             f"  load generator: {ceiling['cpu_s']:.1f} CPU s = "
             f"{ceiling['cpu_us_per_request']:.0f} µs/request",
+        ]
+    alerts = s.get("alerts")
+    if alerts:
+        lines += [
+            "",
+            "  with alert rules (new_issue, regression, spike > 100/min; webhook to this process)",
+            f"  {'stored events/s, end to end':38} {alerts['stored_per_s']:>14,.1f}",
+            f"  {'latency p99 (ms)':38} {alerts['p99_ms']:>14.1f}",
+            f"  {'errors (non-2xx + connection + lost)':38} {alerts['errors']:>14}",
+            f"  {'stored/s with rules / without':38} {alerts['vs_without']:>14.3f}",
+            f"  {'server + PostgreSQL CPU ms per event':38} {alerts['cpu_ms_per_event']:>14.2f}"
+            f"   (without rules {alerts['cpu_ms_per_event_without']:.2f})",
+            f"  webhooks received {alerts['webhooks_received']} "
+            f"({alerts['webhooks_distinct']} distinct deliveries); deliveries "
+            f"{alerts['deliveries']}",
         ]
     rollbar = s.get("rollbar")
     if rollbar:

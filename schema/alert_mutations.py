@@ -13,9 +13,16 @@ import strawberry
 from app.alerts import service as alerts
 from app.errors import InvalidField
 from models import AlertChannel, AlertRule, Project
+from schema.context import Context
 from schema.errors import renamed_fields
 from schema.permissions import AUTHENTICATED
-from schema.types.alerts import AlertRuleType, AlertTriggerEnum, ChannelKindEnum, CreatedChannel
+from schema.types.alerts import (
+    AlertDeliveryType,
+    AlertRuleType,
+    AlertTriggerEnum,
+    ChannelKindEnum,
+    CreatedChannel,
+)
 from schema.types.common import model_id
 
 _ARGUMENTS = {
@@ -67,6 +74,20 @@ class AlertMutations:
         body = {"kind": kind.value.value, "name": name, "url": url, "secret": secret, "to": to}
         given = {k: v for k, v in body.items() if v is not None}
         return CreatedChannel.created(await alerts.create_channel(project, given))
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Send a test notification to the channel now; the delivery as it ended "
+        "(SENT, or FAILED with `lastError`; a test is tried once).",
+    )
+    async def test_channel(
+        self, info: strawberry.Info[Context, None], project_id: strawberry.ID, id: strawberry.ID
+    ) -> AlertDeliveryType:
+        project = model_id(project_id, Project, "projectId", "project")
+        channel = model_id(id, AlertChannel, "id", "channel")
+        return AlertDeliveryType.of(
+            await alerts.test_channel(project, channel, info.context.settings)
+        )
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,

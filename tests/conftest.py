@@ -119,7 +119,18 @@ class Server:
 @pytest.fixture(scope="session")
 async def server(database_url: str) -> AsyncIterator[Server]:
     port = free_port()
-    settings = Settings(database_url=database_url, host="127.0.0.1", port=port, db_pool_size=10)
+    settings = Settings(
+        database_url=database_url,
+        host="127.0.0.1",
+        port=port,
+        db_pool_size=10,
+        # Alert tests post to receivers on 127.0.0.1 and retry within the test's patience;
+        # the delivery loop polls only rarely, so tests that count queries see none of it
+        # (it sends at once what this server queues, and its retries when they fall due).
+        alert_allow_private=True,
+        alert_retry_base_s=0.05,
+        alert_poll_interval_s=3_600,
+    )
     test_server = TestServer(create_app(settings), host="127.0.0.1", port=port)
     await test_server.start_server()
     try:

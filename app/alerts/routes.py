@@ -3,6 +3,7 @@
     GET    /api/projects/{id}/channels                    {"data": [channel, ...]}
     POST   /api/projects/{id}/channels                    201 channel (+ "secret" once)
     DELETE /api/projects/{id}/channels/{channel_id}       204
+    POST   /api/projects/{id}/channels/{channel_id}/test  the test delivery, sent or failed
     GET    /api/projects/{id}/alert-rules                 {"data": [rule, ...]}
     POST   /api/projects/{id}/alert-rules                 201 rule
     GET    /api/projects/{id}/alert-rules/{rule_id}       rule
@@ -22,7 +23,7 @@ from app.alerts import service as alerts
 from app.alerts.serializers import channel_json, delivery_json, rule_json
 from app.auth.bearer import add_authenticated
 from app.errors import InvalidField, NotFound
-from app.http import json_response, read_json_object
+from app.http import SETTINGS, json_response, read_json_object
 from app.ids import parse_id
 from app.pagination import parse_page, query_value
 from models import AlertChannel, AlertRule, Project
@@ -64,6 +65,14 @@ async def delete_channel(request: web.Request) -> web.Response:
     project_id = _project_id(request)
     await alerts.delete_channel(project_id, _id(request, "channel_id", AlertChannel))
     return web.Response(status=204)
+
+
+@routes.post(_PROJECT + r"/channels/{channel_id:\d+}/test")
+async def test_channel(request: web.Request) -> web.Response:
+    project_id = _project_id(request)
+    channel_id = _id(request, "channel_id", AlertChannel)
+    delivery = await alerts.test_channel(project_id, channel_id, request.app[SETTINGS])
+    return json_response(delivery_json(delivery))
 
 
 @routes.get(_PROJECT + "/alert-rules")

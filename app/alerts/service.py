@@ -4,7 +4,7 @@ project exists, a rule's channels are its project's, the per-project bounds, and
 and its channel set change together.
 
 Every write that changes which rules a project has calls `_rules_changed(project_id)` after its
-transaction commits, so the alert engine's per-project rule cache can drop that project.
+transaction commits, so the alert engine's per-project rule cache drops that project.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from app.alerts import rules
+from app.alerts.delivery import send_test
+from app.alerts.outbox import forget_rules
 from app.alerts.rules import ChannelSpec, RuleSpec
+from app.config import Settings
 from app.errors import BadRequest, InvalidField, NotFound
 from app.pagination import Page, PageRequest, keyset_page
 from models import AlertChannel, AlertDelivery, AlertRule, DeliveryStatus, Project
@@ -51,8 +54,9 @@ class DeliveryFilter:
 
 
 def _rules_changed(project_id: int) -> None:
-    """Called after a commit that changed the project's rules or their channels; the lead wires
-    it to the alert engine's per-project rule cache (app.alerts.outbox) at merge."""
+    """After a commit that changed the project's rules or their channels: this process's
+    ingestion reads them anew at its next batch (others within the engine's RULES_TTL_S)."""
+    forget_rules(project_id)
 
 
 async def _locked_project(project_id: int) -> Project:
@@ -113,6 +117,16 @@ async def channels_by_project(project_ids: Iterable[int]) -> dict[int, list[Aler
 async def channels_by_id(channel_ids: Iterable[int]) -> dict[int, AlertChannel]:
     """Channels by id, one query (GraphQL's loader for a rule's channels)."""
     return {c.id: c for c in await AlertChannel.filter(id__in=list(channel_ids))}
+
+
+async def test_channel(project_id: int, channel_id: int, settings: Settings) -> AlertDelivery:
+    """Send a test notification to the channel now; the delivery as it ended (sent, or failed
+    with its reason: a test is tried once, never retried)."""
+    await _require_project(project_id)
+    channel = await AlertChannel.get_or_none(id=channel_id, project_id=project_id)
+    if channel is None:
+        raise NotFound(f"channel {channel_id} not found in project {project_id}")
+    return await send_test(channel, settings)
 
 
 async def delete_channel(project_id: int, channel_id: int) -> None:

@@ -20,7 +20,9 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
   6. per project (ascending): one upsert adding the stored events to its `accepted` count;
   7. one notification of what changed: CREATED for each issue opened, REGRESSED for each
      regression, COUNT for each other issue with new events (`Transaction.notify`: pg_notify
-     inside the transaction, or in memory after the commit).
+     inside the transaction, or in memory after the commit);
+  8. alerts of the projects that have rules (app.alerts.outbox): throttles, then the outbox
+     rows, so a notification exists exactly when what caused it was committed.
 
 Refused requests are counted apart (`add_counts`, a transaction of its own), in rows of other
 outcomes, so the two never wait for each other.
@@ -29,11 +31,12 @@ outcomes, so the two never wait for each other.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from app.alerts.outbox import AlertStatements, ProjectRules, ThrottleMemo, enqueue_alerts
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome, Receipt
 from app.ingest.store.tallies import (
@@ -70,7 +73,7 @@ class IssueUpdate:
     last_seen: datetime
 
 
-class Transaction(Protocol):
+class Transaction(AlertStatements, Protocol):
     """The statements of a batch, in one dialect, inside one open transaction."""
 
     async def live_projects(self, project_ids: Sequence[int]) -> set[int]:
@@ -131,8 +134,15 @@ def minute_of(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
-async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Receipt]:
-    """One receipt per record, in order; `tx` is committed by the caller."""
+async def store_batch(
+    tx: Transaction,
+    records: Sequence[EventRecord],
+    rules: Mapping[int, ProjectRules] | None = None,
+    base_url: str = "",
+    throttled: ThrottleMemo | None = None,
+) -> list[Receipt]:
+    """One receipt per record, in order; `tx` is committed by the caller. `rules`: the alert
+    rules of the batch's projects that have some."""
     live = await tx.live_projects(sorted({r.project_id for r in records}))
     outcomes = [
         Outcome.DUPLICATE if r.project_id in live else Outcome.PROJECT_GONE for r in records
@@ -161,6 +171,12 @@ async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[R
         )
     if changes:
         await tx.notify(changes)
+    if rules:
+        by_issue: dict[int, list[EventRecord]] = defaultdict(list)
+        for r in stored:
+            if r.project_id in rules:
+                by_issue[issues[(r.project_id, r.fingerprint)].id].append(r)
+        await enqueue_alerts(tx, rules, changes, by_issue, base_url, throttled)
     return [Receipt(o, n) for o, n in zip(outcomes, window_counts, strict=True)]
 
 

@@ -8,15 +8,18 @@ skips the pool's reset on every release; every statement has a fixed shape (arra
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import asyncpg
 import orjson
 
+from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec, SpikeProbe
+from app.alerts.payload import IssueSnapshot
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.changes import CHANNEL, IssueChange, encode
 from app.notifications.publish import PG_NOTIFY
@@ -100,15 +103,69 @@ _PLACE_AGGREGATES = (
     "other_count = issue_tag_key.other_count + excluded.other_count"
 )
 
+# Alerts (app.alerts.outbox): only for projects with rules, and only what fires.
+# A spike probe of (rule, issue) counts only when the rule has not notified about the issue
+# within its window and the issue's hourly counts (an upper bound) exceed the threshold; then
+# at most threshold + 1 events, through the (issue, timestamp) index.
+_SPIKE_COUNTS = (
+    "SELECT u.r, u.i, (SELECT t.last_at FROM alert_throttle AS t "
+    "WHERE t.rule_id = u.r AND t.issue_id = u.i) AS last_at, "
+    "CASE WHEN EXISTS (SELECT 1 FROM alert_throttle AS t "
+    "WHERE t.rule_id = u.r AND t.issue_id = u.i AND t.last_at > u.q) THEN 0 "
+    "WHEN (SELECT coalesce(sum(h.count), 0) FROM issue_hourly AS h "
+    "WHERE h.issue_id = u.i AND h.hour >= u.h) <= u.n THEN 0 "
+    "ELSE (SELECT count(*) FROM (SELECT 1 FROM event AS e WHERE e.issue_id = u.i "
+    "AND e.timestamp >= u.s LIMIT u.n + 1) AS c) END AS n "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::int[], "
+    "$6::timestamptz[]) AS u(r, i, s, h, n, q)"
+)
+# The row is the arbiter: it moves only when the last notification is older than the rule's
+# window (read from the rule itself), and the pairs it moved are the ones to notify.
+_CLAIM_THROTTLES = (
+    "INSERT INTO alert_throttle (rule_id, issue_id, last_at) "
+    "SELECT u.r, u.i, $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(r, i) "
+    "JOIN alert_rule ON alert_rule.id = u.r AND alert_rule.enabled ORDER BY u.r, u.i "
+    "ON CONFLICT (rule_id, issue_id) DO UPDATE SET last_at = excluded.last_at "
+    "WHERE alert_throttle.last_at <= excluded.last_at - make_interval(mins => "
+    "(SELECT r.throttle_minutes FROM alert_rule AS r WHERE r.id = excluded.rule_id)) "
+    "RETURNING rule_id, issue_id"
+)
+_ALERT_ISSUES = (
+    "SELECT i.id, i.project_id, p.name, p.slug, i.counter, i.title, i.culprit, i.level, "
+    "i.state, i.event_count, i.first_seen, i.last_seen FROM issue AS i "
+    "JOIN project AS p ON p.id = i.project_id WHERE i.id = ANY($1::bigint[])"
+)
+_ENQUEUE = (
+    "INSERT INTO alert_delivery (project_id, rule_id, channel_id, issue_id, trigger, status, "
+    "attempts, payload, created_at, next_attempt_at) "
+    "SELECT u.p, u.r, u.c, u.i, u.t, 'pending', 0, u.b, $2, $2 "
+    "FROM json_to_recordset($1::json) AS u(p int, r bigint, c bigint, i bigint, t text, b jsonb) "
+    "JOIN alert_channel ON alert_channel.id = u.c RETURNING id"
+)
+
 
 class PostgresStore:
-    def __init__(self, database_url: str, limits: Limits) -> None:
+    def __init__(self, database_url: str, limits: Limits, alerting: Alerting | None = None) -> None:
         self._dsn = asyncpg_dsn(database_url)
         self._limits = limits
+        self._alerting = alerting
         self._connection: asyncpg.Connection | None = None
 
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Receipt]:
-        return await self._in_transaction(lambda tx: store_batch(tx, records))
+        if self._alerting is None:
+            return await self._in_transaction(lambda tx: store_batch(tx, records))
+        rules = await self._alerting.rules_of(records)
+        base_url, throttled = self._alerting.base_url, self._alerting.throttled
+        used: list[PostgresTransaction] = []
+
+        def work(tx: PostgresTransaction) -> Awaitable[list[Receipt]]:
+            used.append(tx)
+            return store_batch(tx, records, rules, base_url, throttled)
+
+        receipts = await self._in_transaction(work)
+        if used and used[0].enqueued:
+            WAKE.wake()
+        return receipts
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
         await self._in_transaction(lambda tx: tx.add_counts(rows))
@@ -142,6 +199,52 @@ class PostgresStore:
 class PostgresTransaction:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
+        self.enqueued = 0  # alert deliveries written
+
+    # --- alerts (app.alerts.outbox) ---------------------------------------------------------
+
+    async def spike_counts(
+        self, probes: Sequence[SpikeProbe]
+    ) -> dict[tuple[int, int], tuple[int, datetime | None]]:
+        rows = await self._connection.fetch(
+            _SPIKE_COUNTS,
+            [p.rule_id for p in probes],
+            [p.issue_id for p in probes],
+            [p.since for p in probes],
+            [hour_of(p.since) for p in probes],
+            [p.threshold for p in probes],
+            [p.quiet_since for p in probes],
+        )
+        return {(r["r"], r["i"]): (r["n"], r["last_at"]) for r in rows}
+
+    async def claim_throttles(
+        self, pairs: Sequence[tuple[RuleSpec, int]], now: datetime
+    ) -> set[tuple[int, int]]:
+        unique = sorted({(rule.id, issue_id) for rule, issue_id in pairs})
+        rows = await self._connection.fetch(
+            _CLAIM_THROTTLES, [r for r, _ in unique], [i for _, i in unique], now
+        )
+        return {(r["rule_id"], r["issue_id"]) for r in rows}
+
+    async def alert_issues(self, issue_ids: Sequence[int]) -> dict[int, IssueSnapshot]:
+        rows = await self._connection.fetch(_ALERT_ISSUES, list(issue_ids))
+        return {r["id"]: IssueSnapshot(*r.values()) for r in rows}
+
+    async def enqueue_deliveries(self, rows: Sequence[DeliveryRow], now: datetime) -> int:
+        values = [
+            {
+                "p": d.project_id,
+                "r": d.rule_id,
+                "c": d.channel_id,
+                "i": d.issue_id,
+                "t": d.trigger,
+                "b": d.payload,
+            }
+            for d in rows
+        ]
+        inserted = await self._connection.fetch(_ENQUEUE, _json(values), now)
+        self.enqueued += len(inserted)
+        return len(inserted)
 
     async def live_projects(self, project_ids: Sequence[int]) -> set[int]:
         rows = await self._connection.fetch(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec, SpikeProbe
+from app.alerts.payload import IssueSnapshot
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies
+from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.broker import publish_local
 from app.notifications.changes import IssueChange
@@ -61,11 +63,24 @@ _ADD_TAG_KEYS = (
 
 
 class SqliteStore:
+    def __init__(self, alerting: Alerting | None = None) -> None:
+        self._alerting = alerting
+
     async def store_batch(self, records: Sequence[EventRecord]) -> list[Receipt]:
+        alerting = self._alerting
+        rules = await alerting.rules_of(records) if alerting is not None else {}
         async with in_transaction() as client:
             tx = SqliteTransaction(client)
-            receipts = await store_batch(tx, records)
+            receipts = await store_batch(
+                tx,
+                records,
+                rules,
+                alerting.base_url if alerting is not None else "",
+                alerting.throttled if alerting is not None else None,
+            )
         publish_local(tx.outbox)
+        if tx.enqueued:
+            WAKE.wake()
         return receipts
 
     async def add_counts(self, rows: Sequence[CountRow]) -> None:
@@ -80,6 +95,107 @@ class SqliteTransaction:
     def __init__(self, client: BaseDBAsyncClient) -> None:
         self._client = client
         self.outbox: list[IssueChange] = []  # published by the store after commit
+        self.enqueued = 0  # alert deliveries written
+
+    # --- alerts (app.alerts.outbox); one writer at a time, so a read decides for a write ---
+
+    async def spike_counts(
+        self, probes: Sequence[SpikeProbe]
+    ) -> dict[tuple[int, int], tuple[int, datetime | None]]:
+        counts = {}
+        for p in probes:
+            rows = await self._rows(
+                "SELECT (SELECT last_at FROM alert_throttle WHERE rule_id = ? AND issue_id = ?) "
+                "AS last_at, CASE WHEN EXISTS (SELECT 1 FROM alert_throttle WHERE rule_id = ? "
+                "AND issue_id = ? AND last_at > ?) THEN 0 "
+                "WHEN (SELECT coalesce(sum(count), 0) FROM issue_hourly "
+                "WHERE issue_id = ? AND hour >= ?) <= ? THEN 0 ELSE (SELECT count(*) FROM "
+                "(SELECT 1 FROM event WHERE issue_id = ? AND timestamp >= ? LIMIT ?)) END AS n",
+                [
+                    p.rule_id,
+                    p.issue_id,
+                    p.rule_id,
+                    p.issue_id,
+                    p.quiet_since,
+                    p.issue_id,
+                    hour_of(p.since),
+                    p.threshold,
+                    p.issue_id,
+                    p.since,
+                    p.threshold + 1,
+                ],
+            )
+            last_at = rows[0]["last_at"]
+            counts[(p.rule_id, p.issue_id)] = (
+                int(rows[0]["n"]),
+                None if last_at is None else _parse(last_at),
+            )
+        return counts
+
+    async def claim_throttles(
+        self, pairs: Sequence[tuple[RuleSpec, int]], now: datetime
+    ) -> set[tuple[int, int]]:
+        won = set()
+        for rule, issue_id in sorted(set(pairs), key=lambda p: (p[0].id, p[1])):
+            rows = await self._rows(
+                "INSERT INTO alert_throttle (rule_id, issue_id, last_at) "
+                "SELECT id, ?, ? FROM alert_rule WHERE id = ? AND enabled "
+                "ON CONFLICT (rule_id, issue_id) DO UPDATE SET last_at = excluded.last_at "
+                "WHERE alert_throttle.last_at <= ? RETURNING rule_id",
+                [issue_id, now, rule.id, now - timedelta(minutes=rule.throttle_minutes)],
+            )
+            if rows:
+                won.add((rule.id, issue_id))
+        return won
+
+    async def alert_issues(self, issue_ids: Sequence[int]) -> dict[int, IssueSnapshot]:
+        rows = await self._rows(
+            "SELECT i.id, i.project_id, p.name, p.slug, i.counter, i.title, i.culprit, i.level, "
+            "i.state, i.event_count, i.first_seen, i.last_seen FROM issue AS i "
+            "JOIN project AS p ON p.id = i.project_id "
+            "WHERE i.id IN (SELECT value FROM json_each(?))",
+            [_json(issue_ids)],
+        )
+        return {
+            int(r["id"]): IssueSnapshot(
+                int(r["id"]),
+                int(r["project_id"]),
+                str(r["name"]),
+                str(r["slug"]),
+                int(r["counter"]),
+                str(r["title"]),
+                str(r["culprit"]),
+                str(r["level"]),
+                str(r["state"]),
+                int(r["event_count"]),
+                _parse(r["first_seen"]),
+                _parse(r["last_seen"]),
+            )
+            for r in rows
+        }
+
+    async def enqueue_deliveries(self, rows: Sequence[DeliveryRow], now: datetime) -> int:
+        inserted = 0
+        for d in rows:
+            done = await self._rows(
+                "INSERT INTO alert_delivery (project_id, rule_id, channel_id, issue_id, trigger, "
+                "status, attempts, payload, created_at, next_attempt_at) "
+                "SELECT ?, ?, id, ?, ?, 'pending', 0, ?, ?, ? FROM alert_channel WHERE id = ? "
+                "RETURNING id",
+                [
+                    d.project_id,
+                    d.rule_id,
+                    d.issue_id,
+                    str(d.trigger),
+                    _json(d.payload),
+                    now,
+                    now,
+                    d.channel_id,
+                ],
+            )
+            inserted += len(done)
+        self.enqueued += inserted
+        return inserted
 
     async def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         return await self._client.execute_query_dict(sql, params)
@@ -241,7 +357,7 @@ class SqliteTransaction:
             await self._client.execute_query(_ADD_TAG_KEYS, [_json(rows)])
 
 
-def _json(rows: Sequence[Any]) -> str:
+def _json(rows: Sequence[Any] | dict[str, Any]) -> str:
     return orjson.dumps(rows).decode()
 
 
@@ -252,6 +368,10 @@ def _tag_json(rows: Sequence[TagRow]) -> str:
             for r in rows
         ]
     )
+
+
+def _parse(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _time(moment: datetime) -> str:
