@@ -204,6 +204,7 @@ async def test_a_spike_rule_with_two_channels_toggled_edited_and_deleted(
     await editor.get_by_role("button", name="Save rule").click()
     await expect(row.locator("td").nth(1)).to_have_text("more than 800 events in 10 min")
     await expect(row.locator("td").nth(2)).to_have_text("ops")
+    await expect(panel.get_by_role("button", name="Edit Spike to ops")).to_be_focused()
     rule = await AlertRule.get(id=rule.id)
     assert (rule.threshold, rule.window_minutes, rule.enabled) == (800, 10, True)
     assert await rule.channels.all().values_list("id", flat=True) == [ops.id]
@@ -222,6 +223,7 @@ async def test_a_spike_rule_with_two_channels_toggled_edited_and_deleted(
     page.once("dialog", lambda dialog: dialog.accept())
     await panel.get_by_role("button", name="Delete Spike to ops").click()
     await expect(panel.locator(".alert-list")).to_have_text("No alert rules yet.")
+    await expect(panel.locator(".alert-list")).to_be_focused()
     assert await AlertRule.filter(project_id=project.id).count() == 0
     page.once("dialog", lambda dialog: dialog.accept())
     await channels.get_by_role("button", name="Delete channel ops").click()
@@ -253,4 +255,34 @@ async def test_rules_need_a_channel_first(
     await expect(row.locator("td").nth(0)).to_have_text("New issue")
     await expect(row.locator("td").nth(1)).to_have_text("—")
     await expect(row.locator("td").nth(3)).to_have_text("30 min")
+    assert_no_page_errors(page)
+
+
+async def test_a_failed_switch_says_why_and_shows_the_stored_state(
+    server: Server, page: Page, browser_context: BrowserContext, token: str
+) -> None:
+    await authenticate(browser_context, token)
+    project = await projects.create_project("Shop Backend")
+    hostile = "<img src=x onerror=alert(1)>"
+    channel = await alerts.create_channel(
+        project.id, {"kind": "slack", "name": hostile, "url": SLACK}
+    )
+    rule = await alerts.create_rule(
+        project.id, {"trigger": "regression", "channel_ids": [channel.id]}
+    )
+    await page.goto(server(f"/projects/{project.id}/settings"))
+    # Server text is text: the name shows as typed, no element is made of it.
+    await expect(_channels(page).locator("td.name")).to_have_text(hostile)
+    await expect(_rules(page).locator("td.channels")).to_have_text(hostile)
+    await expect(page.locator("#page img")).to_have_count(0)
+
+    await AlertRule.filter(id=rule.model.id).delete()  # deleted elsewhere meanwhile
+    switch = _rules(page).get_by_role("checkbox", name=f"Enabled: Regression to {hostile}")
+    await switch.click()
+    row = _rules(page).locator(f'tr[data-rule-id="{rule.model.id}"]')
+    await expect(row.get_by_role("alert")).to_have_text(
+        f"alert rule {rule.model.id} not found in project {project.id}"
+    )
+    await expect(switch).to_be_checked()
+    await expect(switch).to_be_enabled()
     assert_no_page_errors(page)

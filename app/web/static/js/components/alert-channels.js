@@ -21,13 +21,15 @@ const INTRO =
 const ONCE = "Copy this signing secret now: you won't see it again.";
 
 export function channelsPanel(store) {
-  const list = h("div", { class: "alert-list" }, loading("Loading channels…"));
+  // Focused after a deletion, so the keyboard stays in the list rather than the page's top.
+  const list = h("div", { class: "alert-list", tabindex: "-1" }, loading("Loading channels…"));
   const secretBox = h("div", { class: "secret-slot" });
   store.subscribe((error) => {
     if (error) replace(list, failed("The channels", error));
     else if (!store.channels.length) replace(list, h("p", { class: "muted" }, "No channels yet."));
     else replace(list, channelTable(store));
   });
+  store.focusChannels = () => list.focus();
   return section(
     "Alert channels",
     h("p", { class: "hint muted" }, INTRO),
@@ -65,6 +67,7 @@ function channelRow(store, channel) {
     const done = await runFor(remove, errors, () => gql(DELETE, variables));
     if (!done) return;
     await store.reload();
+    store.focusChannels();
     if (store.onChannelDeleted) store.onChannelDeleted();
   });
   return h(

@@ -53,7 +53,9 @@ export function deliveriesPanel(store) {
     };
     let connection;
     try {
-      connection = (await gql(DELIVERIES, variables, { signal: store.signal })).project.deliveries;
+      const { project } = await gql(DELIVERIES, variables, { signal: store.signal });
+      if (!project) throw new Error("The project is gone.");
+      connection = project.deliveries;
     } catch (error) {
       if (mine === generation) {
         errors.show(error);

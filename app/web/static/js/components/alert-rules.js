@@ -32,16 +32,26 @@ const INTRO =
 const DEFAULT_THROTTLE = 30;
 
 export function rulesPanel(store) {
-  const list = h("div", { class: "alert-list" }, loading("Loading rules…"));
+  const list = h("div", { class: "alert-list", tabindex: "-1" }, loading("Loading rules…"));
   const create = h("div", {});
+  // What keeps the keyboard's place across the redraw after a write: the edited rule's Edit
+  // button, or the list after a deletion.
+  let refocus = null;
+  const reload = async (focus) => {
+    refocus = focus;
+    await store.reload();
+  };
   store.subscribe((error) => {
     if (error) {
       replace(list, failed("The rules", error));
       return;
     }
     const empty = h("p", { class: "muted" }, "No alert rules yet.");
-    replace(list, store.rules.length ? ruleTable(store) : empty);
-    replace(create, ruleForm(store, null, () => store.reload()));
+    replace(list, store.rules.length ? ruleTable(store, reload) : empty);
+    replace(create, ruleForm(store, null, () => reload(null)));
+    const target = refocus && (refocus === "list" ? list : list.querySelector(refocus));
+    refocus = null;
+    if (target) target.focus();
   });
   return section("Alert rules", h("p", { class: "hint muted" }, INTRO), list, create);
 }
@@ -60,16 +70,16 @@ function condition(rule) {
 
 const COLUMNS = ["Trigger", "Condition", "Channels", "Throttle", "Enabled", ""];
 
-function ruleTable(store) {
+function ruleTable(store, reload) {
   return h(
     "table",
     { class: "alert-table", "aria-label": "Alert rules" },
     h("thead", {}, h("tr", {}, COLUMNS.map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, store.rules.map((rule) => ruleRow(store, rule))),
+    h("tbody", {}, store.rules.map((rule) => ruleRow(store, rule, reload))),
   );
 }
 
-function ruleRow(store, rule) {
+function ruleRow(store, rule, reload) {
   const name = ruleName(store, rule);
   const errors = errorSlot();
   const enabled = h("input", { type: "checkbox", checked: rule.enabled, "aria-label": `Enabled: ${name}` });
@@ -84,12 +94,12 @@ function ruleRow(store, rule) {
     }
     enabled.checked = rule.enabled;
   });
-  const edit = h("button", { type: "button", "aria-label": `Edit ${name}` }, "Edit");
+  const edit = h("button", { type: "button", class: "edit", "aria-label": `Edit ${name}` }, "Edit");
   const remove = h("button", { type: "button", class: "danger", "aria-label": `Delete ${name}` }, "Delete");
   remove.addEventListener("click", async () => {
     if (!confirm(`Delete the rule "${name}"? Its deliveries stay in the log.`)) return;
     const variables = { projectId: store.projectId, id: rule.id };
-    if (await runFor(remove, errors, () => gql(DELETE, variables))) await store.reload();
+    if (await runFor(remove, errors, () => gql(DELETE, variables))) await reload("list");
   });
   const row = h(
     "tr",
@@ -106,7 +116,8 @@ function ruleRow(store, rule) {
       editor.replaceWith(row);
       edit.focus();
     };
-    const form = ruleForm(store, rule, () => store.reload(), cancel);
+    const saved = () => reload(`tr[data-rule-id="${rule.id}"] button.edit`);
+    const form = ruleForm(store, rule, saved, cancel);
     const editor = h("tr", { class: "editing" }, h("td", { colspan: COLUMNS.length }, form));
     row.replaceWith(editor);
     form.querySelector("select").focus();
