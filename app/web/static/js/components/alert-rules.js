@@ -33,7 +33,8 @@ const DEFAULT_THROTTLE = 30;
 
 export function rulesPanel(store) {
   const list = h("div", { class: "alert-list", tabindex: "-1" }, loading("Loading rules…"));
-  const create = h("div", {});
+  // Shown at once (offering no channel yet), so the page below does not move when they arrive.
+  const create = h("div", {}, ruleForm(store, null, () => reload(null)));
   // What keeps the keyboard's place across the redraw after a write: the edited rule's Edit
   // button, or the list after a deletion.
   let refocus = null;
