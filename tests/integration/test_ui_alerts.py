@@ -183,6 +183,7 @@ async def test_a_spike_rule_with_two_channels_toggled_edited_and_deleted(
     await expect(switch).to_be_checked()
     await switch.press("Space")  # from the keyboard
     await expect(row.get_by_role("status")).to_have_text("Rule disabled.")
+    await expect(switch).to_be_focused()
     assert (await AlertRule.get(id=rule.id)).enabled is False
     await page.reload()
     await expect(switch).not_to_be_checked()
@@ -219,6 +220,7 @@ async def test_a_spike_rule_with_two_channels_toggled_edited_and_deleted(
         "remove it from them or delete them first"
     )
     assert await AlertChannel.exists(id=ops.id)
+    await expect(channels.get_by_role("button", name="Delete channel ops")).to_be_focused()
 
     page.once("dialog", lambda dialog: dialog.accept())
     await panel.get_by_role("button", name="Delete Spike to ops").click()

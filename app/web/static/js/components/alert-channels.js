@@ -65,7 +65,10 @@ function channelRow(store, channel) {
     if (!confirm(`Delete the channel "${channel.name}"? Its delivery log goes with it.`)) return;
     const variables = { projectId: store.projectId, id: channel.id };
     const done = await runFor(remove, errors, () => gql(DELETE, variables));
-    if (!done) return;
+    if (!done) {
+      remove.focus(); // it was disabled while asking; the reason is announced (role=alert)
+      return;
+    }
     await store.reload();
     store.focusChannels();
     if (store.onChannelDeleted) store.onChannelDeleted();

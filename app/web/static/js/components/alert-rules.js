@@ -85,10 +85,17 @@ function ruleRow(store, rule, reload) {
   const errors = errorSlot();
   const enabled = h("input", { type: "checkbox", checked: rule.enabled, "aria-label": `Enabled: ${name}` });
   const said = h("span", { class: "visually-hidden", role: "status" });
+  // Not disabled while saving (that would take the keyboard's focus away): busy, clicks ignored.
+  const pending = { disabled: false };
+  enabled.addEventListener("click", (event) => {
+    if (pending.disabled) event.preventDefault();
+  });
   enabled.addEventListener("change", async () => {
     said.textContent = "";
+    enabled.setAttribute("aria-busy", "true");
     const variables = { projectId: store.projectId, id: rule.id, enabled: enabled.checked };
-    const data = await runFor(enabled, errors, () => gql(ENABLE, variables));
+    const data = await runFor(pending, errors, () => gql(ENABLE, variables));
+    enabled.removeAttribute("aria-busy");
     if (data) {
       rule.enabled = data.updateAlertRule.enabled; // no other field changed: no re-read
       said.textContent = rule.enabled ? "Rule enabled." : "Rule disabled.";
@@ -101,6 +108,7 @@ function ruleRow(store, rule, reload) {
     if (!confirm(`Delete the rule "${name}"? Its deliveries stay in the log.`)) return;
     const variables = { projectId: store.projectId, id: rule.id };
     if (await runFor(remove, errors, () => gql(DELETE, variables))) await reload("list");
+    else remove.focus(); // it was disabled while asking
   });
   const row = h(
     "tr",
