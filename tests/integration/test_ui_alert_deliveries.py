@@ -120,9 +120,14 @@ async def test_deliveries_with_their_status_filter_and_load_more(
     await expect(rows).to_have_count(1)
     await expect(rows.nth(0)).to_have_attribute("data-delivery-id", str(pending.id))
 
-    # The issue link opens the issue page.
+    # 21 sent: the filter pages too, and its next page holds sent ones only.
     await status.select_option(label="Sent")
     await expect(rows).to_have_count(20)
+    await more.click()
+    await expect(rows).to_have_count(21)
+    await expect(more).to_be_hidden()
+    await expect(page.locator("table.deliveries .badge")).to_have_text(["sent"] * 21)
+    # The issue link opens the issue page.
     await rows.nth(0).get_by_role("link", name=f"Issue {issue.id}").click()
     await page.wait_for_url(server(f"/issues/{issue.id}"))
     assert_no_page_errors(page)
