@@ -14,7 +14,8 @@ The path of an event, from socket to storage to subscription
     ingest/digest.py        the surface-neutral half every surface feeds: a normalised event
                             → grouping → group commit; rate limits and refusal counts
     ingest/projects.py      the key and rate limit of a project, cached for a second
-                            (ingest/cache.py: a bounded lookup cache, one query in flight)
+                            (ingest/cache.py: a bounded lookup cache, one query in flight),
+                            forgotten at once when a deletion is heard
     ingest/sentry_auth.py   which public key a request names (headers, query, envelope dsn)
     ingest/body.py          the body read within its time limit; the envelope's first line
                             alone when only its dsn can authenticate the request
@@ -38,6 +39,11 @@ The path of an event, from socket to storage to subscription
                             per subscriber (bounded, COUNTs coalesced); the issue of a change
                             read once per process; token and project deletions end the
                             subscriptions they concern
+    alerts/addresses.py     which addresses an alert may reach (pure): the SSRF decision
+    alerts/outbound.py      one guarded POST: the SSRF check in the connecting resolver, time
+                            and size limits, same-origin redirects; the outcome as a value
+    alerts/channels/        summary.py what an alert says (pure, from the payload), slack.py
+                            (Slack, Mattermost, Discord), email.py (SMTP, text and HTML)
 
 The path of a query, from HTTP to SQL
     compat/rustrak/routes.py      REST adapters: parse, call one service, render;
@@ -61,7 +67,8 @@ The path of a query, from HTTP to SQL
     pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
                                   a cursor carries its order and fits no other
     ids.py, text.py               path ids in their column's range; names without control chars
-    projects/service.py           project reads and writes (REST, GraphQL, CLI)
+    projects/service.py           project reads and writes (REST, GraphQL, CLI); a deletion
+                                  marks the project (gone for every read at once)
     issues/service.py             issue reads and state changes (bulk_set_state, edit_issue:
                                   one _apply_state), one history row and one notification per
                                   change; a resolution's version (resolved_in_version)
@@ -73,7 +80,9 @@ The path of a query, from HTTP to SQL
                                   cut-off, pure), sweeper.py (the background sweep: batches,
                                   one process at a time by advisory lock, emptied issues
                                   deleted through issues/service.py), storage.py (what a
-                                  project keeps: GraphQL Project.storage, `faultline stats`)
+                                  project keeps: GraphQL Project.storage, `faultline stats`),
+                                  purge.py (a deleted project's rows in batches, then it),
+                                  batches.py (batched deletes, the one-process advisory lock)
     auth/tokens.py                API tokens, stored only as SHA-256; a deletion is published;
                                   auth/bearer.py guards the admin routes with them
     auth/users.py                 people of the web UI: emails, argon2 passwords (passwords.py,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import getaddresses
 from importlib import metadata
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://./data/faultline.sqlite3"
 KIB = 1024
@@ -21,6 +23,15 @@ MAX_RETENTION_DAYS = 3_650
 MAX_SWEEP_BATCH = 100_000
 # How much of a bad value an error message repeats.
 ECHO_CHARS = 60
+SMTP_PORTS = {"smtp": 25, "smtps": 465}
+SMTP_EXAMPLE = "smtp://user:password@mail.example.com:587?starttls=1 or smtps://mail.example.com"
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "on": True}
+FLAG_VALUES |= {"0": False, "false": False, "no": False, "off": False}
+MAX_EMAIL_CHARS = 254
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 
 
 def version() -> str:
@@ -165,6 +176,12 @@ class Settings:
                 f"FAULTLINE_RETENTION_BATCH_SIZE must be between 1 and {MAX_SWEEP_BATCH}, "
                 f"got {self.retention_batch_size}"
             )
+        if self.smtp_url is not None:
+            parse_smtp_url(self.smtp_url)
+            if self.email_from is None:
+                raise ConfigError("FAULTLINE_EMAIL_FROM must be set when FAULTLINE_SMTP_URL is")
+        if self.email_from is not None:
+            email_from_address(self.email_from)
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(
                 f"FAULTLINE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
@@ -215,6 +232,90 @@ def database_dialect(url: str) -> str:
                 f"got {_echo(value)}"
             )
     return "postgres"
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpUrl:
+    """FAULTLINE_SMTP_URL read: where and how email alerts are handed to a mail server."""
+
+    host: str
+    port: int
+    implicit_tls: bool  # smtps://: TLS from the first byte
+    starttls: bool | None  # True: required, False: never, None: when the server offers it
+    username: str | None
+    password: str | None = field(repr=False)
+
+
+def parse_smtp_url(url: str) -> SmtpUrl:
+    """FAULTLINE_SMTP_URL read, or ConfigError naming it (never quoting the password)."""
+
+    def refuse(what: str) -> ConfigError:
+        return ConfigError(f"FAULTLINE_SMTP_URL {what}; e.g. {SMTP_EXAMPLE}")
+
+    scheme = url.partition("://")[0].lower()
+    if scheme not in SMTP_PORTS or "://" not in url:
+        raise refuse(f"must start with smtp:// or smtps://, got {_echo(mask_url(url))}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        # Not the parser's words: they can quote a piece of the password.
+        raise refuse(
+            "has no readable host or port (a port is 1 to 65535; percent-encode special "
+            "characters of the password)"
+        ) from None
+    if not parts.hostname:
+        raise refuse("names no host")
+    if port == 0:
+        raise refuse("has port 0; a port is 1 to 65535")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise refuse(f"must not have a path, got {_echo(parts.path or '#' + parts.fragment)}")
+    starttls: bool | None = None
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name != "starttls":
+            raise refuse(f"has an unknown parameter {_echo(name)} (only starttls is known)")
+        if value.lower() not in FLAG_VALUES:
+            raise refuse(f"parameter starttls must be 1 or 0, got {_echo(value)}")
+        starttls = FLAG_VALUES[value.lower()]
+    if scheme == "smtps" and starttls:
+        raise refuse("asks for smtps:// (TLS from the start) and starttls=1 at once")
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if username is None and password is not None:
+        raise refuse("has a password but no user")
+    if username is not None and password is None:
+        raise refuse(f"names the user {_echo(username)} but no password")
+    if scheme == "smtps":
+        starttls = False
+    elif starttls is None and username is not None:
+        starttls = True  # a password is never sent in clear unless starttls=0 says so
+    return SmtpUrl(
+        host=parts.hostname,
+        port=port or SMTP_PORTS[scheme],
+        implicit_tls=scheme == "smtps",
+        starttls=starttls,
+        username=username,
+        password=password,
+    )
+
+
+def email_from_address(value: str) -> tuple[str, str]:
+    """FAULTLINE_EMAIL_FROM read as (display name, address), or ConfigError naming it."""
+    found = getaddresses([value])
+    name, address = found[0] if len(found) == 1 else ("", "")
+    # The parser forgives (drops spaces, joins lists); the address must be there as written.
+    valid = is_email_address(address) and address in value
+    if not valid or any(not c.isprintable() for c in value):
+        raise ConfigError(
+            "FAULTLINE_EMAIL_FROM must be an email address such as alerts@example.com or "
+            f"'Faultline <alerts@example.com>', got {_echo(value)}"
+        )
+    return name, address
+
+
+def is_email_address(value: str) -> bool:
+    """A plain address (local@domain, no display name, no quoting), within RFC 5321 lengths."""
+    return len(value) <= MAX_EMAIL_CHARS and _EMAIL.fullmatch(value) is not None
 
 
 def mask_url(url: str) -> str:

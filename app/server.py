@@ -29,7 +29,7 @@ from app.ingest.projects import ProjectCache
 from app.ingest.store import open_store
 from app.ingest.writer import EventWriter
 from app.issues import service as issues
-from app.notifications import BROKER, Lookups, open_broker
+from app.notifications import BROKER, Deletions, Lookups, on_deletions, open_broker
 from app.projects import service as projects_service
 from app.retention.sweeper import Sweeper
 from app.web import routes as web_ui
@@ -85,8 +85,19 @@ def create_app(
             settings, projects, grants, digest, clock=clock or time.time
         )
         reporter = asyncio.create_task(ingestor.run_reports())
-        sweeper = asyncio.create_task(Sweeper(settings).run(clock or time.time))
+        sweep = Sweeper(settings)
+        sweeper = asyncio.create_task(sweep.run(clock or time.time))
+
+        def deleted(deletions: Deletions) -> None:
+            # Ingestion stops at once here; the sweep purges the project's data.
+            if deletions.projects:
+                projects.forget(deletions.projects)
+                grants.forget(where=lambda grant: grant.project_id in deletions.projects)
+                sweep.wake()
+
+        forget_deletions = on_deletions(deleted)
         yield
+        forget_deletions()
         reporter.cancel()
         sweeper.cancel()
         await asyncio.gather(sweeper, return_exceptions=True)

@@ -181,7 +181,7 @@ async def _start_line(settings: Settings) -> str:
         f"with {settings.workers} worker{'s' * (settings.workers > 1)}; "
         f"database {mask_url(settings.database_url)}; DSNs use {settings.base_url}"
     )
-    if not await Project.exists():
+    if not await Project.filter(deleted_at__isnull=True).exists():
         line += "; no project yet: create one with `faultline project create NAME`"
     return line
 

@@ -5,6 +5,9 @@
     server     `faultline serve --port P [--workers N]`, its own process(es)
     load       `python -m bench.load`, its own process: --concurrency connections for --duration
     stored     polls the database until every accepted (200) event is there
+    sweeping   with --sweeping: the same again, a fresh server sweeping expired events of
+               another project meanwhile (backlog.py), then once more without; the ratio of
+               the sweeping rate to the mean of the two others
     rollbar    the same events as pyrollbar items to POST /api/1/item/ on a second project
                (--rollbar-duration), load and stored the same way
     ceiling    `python -m bench.ceiling`: the same load against a bare aiohttp server
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bench import backlog
 from bench.bodies import request_headers
 from bench.children import (
     Children,
@@ -61,6 +65,7 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
         "ceiling_duration_s": options.ceiling_duration,
         "rollbar_duration_s": options.rollbar_duration,
         "client": options.client,
+        "sweeping_events": options.sweeping,
         "server_env": {k: v for k, v in os.environ.items() if k.startswith("FAULTLINE_")},
     }
 
@@ -94,9 +99,29 @@ async def run(options: Options, children: Children) -> dict[str, Any]:
         f"{ready['pool']['gzip_kb_mean']} KB gzip on average, {options.groups} groups"
     )
 
+    expired_project = None
+    if options.sweeping:
+        log(f"sweeping: {options.sweeping} expired events for the sweeper, in another project")
+        expired_project = await backlog.fill(database_url, options.sweeping)
     report["faultline"] = await faultline_phase(
-        options, children, load, database_url, project_id, headers
+        options, children, load, database_url, project_id, headers, backlog_of=expired_project
     )
+    if expired_project is not None:
+        log("sweeping: the same run again, the retention sweeper deleting them meanwhile")
+        report["sweeping"] = await faultline_phase(
+            options,
+            children,
+            load,
+            database_url,
+            project_id,
+            headers,
+            backlog_of=expired_project,
+            env={"FAULTLINE_RETENTION_SWEEP_INTERVAL_S": "1"},
+        )
+        log("sweeping: the run without sweeping once more (the baseline is the mean of both)")
+        report["plain_after"] = await faultline_phase(
+            options, children, load, database_url, project_id, headers, backlog_of=expired_project
+        )
     if options.rollbar_duration > 0:
         log("project: faultline project create bench (Rollbar items)")
         rollbar_project = int((await create_project(database_url))["id"])
@@ -132,13 +157,19 @@ async def faultline_phase(
     project_id: int,
     headers: dict[str, str],
     surface: str = "sentry",
+    *,
+    backlog_of: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Server up, the load, the wait until stored, server down: the report's `faultline`
-    (or `rollbar`: the same, with pyrollbar items to the item endpoint)."""
+    (or `rollbar`: the same, with pyrollbar items to the item endpoint; or `sweeping`: with
+    `env` making the server sweep). `backlog_of`: the project of expired events, counted
+    before and after the load."""
     server_log = RESULTS / "server.log"
     server, port, startup_s = await start_server(
-        children, database_url, options.workers, server_log
+        children, database_url, options.workers, server_log, env
     )
+    expired: dict[str, int] = {}
 
     async with Database(database_url) as db:
         counters_before = await db.pg_counters()
@@ -149,9 +180,13 @@ async def faultline_phase(
         else:
             url, duration = f"http://127.0.0.1:{port}/api/{project_id}/envelope/", options.duration
         log(f"load: {options.concurrency} connections for {duration:g} s against {url}")
+        if backlog_of is not None:
+            expired["before"] = await backlog.expired_left(db, backlog_of)
         result, cpu = await measured_load(
             load, server.pid, url, headers, options.concurrency, duration, surface
         )
+        if backlog_of is not None:
+            expired["after"] = await backlog.expired_left(db, backlog_of)
         log(f"load: {result['ok']} accepted ({result['ok_per_s']}/s); waiting until stored")
         stored, last_stored_at, waited = await wait_stored(
             db, project_id, result["ok"], result["wall_end"]
@@ -180,6 +215,7 @@ async def faultline_phase(
         "server_exit_code": exit_code,
         "server_log_lines": len(tail(server_log, 100_000).splitlines()),
         "postgres": postgres_figures(counters_before, counters_after, stored),
+        **({"expired_events": expired} if expired else {}),
     }
 
 

@@ -129,16 +129,21 @@ async def wait_healthy(
 
 
 async def start_server(
-    children: Children, database_url: str, workers: int, log_path: Path
+    children: Children,
+    database_url: str,
+    workers: int,
+    log_path: Path,
+    env: dict[str, str] | None = None,
 ) -> tuple[asyncio.subprocess.Process, int, float]:
-    """`faultline serve` on a free port: the process, its port, seconds until healthy."""
+    """`faultline serve` on a free port: the process, its port, seconds until healthy;
+    `env` adds to (or overrides) the environment it gets."""
     port = free_port()
     extra = ["--workers", str(workers)] if workers > 1 else []
     with log_path.open("wb") as log_file:
         server = await children.start(
             "faultline server",
             [*faultline_command(), "serve", "--port", str(port), *extra],
-            env=server_env(database_url),
+            env={**server_env(database_url), **(env or {})},
             stdout=log_file,
             stderr=log_file,
         )

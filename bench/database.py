@@ -52,6 +52,13 @@ class Database:
         if self._pg is not None:
             await self._pg.close()
 
+    @property
+    def postgres(self) -> asyncpg.Connection:
+        """The connection, for writes (PostgreSQL only)."""
+        if self._pg is None:
+            raise BenchError("this needs a PostgreSQL database")
+        return self._pg
+
     async def value(self, sql: str, *args: Any) -> Any:
         """The first column of the first row (None without rows)."""
         column = await self.column(sql, *args)

@@ -12,6 +12,7 @@ from bench.common import RESULTS
 
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "faultline_bench"
+DEFAULT_SWEEPING_EVENTS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class Options:
     output: Path
     check: bool
     client: str
+    sweeping: int = 0  # expired events for the sweeping run (0: no such run)
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -82,9 +84,22 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a target is missed (for CI)"
     )
+    parser.add_argument(
+        "--sweeping",
+        type=int,
+        nargs="?",
+        const=DEFAULT_SWEEPING_EVENTS,
+        default=0,
+        metavar="N",
+        help="after the Sentry run, run it again while the retention sweeper deletes N expired "
+        f"events of another project (default N: {DEFAULT_SWEEPING_EVENTS}); both runs see "
+        "them, the report gives both rates and their ratio (PostgreSQL only)",
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1 or args.groups < 1:
         parser.error("duration, concurrency, workers and groups must be positive")
+    if args.sweeping < 0:
+        parser.error("--sweeping takes a number of events, at least 0")
     ceiling = min(args.duration, 10.0) if args.ceiling_duration is None else args.ceiling_duration
     return Options(
         duration=args.duration,
@@ -101,4 +116,5 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         output=args.output,
         check=args.check,
         client=args.client,
+        sweeping=args.sweeping,
     )

@@ -16,7 +16,7 @@ from models.issue_history import IssueHistory
 from models.issue_hourly import IssueHourly
 from models.issue_tag import IssueTag
 from models.issue_tag_key import IssueTagKey
-from models.project import Project
+from models.project import Project, of_live_project
 from models.project_access_token import ProjectAccessToken, TokenScope
 from models.rate_window import RateWindow
 from models.user import User
@@ -50,4 +50,5 @@ __all__ = [
     "TokenScope",
     "User",
     "UserSession",
+    "of_live_project",
 ]

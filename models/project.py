@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 
@@ -21,6 +22,14 @@ class Project(Model):
     retention_days = fields.IntField(null=True)
     # At most this many events are kept, the oldest evicted first; NULL means no cap.
     max_events = fields.BigIntField(null=True)
+    # Set when the project is deleted: every API treats it as gone from then on, and the
+    # retention sweep removes its data in batches, then the row (app/retention/purge.py).
+    deleted_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "project"
+
+
+def of_live_project() -> Q:
+    """The rows (issues, events, tokens) of projects not deleted: a join on `project`."""
+    return Q(project__deleted_at__isnull=True)

@@ -57,7 +57,9 @@ class Mutation(AlertMutations):
             return ProjectType.of(await projects.update_project(project_id, changes))
 
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED, description="Deletes its issues and events too."
+        permission_classes=AUTHENTICATED,
+        description="Gone from every API and from ingestion at once; its issues and events "
+        "are removed in the background.",
     )
     async def delete_project(self, id: strawberry.ID) -> bool:
         await projects.delete_project(model_id(id, Project, "id", "project"))

@@ -59,14 +59,16 @@ async def _locked_project(project_id: int) -> Project:
     """The project, locked for the transaction (PostgreSQL; SQLite's writes are serial), so two
     concurrent creations cannot both pass a per-project bound. NO KEY UPDATE: ingestion's
     inserts of the project's issues (KEY SHARE through their foreign key) do not wait on it."""
-    project = await Project.select_for_update(no_key=True).get_or_none(id=project_id)
+    project = await Project.select_for_update(no_key=True).get_or_none(
+        id=project_id, deleted_at__isnull=True
+    )
     if project is None:
         raise NotFound(f"project {project_id} not found")
     return project
 
 
 async def _require_project(project_id: int) -> None:
-    if not await Project.exists(id=project_id):
+    if not await Project.exists(id=project_id, deleted_at__isnull=True):
         raise NotFound(f"project {project_id} not found")
 
 

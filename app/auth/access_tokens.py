@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.errors import InvalidField, NotFound
-from models import ProjectAccessToken, TokenScope
+from models import ProjectAccessToken, TokenScope, of_live_project
 
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 # Client-side platforms: a `post_client_item` token may post only items from these.
@@ -100,12 +100,12 @@ async def revoke_token(project_id: int, token_id: int) -> None:
 
 
 async def grant_of(token: str) -> TokenGrant | None:
-    """The grant of an unrevoked token; None for an unknown or revoked one."""
+    """The grant of an unrevoked token; None for an unknown or revoked one, or one of a
+    deleted project."""
     if not TOKEN_RE.fullmatch(token):
         return None
-    rows = await ProjectAccessToken.filter(token=token, revoked_at__isnull=True).values(
-        "id", "project_id", "scopes"
-    )
+    live = ProjectAccessToken.filter(of_live_project(), token=token, revoked_at__isnull=True)
+    rows = await live.values("id", "project_id", "scopes")
     if not rows:
         return None
     row = rows[0]

@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.events.message import event_message
 from app.issues.service import get_issue
 from app.pagination import Page, PageRequest, cursor_at, keyset_page
-from models import Event, Issue
+from models import Event, Issue, of_live_project
 
 # An issue's events in time order; the id breaks ties between equal timestamps.
 _TIME_ORDER = ("timestamp", "id")
@@ -60,7 +60,8 @@ async def count_events(issue_id: int) -> int:
 
 async def get_event(event_id: str) -> Event:
     key = event_key(event_id) if len(event_id) <= 64 else None
-    event = await Event.filter(event_id=key).order_by("id").first() if key else None
+    found = Event.filter(of_live_project(), event_id=key) if key else None
+    event = await found.order_by("id").first() if found is not None else None
     if event is None:
         raise NotFound(f"event {event_id[:64]} not found")
     return event

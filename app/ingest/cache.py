@@ -2,14 +2,15 @@
 
 Misses (None) are remembered too, so a flood of unknown keys costs one query per key per
 TTL; past MAX_ENTRIES the oldest entry goes first. Concurrent requests for one key share one
-query in flight.
+query in flight. `forget` drops entries at once (a deletion heard through the broker); a
+lookup in flight then is not remembered, as it may have read the row before the change.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -35,6 +36,7 @@ class LookupCache(Generic[K, V]):
         # Insertion order is expiry order: every entry lives `ttl_s` from its insertion.
         self._entries: dict[K, tuple[float, V | None]] = {}
         self._loading: dict[K, asyncio.Future[V | None]] = {}
+        self._forgotten = 0  # how many times `forget` ran: a lookup that spans one is stale
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -48,6 +50,7 @@ class LookupCache(Generic[K, V]):
             return await asyncio.shield(loading)
         future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
+        forgotten = self._forgotten
         try:
             value = await self._load(key)
         except BaseException as exc:
@@ -56,9 +59,19 @@ class LookupCache(Generic[K, V]):
             raise
         finally:
             del self._loading[key]
-        self._remember(key, value)
+        if forgotten == self._forgotten:
+            self._remember(key, value)
         future.set_result(value)
         return value
+
+    def forget(self, keys: Iterable[K] = (), *, where: Callable[[V], bool] | None = None) -> None:
+        """Drop the entries of `keys`, and those whose value matches `where`."""
+        for key in keys:
+            self._entries.pop(key, None)
+        if where is not None:
+            for key in [k for k, (_, v) in self._entries.items() if v is not None and where(v)]:
+                del self._entries[key]
+        self._forgotten += 1
 
     def _remember(self, key: K, value: V | None) -> None:
         now = self._clock()

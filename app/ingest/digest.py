@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.database import is_unavailable
-from app.errors import RateLimited
+from app.errors import NotFound, RateLimited
 from app.events.message import event_message
 from app.grouping import compute_grouping, summarize
 from app.ingest.jsontext import dumps
@@ -68,6 +68,8 @@ class Digest:
         """Store a normalised event; `title` replaces the computed one (a client's own)."""
         record = build_record(project, event, title=title)
         receipt = await self._writer.submit(record)
+        if receipt.outcome is Outcome.PROJECT_GONE:  # deleted since: as if it never existed
+            raise NotFound(f"project {project.id} does not exist")
         if receipt.outcome is Outcome.RATE_LIMITED:
             now = self._clock()
             limit = project.rate_limit_per_minute

@@ -35,7 +35,8 @@ class ProjectCache(LookupCache[int, ProjectKeys]):
         self._default = default_rate_limit
 
     async def _load_project(self, project_id: int) -> ProjectKeys | None:
-        row = await Project.filter(id=project_id).values("sentry_key", "rate_limit_per_minute")
+        live = Project.filter(id=project_id, deleted_at__isnull=True)
+        row = await live.values("sentry_key", "rate_limit_per_minute")
         if not row:
             return None
         limit = row[0]["rate_limit_per_minute"]

@@ -110,6 +110,7 @@ class Outcome(Enum):
     STORED = "stored"
     DUPLICATE = "duplicate"  # the project already has this event id: acknowledged, not counted
     RATE_LIMITED = "rate_limited"
+    PROJECT_GONE = "project_gone"  # deleted since the request was let in: not stored
 
 
 class Receipt(NamedTuple):

@@ -32,7 +32,7 @@ from app.ingest.store.tallies import (
     hour_of,
     valid_key,
 )
-from models import Issue, IssueTag
+from models import Issue, IssueTag, of_live_project
 
 DEFAULT_TOP = 10
 MAX_TOP = 100
@@ -244,7 +244,7 @@ async def _values_of(issue_ids: Sequence[int], key: str) -> dict[int, list[str]]
 
 
 async def _require(issue_id: int) -> None:
-    if not await Issue.exists(id=issue_id):
+    if not await Issue.filter(of_live_project(), id=issue_id).exists():
         raise NotFound(f"issue {issue_id} not found")
 
 

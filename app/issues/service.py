@@ -29,7 +29,7 @@ from app.search.filter import (
 )
 from app.search.sql import search_condition
 from app.text import require_plain_line
-from models import Event, Issue, IssueHistory, IssueState, Project
+from models import Event, Issue, IssueHistory, IssueState, Project, of_live_project
 
 # One bulk update is one transaction holding this many row locks at most.
 MAX_BULK_IDS = 1_000
@@ -119,7 +119,7 @@ def _filter_text(field: str, value: str) -> str:
 
 
 async def get_issue(issue_id: int) -> Issue:
-    issue = await Issue.get_or_none(id=issue_id).select_related("project")
+    issue = await Issue.filter(of_live_project(), id=issue_id).select_related("project").first()
     if issue is None:
         raise NotFound(f"issue {issue_id} not found")
     return issue
@@ -140,7 +140,8 @@ async def groupings(issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
     """The issues with their projects (every API shows an issue's short id)."""
-    issues = await Issue.filter(id__in=list(issue_ids)).select_related("project")
+    live = Issue.filter(of_live_project(), id__in=list(issue_ids))
+    issues = await live.select_related("project")
     return {issue.id: issue for issue in issues}
 
 
@@ -150,8 +151,10 @@ async def get_issue_by_short_id(short_id: str) -> Issue:
     counter = parse_id(match[2], Issue, "counter") if match else None
     issue = None
     if match and counter is not None:
-        issue = await Issue.get_or_none(project__slug=match[1], counter=counter).select_related(
-            "project"
+        issue = (
+            await Issue.filter(of_live_project(), project__slug=match[1], counter=counter)
+            .select_related("project")
+            .first()
         )
     if issue is None:
         raise NotFound(f"issue {short_id[:40]!r} not found")
@@ -243,8 +246,11 @@ async def _locked(wanted: Sequence[int]) -> _Current:
         .select_for_update()
         .only("id", "project_id", "state", "resolved_in_version")
     )
+    live = await _live_projects({row.project_id for row in rows})
     current = {
-        row.id: (row.project_id, IssueState(row.state), row.resolved_in_version) for row in rows
+        row.id: (row.project_id, IssueState(row.state), row.resolved_in_version)
+        for row in rows
+        if row.project_id in live
     }
     _require_all(wanted, current)
     return current
@@ -315,6 +321,14 @@ def _labels(level: str | None, title: str | None) -> dict[str, str]:
     return updates
 
 
+async def _live_projects(project_ids: set[int]) -> set[int]:
+    """Which of these projects are not deleted (read apart: a join would lock their rows)."""
+    if not project_ids:
+        return set()
+    live = Project.filter(id__in=list(project_ids), deleted_at__isnull=True)
+    return {int(project_id) for (project_id,) in await live.values_list("id")}
+
+
 def _unique_ids(ids: Sequence[int]) -> list[int]:
     if len(ids) > MAX_BULK_IDS:
         raise InvalidField("ids", f"at most {MAX_BULK_IDS} issues at once")
@@ -335,7 +349,7 @@ def _require_all(wanted: Sequence[int], found: Container[int]) -> None:
 async def delete_issue(issue_id: int) -> None:
     async with notifying_transaction() as outbox:
         issue = await Issue.select_for_update().get_or_none(id=issue_id)
-        if issue is None:
+        if issue is None or not await _live_projects({issue.project_id}):
             raise NotFound(f"issue {issue_id} not found")
         await Issue.filter(id=issue_id).delete()
         outbox.add(IssueChange(ChangeKind.DELETED, issue_id, issue.project_id))

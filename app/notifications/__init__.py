@@ -28,7 +28,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from app.database import dialect
-from app.notifications.broker import Broker, InMemoryBroker, Lookups
+from app.notifications.broker import Broker, InMemoryBroker, Lookups, on_deletions
 from app.notifications.changes import ChangeKind, Deletions, IssueChange
 from app.notifications.postgres import PostgresBroker
 from app.notifications.publish import notifying_transaction
@@ -57,5 +57,6 @@ __all__ = [
     "PostgresBroker",
     "Subscription",
     "notifying_transaction",
+    "on_deletions",
     "open_broker",
 ]

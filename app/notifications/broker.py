@@ -11,6 +11,9 @@ projects of open subscriptions still exist. A broker is a fanout plus a source:
   command is another process, so the broker rechecks every RECHECK_INTERVAL_S.
 - `PostgresBroker` (postgres.py): the source is LISTEN on the database's channels, which every
   process's commits NOTIFY; it rechecks after each reconnection.
+Besides ending subscriptions, a deletion heard runs what `on_deletions` registered (caches of
+project keys and tokens forget them, the sweep wakes to purge a project); the committing
+process runs it at once too (publish.py), without waiting to hear its own notice.
 """
 
 from __future__ import annotations
@@ -39,6 +42,24 @@ log = logging.getLogger(__name__)
 
 RECHECK_INTERVAL_S = 10.0
 Existing = Callable[[set[int]], Awaitable[set[int]]]
+OnDeletions = Callable[[Deletions], None]
+# What this process does when it hears of a deletion, besides ending subscriptions.
+_on_deletions: list[OnDeletions] = []
+
+
+def on_deletions(callback: OnDeletions) -> Callable[[], None]:
+    """Run `callback` on every deletion this process hears or commits (more than once for
+    some: it must be idempotent and quick); returns what unregisters it."""
+    _on_deletions.append(callback)
+    return lambda: _on_deletions.remove(callback)
+
+
+def deletions_heard(deletions: Deletions) -> None:
+    for callback in tuple(_on_deletions):
+        try:
+            callback(deletions)
+        except Exception:  # one failing hook must not keep the others or the broker from running
+            log.exception("a deletion hook failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +158,7 @@ class Fanout:
 
     def delete(self, deletions: Deletions) -> None:
         """End the subscriptions of deleted tokens (at once) and projects (once drained)."""
+        deletions_heard(deletions)
         tokens = set(deletions.tokens)
         for project_id in deletions.projects:
             for subscription in self._by_project.get(project_id, ()):

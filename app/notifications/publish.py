@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.notifications.broker import publish_local
+from app.notifications.broker import deletions_heard, publish_local
 from app.notifications.changes import (
     CHANNEL,
     DELETIONS_CHANNEL,
@@ -74,3 +74,5 @@ async def notifying_transaction() -> AsyncIterator[Outbox]:
                 await connection.execute_query(PG_NOTIFY, [DELETIONS_CHANNEL, payload])
     if not postgres:
         publish_local(outbox.changes, outbox.deletions)
+    elif outbox.deletions:
+        deletions_heard(outbox.deletions)  # this process's caches at once, before the notice

@@ -38,6 +38,12 @@ def slug_candidates(base: str) -> list[str]:
     return [base] + [f"{base}-{n}" for n in range(2, 1000)]
 
 
+def tombstone_slug(project_id: int) -> str:
+    """The slug a deleted project keeps until its row goes: `~` is never in a slug, so the
+    old one is free at once and this one names no issue (`short_id` never matches it)."""
+    return f"~deleted-{project_id}"
+
+
 def new_sentry_key() -> str:
     return uuid.uuid4().hex
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.auth import access_tokens
@@ -12,7 +14,13 @@ from app.config import MAX_RETENTION_DAYS
 from app.errors import BadRequest, InvalidField, NotFound
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.pagination import Page, PageRequest, keyset_page
-from app.projects.naming import new_sentry_key, slug_candidates, slugify, validate_name
+from app.projects.naming import (
+    new_sentry_key,
+    slug_candidates,
+    slugify,
+    tombstone_slug,
+    validate_name,
+)
 from models import IngestCount, IngestOutcome, Issue, Project
 
 MAX_RATE_LIMIT = 10_000_000
@@ -42,8 +50,14 @@ async def create_project(name: object) -> Project:
     raise InvalidField("name", "too many projects share this name")
 
 
+def live_projects() -> QuerySet[Project]:
+    """The projects not deleted: reads of projects go through here (and reads of their rows
+    join on `models.of_live_project()`)."""
+    return Project.filter(deleted_at__isnull=True)
+
+
 async def get_project(project_id: int) -> Project:
-    project = await Project.get_or_none(id=project_id)
+    project = await live_projects().get_or_none(id=project_id)
     if project is None:
         raise NotFound(f"project {project_id} not found")
     return project
@@ -62,7 +76,7 @@ async def ingest_counts(project_id: int) -> dict[IngestOutcome, int]:
 
 
 async def list_projects(page: PageRequest) -> Page[Project]:
-    return await keyset_page(Project.all(), ("id",), page, descending=False)
+    return await keyset_page(live_projects(), ("id",), page, descending=False)
 
 
 async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
@@ -83,20 +97,30 @@ async def update_project(project_id: int, changes: dict[str, Any]) -> Project:
         else:
             raise InvalidField(field, "is not a field that can be changed")
     project = await get_project(project_id)
-    await Project.filter(id=project_id).update(**updates)
+    if not await live_projects().filter(id=project_id).update(**updates):
+        raise NotFound(f"project {project_id} not found")  # deleted a moment ago
     project.update_from_dict(updates)
     return project
 
 
 async def delete_project(project_id: int) -> None:
-    """Issues, events and history go with it (ON DELETE CASCADE); subscribers hear DELETED for
-    each of its issues, then the subscriptions scoped to the project end. The project row is
-    locked first, so ingestion opens no issue unheard."""
+    """Mark the project deleted, in one short transaction: from its commit every API answers
+    as if it did not exist (ingestion too: the event store refuses it), its slug is free, and
+    subscribers hear DELETED for each of its issues, then the subscriptions scoped to it end
+    (every process forgets its cached keys on that notice). The retention sweep then removes
+    its events, issues and the rest in batches, and finally the row (app/retention/purge.py).
+
+    The UPDATE waits for the event batches that hold the project row (FOR KEY SHARE), so
+    none stores an event for it once it is marked."""
     async with notifying_transaction() as outbox:
-        if await Project.select_for_update().get_or_none(id=project_id) is None:
+        marked = (
+            await live_projects()
+            .filter(id=project_id)
+            .update(deleted_at=datetime.now(UTC), slug=tombstone_slug(project_id))
+        )
+        if not marked:
             raise NotFound(f"project {project_id} not found")
         issue_ids = await Issue.filter(project_id=project_id).order_by("id").values_list("id")
-        await Project.filter(id=project_id).delete()
         outbox.extend(IssueChange(ChangeKind.DELETED, i, project_id) for (i,) in issue_ids)
         outbox.deleted_projects.append(project_id)
 
@@ -132,8 +156,9 @@ def validate_max_events(value: object) -> int | None:
 
 
 async def all_projects() -> list[Project]:
-    return list(await Project.all().order_by("id"))
+    return list(await live_projects().order_by("id"))
 
 
 async def existing_project_ids(project_ids: set[int]) -> set[int]:
-    return {row.id for row in await Project.filter(id__in=list(project_ids)).only("id")}
+    rows = await live_projects().filter(id__in=list(project_ids)).only("id")
+    return {row.id for row in rows}

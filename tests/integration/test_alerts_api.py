@@ -440,3 +440,15 @@ async def test_each_rule_write_tells_the_engine_its_project(http, server, auth, 
     async with http.delete(f"{rules}/{rule['id']}", headers=auth) as r:
         assert r.status == 204
     assert changed == [(project.id, 0), (project.id, 1), (project.id, 2)]
+
+
+async def test_a_deleted_projects_alerts_are_not_found(http, server, auth):
+    project = await projects.create_project("Going")
+    channel = await new_channel(http, server, auth, project.id)
+    await projects.delete_project(project.id)
+    base = f"/api/projects/{project.id}"
+    gone = {"error": f"project {project.id} not found"}
+    for path in ("/channels", "/alert-rules", "/deliveries"):
+        assert await get(http, server(base + path), auth, status=404) == gone
+    rule = {"trigger": "new_issue", "channel_ids": [channel["id"]]}
+    assert await post(http, server(base + "/alert-rules"), rule, auth, status=404) == gone

@@ -230,6 +230,22 @@ CASES = [
         2,
         "faultline: FAULTLINE_MIGRATION_LOCK_TIMEOUT_S must be at least 1, got 0",
     ),
+    (
+        ["migrate"],
+        None,
+        {"FAULTLINE_SMTP_URL": "smtp://alerts:hunter2@mail.example.com:5870000"},
+        2,
+        "faultline: FAULTLINE_SMTP_URL has no readable host or port (a port is 1 to 65535; "
+        "percent-encode special characters of the password); e.g. "
+        "smtp://user:password@mail.example.com:587?starttls=1 or smtps://mail.example.com",
+    ),
+    (
+        ["serve"],
+        None,
+        {"FAULTLINE_SMTP_URL": "smtps://alerts:hunter2@mail.example.com"},
+        2,
+        "faultline: FAULTLINE_EMAIL_FROM must be set when FAULTLINE_SMTP_URL is",
+    ),
     (["frobnicate"], None, {}, 2, None),  # argparse's choice list, on one line
     (
         [],

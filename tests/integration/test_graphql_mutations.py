@@ -8,6 +8,7 @@ from app.auth import tokens
 from models import ApiToken, Event, Issue, IssueHistory, Project
 from tests.integration import seed
 from tests.integration.graphql import data, execute
+from tests.integration.purging import purge
 
 PROJECT = "id name slug rateLimitPerMinute"
 
@@ -112,6 +113,7 @@ async def test_delete_project_takes_its_issues_and_events(http, server, auth, pr
         http, server, f'mutation {{ deleteProject(id: "{project.id}") }}', headers=auth
     )
     assert found == {"deleteProject": True}
+    await purge(server)
     assert (await Project.all().count(), await Issue.all().count(), await Event.all().count()) == (
         0,
         0,

@@ -11,6 +11,7 @@ import pytest
 from models import Event, Issue, Project
 from tests.conftest import Server
 from tests.integration import seed
+from tests.integration.purging import purge
 
 NO_STATS = {
     "accepted": 0,
@@ -173,6 +174,7 @@ async def test_delete_project_removes_its_issues_and_events(http, server, auth):
     async with http.get(server(f"/api/projects/{created['id']}"), headers=auth) as resp:
         assert resp.status == 404
         assert await resp.json() == {"error": f"project {created['id']} not found"}
+    await purge(server)
     assert await Issue.filter(project_id=created["id"]).count() == 0
     assert await Event.filter(project_id=created["id"]).count() == 0
     assert await Event.filter(project_id=other["id"]).count() == 1

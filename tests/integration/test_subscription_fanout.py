@@ -24,7 +24,8 @@ SUBSCRIBERS = 10
 # The statement that reads the issue of a change (the broker's snapshot read).
 # The issue read by id (with its project joined, as every API shows its short id).
 ISSUE_READ = re.compile(
-    r'FROM "issue"(?: LEFT OUTER JOIN "project" .*)? WHERE "(?:issue"\.")?id" IN \('
+    r'FROM "issue"(?: LEFT OUTER JOIN "project" .*)? WHERE '
+    r'(?:"issue__project"\."deleted_at" IS NULL AND )?"(?:issue"\.")?id" IN \('
 )
 ISSUES = 5_000
 

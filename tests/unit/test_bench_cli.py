@@ -56,6 +56,9 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--groups", "300", "--pool", "10"], "pool", 300),  # every group needs an event
         (["--client", "aiohttp"], "client", "aiohttp"),
         (["--output", "/tmp/x.json"], "output", Path("/tmp/x.json")),
+        ([], "sweeping", 0),
+        (["--sweeping"], "sweeping", 200_000),
+        (["--sweeping", "5000"], "sweeping", 5000),
     ],
 )
 def test_derived_options(argv: list[str], field: str, value: object) -> None:
@@ -64,7 +67,12 @@ def test_derived_options(argv: list[str], field: str, value: object) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--duration", "0"], ["--concurrency", "0"], ["--workers", "0"], ["--groups", "0"]],
+    [
+        ["--duration", "0"],
+        ["--concurrency", "0"],
+        ["--workers", "0"],
+        ["--groups", "0"],
+    ],
 )
 def test_non_positive_sizes_are_refused(
     argv: list[str], capsys: pytest.CaptureFixture[str]
@@ -74,6 +82,15 @@ def test_non_positive_sizes_are_refused(
     assert exc.value.code == 2
     assert capsys.readouterr().err.endswith(
         "error: duration, concurrency, workers and groups must be positive\n"
+    )
+
+
+def test_a_negative_sweeping_backlog_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse_args(["--sweeping", "-1"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: --sweeping takes a number of events, at least 0\n"
     )
 
 
@@ -254,6 +271,62 @@ def test_the_summary_compares_rollbar_with_sentry() -> None:
     assert "  Rollbar stored/s / Sentry stored/s              0.875   >= 0.9     MISS" in (
         render(report).splitlines()
     )
+
+
+def test_the_summary_compares_the_sweeping_run_with_the_runs_without_it() -> None:
+    report = _report(p99_ms=80.0, stored=1000)
+    report["options"]["sweeping_events"] = 200_000
+    report["sweeping"] = {
+        **report["faultline"],
+        "stored_per_s": 1480.0,
+        "latency_ms": {"p50": 25.0, "p95": 60.0, "p99": 95.0, "max": 130.0},
+        "cpu_ms_per_event": {"server": 0.6, "postgres": 0.35, "load_generator": 0.1},
+        "expired_events": {"before": 200_000, "after": 190_000},
+    }
+    report["plain_after"] = {
+        **report["faultline"],
+        "stored_per_s": 1400.0,
+        "latency_ms": {"p50": 20.0, "p95": 50.0, "p99": 70.0, "max": 120.0},
+    }
+    summary = summarize(report)
+    plain_cpu = sum(report["faultline"]["cpu_ms_per_event"][k] for k in ("server", "postgres"))
+    assert summary["sweeping"] == {
+        "plain_stored_per_s": [1600.0, 1400.0],
+        "stored_per_s": 1480.0,
+        "vs_plain": 0.987,  # 1480 / 1500
+        "p99_ms": 95.0,
+        "plain_p99_ms": 75.0,
+        "cpu_ms_per_event": 0.95,
+        "plain_cpu_ms_per_event": round(plain_cpu, 3),
+        "errors": 0,
+        "swept_during_load": 10_000,
+        "swept_per_s": 5000.0,
+        "backlog_lasted": True,
+    }
+    assert summary["targets"]["sweeping_vs_plain"] == {"target": ">= 0.9", "met": True}
+    report["summary"] = summary
+    lines = render(report).splitlines()
+    start = lines.index(
+        "  Sentry run again while the retention sweeper deletes 200,000 expired events of another "
+        "project, then once more without it"
+    )
+    assert lines[start + 1 : start + 8] == [
+        "  stored/s without: before / after       1,600.0 / 1,400.0",
+        "  stored/s with sweeping                        1,480.0",
+        "  latency p99 without / with (ms)           75.0 / 95.0",
+        f"  server+PostgreSQL CPU ms/event w/o / w {plain_cpu:>7.2f} / 0.95",
+        "  expired events swept during the load           10,000   (5,000/s)",
+        "  errors (non-2xx + connection + lost)                0",
+        "  stored/s with / without (their mean)            0.987   >= 0.9     ok  ",
+    ]
+
+    report["sweeping"]["expired_events"]["after"] = 0
+    report["sweeping"]["stored_per_s"] = 1200.0
+    slower = summarize(report)
+    assert (slower["sweeping"]["vs_plain"], slower["sweeping"]["backlog_lasted"]) == (0.8, False)
+    assert slower["targets"]["sweeping_vs_plain"]["met"] is False
+    report["summary"] = slower
+    assert "(backlog gone before the end)" in render(report)
 
 
 # --- the ceiling --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from app.errors import (
     BadRequest,
     FaultlineError,
     Forbidden,
+    NotFound,
     PayloadTooLarge,
     RateLimited,
     RequestTimeout,
@@ -101,15 +102,17 @@ class RollbarIngestor:
             payload = parse_payload(await self._read(request), request.content_type)
             if project is None:
                 body_token = payload.get("access_token")
-                grant, project = await self._authenticate(
-                    body_token if isinstance(body_token, str) else None
-                )
+                token = body_token if isinstance(body_token, str) else None
+                grant, project = await self._authenticate(token)
                 self._digest.refuse_if_exhausted(project)
             item = translate(
                 payload.get("data"), received_at=self._clock(), client_ip=request.client_ip
             )
             require_scope(grant, *item_scopes(item.platform))
-            digested = await self._digest.submit(project, item.event, title=item.title)
+            try:
+                digested = await self._digest.submit(project, item.event, title=item.title)
+            except NotFound:  # the project was deleted since: as for a token never known
+                raise Forbidden(f"access token not found: {token}") from None
         except FaultlineError as error:
             self._digest.rejections.refused(None if project is None else project.id, error)
             if isinstance(error, RateLimited) and project is not None:

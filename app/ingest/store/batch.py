@@ -1,10 +1,14 @@
 """Store a batch of accepted events in ONE transaction.
 
 In a fixed order, so that concurrent writers take row locks alike and never deadlock:
+  0. the batch's projects that are not deleted (PROJECT_GONE for the events of the others),
+     their rows held FOR KEY SHARE until the commit: a project's deletion waits for the
+     batches under way, and no batch after it stores an event of the project;
   1. rate windows of limited projects: one upsert per project and minute; events beyond the
      limit are refused (RATE_LIMITED) and not stored;
   2. per project (ascending): find the issues of the batch's fingerprints; open the missing
-     ones under the project row's lock, numbered with the project's next counters (no gaps,
+     ones under the project row's lock (FOR NO KEY UPDATE, which step 0's lock of another
+     batch does not block), numbered with the project's next counters (no gaps,
      no duplicates), then lock the issue rows by fingerprint;
   3. every event in one INSERT … ON CONFLICT DO NOTHING: a repeated event id is acknowledged
      (DUPLICATE) but neither stored nor counted twice;
@@ -69,6 +73,11 @@ class IssueUpdate:
 class Transaction(Protocol):
     """The statements of a batch, in one dialect, inside one open transaction."""
 
+    async def live_projects(self, project_ids: Sequence[int]) -> set[int]:
+        """Which of these (ascending) projects exist and are not deleted; their rows are
+        held until the commit so that a deletion waits."""
+        ...
+
     async def count_rate_window(self, project_id: int, minute: int, events: int) -> int: ...
 
     async def prune_rate_windows(self, project_id: int, before_minute: int) -> None: ...
@@ -124,7 +133,10 @@ def minute_of(moment: datetime) -> int:
 
 async def store_batch(tx: Transaction, records: Sequence[EventRecord]) -> list[Receipt]:
     """One receipt per record, in order; `tx` is committed by the caller."""
-    outcomes: list[Outcome] = [Outcome.DUPLICATE] * len(records)
+    live = await tx.live_projects(sorted({r.project_id for r in records}))
+    outcomes = [
+        Outcome.DUPLICATE if r.project_id in live else Outcome.PROJECT_GONE for r in records
+    ]
     window_counts: list[int | None] = [None] * len(records)
     allowed = await _apply_rate_limits(tx, records, outcomes, window_counts)
     # One event id may come twice in a batch (an SDK retry racing itself): the first one wins.
@@ -163,6 +175,8 @@ async def _apply_rate_limits(
     limited: dict[tuple[int, int], list[int]] = defaultdict(list)
     allowed: list[int] = []
     for i, record in enumerate(records):
+        if outcomes[i] is Outcome.PROJECT_GONE:
+            continue
         if record.rate_limit_per_minute is None:
             allowed.append(i)
         else:

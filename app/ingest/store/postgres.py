@@ -49,6 +49,7 @@ _ADD_COUNTS = (
     "INSERT INTO ingest_count (project_id, outcome, count) "
     "SELECT u.project_id, u.outcome, u.n FROM unnest($1::int[], $2::text[], $3::bigint[]) "
     "AS u(project_id, outcome, n) JOIN project ON project.id = u.project_id "
+    "AND project.deleted_at IS NULL "
     "ORDER BY u.project_id, u.outcome "
     "ON CONFLICT (project_id, outcome) DO UPDATE SET count = ingest_count.count + excluded.count"
 )
@@ -142,6 +143,14 @@ class PostgresTransaction:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
+    async def live_projects(self, project_ids: Sequence[int]) -> set[int]:
+        rows = await self._connection.fetch(
+            "SELECT id FROM project WHERE id = ANY($1::int[]) AND deleted_at IS NULL "
+            "ORDER BY id FOR KEY SHARE",
+            list(project_ids),
+        )
+        return {r["id"] for r in rows}
+
     async def count_rate_window(self, project_id: int, minute: int, events: int) -> int:
         count: int = await self._connection.fetchval(
             "INSERT INTO rate_window (project_id, minute, count) VALUES ($1, $2, $3) "
@@ -174,7 +183,7 @@ class PostgresTransaction:
 
     async def lock_issue_counter(self, project_id: int) -> int | None:
         counter: int | None = await self._connection.fetchval(
-            "SELECT issue_counter FROM project WHERE id = $1 FOR UPDATE", project_id
+            "SELECT issue_counter FROM project WHERE id = $1 FOR NO KEY UPDATE", project_id
         )
         return counter
 

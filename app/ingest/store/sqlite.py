@@ -116,6 +116,15 @@ class SqliteTransaction:
             for r in rows
         }
 
+    async def live_projects(self, project_ids: Sequence[int]) -> set[int]:
+        # One writer at a time (IMMEDIATE transactions): a deletion commits before or after.
+        marks = ", ".join(["?"] * len(project_ids))
+        rows = await self._rows(
+            f"SELECT id FROM project WHERE id IN ({marks}) AND deleted_at IS NULL",
+            list(project_ids),
+        )
+        return {int(r["id"]) for r in rows}
+
     async def lock_issue_counter(self, project_id: int) -> int | None:
         rows = await self._rows("SELECT issue_counter FROM project WHERE id = ?", [project_id])
         return int(rows[0]["issue_counter"]) if rows else None
@@ -187,7 +196,8 @@ class SqliteTransaction:
         for project_id, outcome, count in rows:
             await self._client.execute_query(
                 "INSERT INTO ingest_count (project_id, outcome, count) "
-                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM project WHERE id = ?) "
+                "SELECT ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM project WHERE id = ? AND deleted_at IS NULL) "
                 "ON CONFLICT (project_id, outcome) DO UPDATE "
                 "SET count = ingest_count.count + excluded.count",
                 [project_id, outcome.value, count, project_id],
