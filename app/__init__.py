@@ -114,7 +114,9 @@ The path of a query, from HTTP to SQL
                                   page path, versioned immutable assets), assets.py (read once,
                                   gzipped, one content hash), static/ (ES modules, no build:
                                   js/router.js pages, js/api.js GraphQL, js/live.js the
-                                  graphql-transport-ws client, js/components/)
+                                  graphql-transport-ws client, js/components/: alerts.js
+                                  the settings page's channels, rules and delivery log,
+                                  form-fields.js a refusal shown at the field it names)
     models/                       Tortoise models, one module per table; migrations/ per dialect
 
 Around them

@@ -55,6 +55,43 @@ async def issue_page(demo: Demo, page: Page) -> None:
     await shoot(page, demo, first, "issue.png", ".event-view .frame-head")
 
 
+ALERTS = (
+    ("WEBHOOK", "ops", {"url": "https://ops.example.com/hooks/faultline"}),
+    ("SLACK", "#checkout-alerts", {"url": "https://hooks.slack.com/services/T000/B000/XXXX"}),
+    ("EMAIL", "on call", {"to": ["oncall@example.com", "lead@example.com"]}),
+)
+
+
+async def seed_alerts(demo: Demo, project_id: str) -> None:
+    """Three channels and two rules made through GraphQL (the log stays empty: nothing sends)."""
+    ids = []
+    for kind, name, where in ALERTS:
+        data = await demo.graphql(
+            "mutation($p: ID!, $k: ChannelKind!, $n: String!, $u: String, $t: [String!]) {"
+            " createChannel(projectId: $p, kind: $k, name: $n, url: $u, to: $t) { id } }",
+            {"p": project_id, "k": kind, "n": name, "u": where.get("url"), "t": where.get("to")},
+        )
+        ids.append(data["createChannel"]["id"])
+    rule = (
+        "mutation($p: ID!, $t: AlertTrigger!, $c: [ID!]!, $th: Int, $w: Int) {"
+        " createAlertRule(projectId: $p, trigger: $t, channelIds: $c, threshold: $th,"
+        " windowMinutes: $w) { id } }"
+    )
+    await demo.graphql(rule, {"p": project_id, "t": "NEW_ISSUE", "c": ids[1:]})
+    await demo.graphql(rule, {"p": project_id, "t": "SPIKE", "c": ids[:2], "th": 500, "w": 10})
+
+
+async def alerts_page(demo: Demo, page: Page, project_id: str) -> None:
+    """The settings page scrolled to its alerts."""
+    await seed_alerts(demo, project_id)
+    await page.goto(f"{demo.url}/projects/{project_id}/settings")
+    await page.wait_for_selector("table.alert-table[aria-label='Alert rules']")
+    await page.locator("section[aria-label='Alert channels']").evaluate("e => e.scrollIntoView()")
+    await page.wait_for_timeout(300)
+    await page.screenshot(path=str(OUT / "alerts.png"))
+    print("wrote docs/screenshots/alerts.png")
+
+
 async def main(database_url: str | None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     async with demo_server(database_url) as demo:
@@ -81,6 +118,7 @@ async def main(database_url: str | None) -> None:
                 "table.issues tbody tr",
             )
             await issue_page(demo, page)
+            await alerts_page(demo, page, projects[0]["id"])
             await browser.close()
 
 

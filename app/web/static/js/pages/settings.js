@@ -1,7 +1,8 @@
-// A project's settings: its name, rate limit and DSN, and deleting it (the name typed to confirm).
+// A project's settings: its name, rate limit, DSN and alerts, and deleting it (the name typed to confirm).
 import { gql } from "../api.js";
 import { h, replace } from "../dom.js";
 import { navigate } from "../router.js";
+import { alertsSections } from "../components/alerts.js";
 import { copyField } from "../components/copy-field.js";
 import {
   errorSlot,
@@ -88,6 +89,7 @@ export async function render({ root, params, signal }) {
         h("p", { class: "hint muted" }, "Configure your Sentry SDK with this DSN."),
         copyField(project.dsn, { label: "DSN", id: "project-dsn" }),
       ),
+      alertsSections(project, signal),
       deleteZone(project, confirmName),
     ),
   );
