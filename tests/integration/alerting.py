@@ -49,10 +49,13 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A webhook receiver: answers each request with the next of `statuses` (then 200)."""
+    """A webhook receiver: answers each request with the next of `statuses` (then 200), its
+    body "ok" or `error_body`; while `gate` is given and not set, it holds its answers."""
 
     url: str
     statuses: list[int] = field(default_factory=list)
+    error_body: str = "no"
+    gate: asyncio.Event | None = None
     requests: list[Received] = field(default_factory=list)
 
     def accepted(self) -> list[Received]:
@@ -62,15 +65,27 @@ class Receiver:
 
 
 @asynccontextmanager
-async def webhook_receiver(statuses: list[int] | None = None) -> AsyncIterator[Receiver]:
+async def webhook_receiver(
+    statuses: list[int] | None = None,
+    *,
+    error_body: str = "no",
+    gate: asyncio.Event | None = None,
+) -> AsyncIterator[Receiver]:
     port = free_port()
-    receiver = Receiver(url=f"http://127.0.0.1:{port}/hook", statuses=list(statuses or []))
+    receiver = Receiver(
+        url=f"http://127.0.0.1:{port}/hook",
+        statuses=list(statuses or []),
+        error_body=error_body,
+        gate=gate,
+    )
 
     async def hook(request: web.Request) -> web.Response:
         status = receiver.statuses.pop(0) if receiver.statuses else 200
         receiver.requests.append(Received(dict(request.headers), await request.read()))
         receiver._answered.append(status)
-        return web.Response(status=status, text="ok" if status < 300 else "no")
+        if receiver.gate is not None:
+            await receiver.gate.wait()
+        return web.Response(status=status, text="ok" if status < 300 else receiver.error_body)
 
     app = web.Application()
     app.router.add_post("/hook", hook)

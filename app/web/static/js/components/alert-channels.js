@@ -1,5 +1,6 @@
 // Alert channels: listed (kind, name, where they send), added with a form whose refusals are
-// shown at the field named, deleted after a confirmation; a webhook's secret is shown once.
+// shown at the field named, deleted after a confirmation; a webhook's secret is shown once;
+// "Send test" sends a test notification now and says in the row how it ended.
 import { gql } from "../api.js";
 import { h, replace, timeAgo } from "../dom.js";
 import { copyField } from "./copy-field.js";
@@ -13,6 +14,9 @@ const CREATE = `mutation($projectId: ID!, $kind: ChannelKind!, $name: String!, $
   }
 }`;
 const DELETE = `mutation($projectId: ID!, $id: ID!) { deleteChannel(projectId: $projectId, id: $id) }`;
+const TEST = `mutation($projectId: ID!, $id: ID!) {
+  testChannel(projectId: $projectId, id: $id) { id status lastError }
+}`;
 
 export const KINDS = { WEBHOOK: "Webhook", SLACK: "Slack", EMAIL: "Email" };
 const INTRO =
@@ -80,8 +84,42 @@ function channelRow(store, channel) {
     h("td", { class: "name" }, channel.name),
     destination(channel),
     h("td", { class: "nowrap" }, timeAgo(channel.createdAt)),
-    h("td", { class: "actions" }, remove, errors.el),
+    h("td", { class: "actions" }, testButton(store, channel, errors), remove, errors.el),
   );
+}
+
+/**
+ * "Send test": disabled and "Sending…" while the server sends (it answers once the test has
+ * ended), then "Sent" or "Failed: <why>" in a polite live region of the row; the deliveries
+ * list is read again so the test shows at its top. Focus stays on the button.
+ */
+function testButton(store, channel, errors) {
+  const name = (text) => `${text} to channel ${channel.name}`;
+  const button = h("button", { type: "button", "aria-label": name("Send test") }, "Send test");
+  // In the page from the start: a live region is only announced when it changes.
+  const outcome = h("p", { class: "test-outcome", role: "status", "aria-live": "polite" });
+  const show = (text, state) => {
+    outcome.className = state ? `test-outcome ${state}` : "test-outcome";
+    outcome.textContent = text; // the receiver's answer is text, never markup
+  };
+  const label = (text) => {
+    button.textContent = text;
+    button.setAttribute("aria-label", name(text));
+  };
+  button.addEventListener("click", async () => {
+    show("", null);
+    label("Sending…");
+    const variables = { projectId: store.projectId, id: channel.id };
+    const data = await runFor(button, errors, () => gql(TEST, variables));
+    label("Send test");
+    button.focus(); // it was disabled while sending, which may have taken the focus away
+    if (!data) return; // the reason is in the row's error slot (role=alert)
+    const delivery = data.testChannel;
+    if (delivery.status === "SENT") show("Sent", "ok");
+    else show(`Failed: ${delivery.lastError || delivery.status.toLowerCase()}`, "failed");
+    if (store.onChannelTested) store.onChannelTested();
+  });
+  return [button, outcome];
 }
 
 function secretNotice(created, slot) {

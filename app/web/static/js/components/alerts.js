@@ -50,6 +50,7 @@ export function alertsSections(project, signal) {
   const store = alertsStore(project.id, signal);
   const deliveries = deliveriesPanel(store);
   store.onChannelDeleted = () => deliveries.refresh(); // its deliveries went with it
+  store.onChannelTested = () => deliveries.refresh(); // the test's delivery is the newest
   const panels = [channelsPanel(store), rulesPanel(store), deliveries.el];
   store.reload().then(() => deliveries.refresh());
   return panels;
