@@ -104,7 +104,9 @@ async def test_a_channel_test_over_rest_is_sent_once_and_answered(http, server, 
     project = await new_project(server, "Tested")
     base = server(f"/api/projects/{project.id}/channels")
     async with webhook_receiver() as receiver:
-        channel = await post(http, base, {"kind": "webhook", "name": "h", "url": receiver.url}, auth)
+        channel = await post(
+            http, base, {"kind": "webhook", "name": "h", "url": receiver.url}, auth
+        )
         answer = await post(http, f"{base}/{channel['id']}/test", {}, auth, status=200)
         (request,) = receiver.requests
     stored = await AlertDelivery.get(project_id=project.id)
