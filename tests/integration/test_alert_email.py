@@ -4,61 +4,21 @@ TLS, and the server's refusals mapped to retry or not."""
 from __future__ import annotations
 
 import asyncio
-import email
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email import policy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from app.alerts.channels.email import send_email
 from app.config import Settings
 from tests.conftest import free_port
+from tests.integration.mailing import Inbox, received, smtp_server
 from tests.unit.test_alert_messages import payload
 
 SENDER = "Faultline <alerts@faultline.example>"
-
-
-@dataclass
-class Mail:
-    mail_from: str | None
-    rcpt_tos: list[str]
-    content: bytes
-    tls: bool
-    login: str | None
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler: keeps what it accepts; answers RCPT and DATA as told."""
-
-    rcpt_replies: dict[str, str] = field(default_factory=dict)
-    data_reply: str | None = None
-    mails: list[Mail] = field(default_factory=list)
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address in self.rcpt_replies:
-            return self.rcpt_replies[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.data_reply is not None:
-            return self.data_reply
-        content = envelope.original_content or b""
-        login = session.auth_data.decode() if isinstance(session.auth_data, bytes) else None
-        transport = server.transport
-        tls = transport is not None and transport.get_extra_info("ssl_object") is not None
-        self.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), content, tls, login))
-        return "250 Message accepted for delivery"
 
 
 def authenticator(
@@ -67,19 +27,6 @@ def authenticator(
     ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"alice", b"s3cret")
     # handled=False: aiosmtpd itself answers a failure with 535.
     return AuthResult(success=ok, handled=False, auth_data=data.login if ok else None)
-
-
-@contextmanager
-def smtp_server(inbox: Inbox, **options: Any) -> Iterator[int]:
-    port = free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, server_hostname="mail.test", **options
-    )
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 @dataclass(frozen=True)
@@ -136,12 +83,6 @@ def trusted(certificate: Certificate, monkeypatch: pytest.MonkeyPatch) -> Certif
 
 def settings(url: str | None) -> Settings:
     return Settings(smtp_url=url, email_from=SENDER)
-
-
-def received(mail: Mail) -> email.message.EmailMessage:
-    parsed = email.message_from_bytes(mail.content, policy=policy.default)
-    assert isinstance(parsed, email.message.EmailMessage)
-    return parsed
 
 
 async def test_an_alert_is_delivered_by_plain_smtp_without_auth() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-from app.alerts import service as alerts
 from app.alerts.service import MAX_CHANNELS, MAX_RULES
 from app.projects import service as projects
 from models import AlertChannel, AlertRule
@@ -417,29 +416,6 @@ async def test_concurrent_creations_stop_exactly_at_the_bound(http, server, auth
     statuses = await asyncio.gather(*(create(i) for i in range(6)))
     assert sorted(statuses) == [201, 400, 400, 400, 400, 400]
     assert await AlertChannel.filter(project_id=project.id).count() == MAX_CHANNELS
-
-
-async def test_each_rule_write_tells_the_engine_its_project(http, server, auth, monkeypatch):
-    changed: list[tuple[int, int]] = []
-
-    def record(project_id: int) -> None:
-        changed.append((project_id, len(changed)))
-
-    monkeypatch.setattr(alerts, "_rules_changed", record)
-    project = await projects.create_project("Alerts")
-    channel = await new_channel(http, server, auth, project.id)
-    assert changed == []
-    rules = server(f"/api/projects/{project.id}/alert-rules")
-    rule = await post(http, rules, {"trigger": "new_issue", "channel_ids": [channel["id"]]}, auth)
-    assert changed == [(project.id, 0)]
-    async with http.patch(f"{rules}/{rule['id']}", json={"enabled": "no"}, headers=auth) as r:
-        assert r.status == 400
-    assert len(changed) == 1  # nothing changed, nothing said
-    async with http.patch(f"{rules}/{rule['id']}", json={"enabled": False}, headers=auth) as r:
-        assert r.status == 200
-    async with http.delete(f"{rules}/{rule['id']}", headers=auth) as r:
-        assert r.status == 204
-    assert changed == [(project.id, 0), (project.id, 1), (project.id, 2)]
 
 
 async def test_a_deleted_projects_alerts_are_not_found(http, server, auth):

@@ -19,7 +19,6 @@ SENDER = ("Faultline", "alerts@faultline.example")
 def payload(**issue: Any) -> dict[str, Any]:
     return {
         "rule": {"id": 3, "trigger": "new_issue", "throttle_minutes": 30},
-        "trigger": "new_issue",
         "project": {"id": 1, "name": "My App", "slug": "my-app"},
         "issue": {
             "id": 7,
@@ -80,14 +79,12 @@ def test_client_text_cannot_mention_everyone_link_or_break_lines_in_slack() -> N
 
 def test_a_spike_says_its_threshold_and_a_test_says_it_is_one() -> None:
     spike = payload(level="warning")
-    spike["trigger"] = "spike"
     spike["rule"] = {"id": 4, "trigger": "spike", "threshold": 100, "window_minutes": 5}
     message = slack_message(spike)
     assert message["text"].startswith("Spike (more than 100 events in 5 minutes) in My App: ")
     assert message["attachments"][0]["color"] == "#ECB22E"
     test = payload()
-    test["trigger"] = "test"
-    test["rule"] = None
+    test["rule"] = {"id": None, "trigger": "test"}
     assert (
         summarize(test).subject
         == "[MY-APP-7] Test notification: ZeroDivisionError: division by zero"
@@ -96,7 +93,7 @@ def test_a_spike_says_its_threshold_and_a_test_says_it_is_one() -> None:
 
 def test_missing_or_odd_values_are_tolerated() -> None:
     summary = summarize(
-        {"trigger": "regression", "issue": {"title": ["x"], "url": "javascript:alert(1)"}}
+        {"rule": {"trigger": "regression"}, "issue": {"title": ["x"], "url": "javascript:alert(1)"}}
     )
     assert summary.subject == "[issue] Regression: (no title)"
     assert summary.lead == "Regression in unknown project"

@@ -55,7 +55,8 @@ def summarize(payload: Mapping[str, Any]) -> Summary:
     issue = _mapping(payload.get("issue"))
     event = _mapping(payload.get("event"))
     project = _mapping(payload.get("project"))
-    trigger = str(payload.get("trigger") or "")
+    rule = _mapping(payload.get("rule"))
+    trigger = str(rule.get("trigger") or "")  # app.alerts.payload: the trigger is the rule's
     level = line(issue.get("level"), FIELD_CHARS) or "error"
     facts = [("Level", level), ("Events", line(issue.get("event_count"), FIELD_CHARS) or "?")]
     for label, key in (("First seen", "first_seen"), ("Last seen", "last_seen")):
@@ -68,7 +69,7 @@ def summarize(payload: Mapping[str, Any]) -> Summary:
     url = issue.get("url")
     return Summary(
         headline=HEADLINES.get(trigger, "Alert"),
-        detail=_spike_detail(_mapping(payload.get("rule"))) if trigger == "spike" else None,
+        detail=_spike_detail(rule) if trigger == "spike" else None,
         project=line(project.get("name") or project.get("slug"), FIELD_CHARS) or "unknown project",
         short_id=line(issue.get("short_id"), FIELD_CHARS) or "issue",
         title=line(issue.get("title"), TITLE_CHARS) or "(no title)",
