@@ -79,6 +79,7 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state, edit_issue:
                                   one _apply_state), one history row and one notification per
                                   change; a resolution's version (resolved_in_version)
+    issues/inputs.py              what a state change or relabelling may say (pure)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
     events/service.py             event reads; events/message.py the message an event shows

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from app.auth import access_tokens, tokens
 from app.issues import service as issues
+from app.issues.inputs import MAX_BULK_IDS
 from app.projects import service as projects
 from models import ApiToken, Issue, Project, ProjectAccessToken
 from schema.alert_mutations import AlertMutations
@@ -75,8 +76,7 @@ class Mutation(AlertMutations):
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
-        description="All or none: an unknown id changes nothing. "
-        f"At most {issues.MAX_BULK_IDS:,} ids.",
+        description=f"All or none: an unknown id changes nothing. At most {MAX_BULK_IDS:,} ids.",
     )
     async def bulk_update_issues(
         self, info: Info[Context, None], ids: list[strawberry.ID], state: IssueStateEnum

@@ -16,12 +16,12 @@ from tortoise.queryset import QuerySet
 
 from app.errors import InvalidField, NotFound
 from app.ids import fits, parse_id
+from app.issues.inputs import relabelling, resolved_version, unique_ids
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.notifications.publish import Outbox
 from app.pagination import Page, PageRequest, keyset_page, keyset_values
 from app.search.filter import (
-    LEVELS,
     EventField,
     EventValue,
     LevelIs,
@@ -32,10 +32,6 @@ from app.search.filter import (
 from app.search.sql import search_condition
 from app.text import require_plain_line
 from models import Event, Issue, IssueHistory, IssueState, Project, of_live_project
-
-# One bulk update is one transaction holding this many row locks at most.
-MAX_BULK_IDS = 1_000
-MAX_VERSION_CHARS = 40  # Rollbar's limit on a code_version, and the column's
 
 
 class IssueSort(StrEnum):
@@ -253,8 +249,8 @@ async def bulk_set_state(
     unknown ids (none is changed then).
     """
     target = parse_state(requested)
-    version = _resolved_version(target, resolved_in_version)
-    wanted = _unique_ids(ids)
+    version = resolved_version(target, resolved_in_version)
+    wanted = unique_ids(ids)
     if not wanted:
         return []
     async with notifying_transaction() as outbox:
@@ -275,9 +271,9 @@ async def edit_issue(
 ) -> Issue:
     """Rollbar's item PATCH: level, title and state (with its resolved version) changed in one
     transaction, the state as `bulk_set_state` changes it (history row, notification)."""
-    labels = _labels(level, title)
+    labels = relabelling(level, title)
     target = None if state is None else parse_state(state)
-    version = _resolved_version(target, resolved_in_version)
+    version = resolved_version(target, resolved_in_version)
     async with notifying_transaction() as outbox:
         current = await _locked([issue_id])
         if labels:
@@ -347,50 +343,12 @@ async def _apply_state(
         outbox.extend(IssueChange.of(t) for t in changes)
 
 
-def _resolved_version(target: IssueState | None, value: object) -> str | None:
-    if value is None:
-        return None
-    if target != IssueState.RESOLVED:
-        raise InvalidField("resolved_in_version", "can only be given with the resolved state")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise InvalidField("resolved_in_version", "must be a string")
-    text = value.strip()
-    if not 1 <= len(text) <= MAX_VERSION_CHARS:
-        raise InvalidField("resolved_in_version", f"must be 1 to {MAX_VERSION_CHARS} characters")
-    return require_plain_line("resolved_in_version", text)
-
-
-def _labels(level: str | None, title: str | None) -> dict[str, str]:
-    updates: dict[str, str] = {}
-    if level is not None:
-        if level not in LEVELS:
-            raise InvalidField("level", f"must be one of {', '.join(LEVELS)}")
-        updates["level"] = level
-    if title is not None:
-        text = title.strip()
-        if not 1 <= len(text) <= 255:
-            raise InvalidField("title", "must be 1 to 255 characters")
-        updates["title"] = require_plain_line("title", text)
-    return updates
-
-
 async def _live_projects(project_ids: set[int]) -> set[int]:
     """Which of these projects are not deleted (read apart: a join would lock their rows)."""
     if not project_ids:
         return set()
     live = Project.filter(id__in=list(project_ids), deleted_at__isnull=True)
     return {int(project_id) for (project_id,) in await live.values_list("id")}
-
-
-def _unique_ids(ids: Sequence[int]) -> list[int]:
-    if len(ids) > MAX_BULK_IDS:
-        raise InvalidField("ids", f"at most {MAX_BULK_IDS} issues at once")
-    for value in ids:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidField("ids", "must be issue ids (integers)")
-    return list(dict.fromkeys(ids))
 
 
 def _require_all(wanted: Sequence[int], found: Container[int]) -> None:
