@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from tortoise.models import Model
 
+from app.errors import NotFound
+
 # More digits than any int8 holds; bounds int() on client digits (it refuses past 4,300).
 _MAX_DIGITS = 20
 
@@ -32,3 +34,12 @@ def parse_id(raw: str, model: type[Model], field: str = "id") -> int | None:
         return None
     value = int(digits)
     return value if fits(model, field, value) else None
+
+
+def path_id(raw: str, model: type[Model], noun: str) -> int:
+    """The id a path names, or NotFound (`<noun> <id> not found`): an id its column cannot
+    hold, or that is not ASCII digits, names no row."""
+    value = parse_id(raw, model)
+    if value is None:
+        raise NotFound(f"{noun} {raw.lstrip('0') or '0'} not found")
+    return value

@@ -1,4 +1,5 @@
-"""Rules for the short single-line texts people type (project names, token descriptions)."""
+"""Rules for the short single-line texts people type (project and channel names, token
+descriptions)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,17 @@ def require_plain_line(field: str, value: str) -> str:
     if _CONTROL.search(value):
         raise InvalidField(field, "must not contain control characters")
     return value
+
+
+def require_name(value: object, max_chars: int, field: str = "name") -> str:
+    """A required name: a string, trimmed, 1 to `max_chars` characters, one plain line."""
+    if value is None:
+        raise InvalidField(field, "is required")
+    if not isinstance(value, str):
+        raise InvalidField(field, "must be a string")
+    name = value.strip()
+    if not name:
+        raise InvalidField(field, "must not be empty")
+    if len(name) > max_chars:
+        raise InvalidField(field, f"must be at most {max_chars} characters")
+    return require_plain_line(field, name)

@@ -22,9 +22,9 @@ from tortoise.models import Model
 from app.alerts import service as alerts
 from app.alerts.serializers import channel_json, delivery_json, rule_json
 from app.auth.bearer import add_authenticated
-from app.errors import InvalidField, NotFound
+from app.errors import InvalidField
 from app.http import SETTINGS, json_response, read_json_object
-from app.ids import parse_id
+from app.ids import parse_id, path_id
 from app.pagination import parse_page, query_value
 from models import AlertChannel, AlertRule, Project
 
@@ -35,12 +35,7 @@ _NOUNS = {"project_id": "project", "channel_id": "channel", "rule_id": "alert ru
 
 
 def _id(request: web.Request, name: str, model: type[Model]) -> int:
-    """The id in the path; one its column cannot hold names no row."""
-    raw = request.match_info[name]
-    value = parse_id(raw, model)
-    if value is None:
-        raise NotFound(f"{_NOUNS[name]} {raw.lstrip('0') or '0'} not found")
-    return value
+    return path_id(request.match_info[name], model, _NOUNS[name])
 
 
 def _project_id(request: web.Request) -> int:

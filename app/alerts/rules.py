@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from app.errors import BadRequest, InvalidField
 from app.ids import fits
-from app.text import require_plain_line
+from app.text import require_name
 from models import AlertChannel, AlertTrigger, ChannelKind
 
 MAX_NAME = 200
@@ -86,19 +86,6 @@ def _refuse_unknown(body: Mapping[str, Any], known: tuple[str, ...], what: str) 
     if unknown:
         shown = unknown[0] if len(unknown[0]) <= 40 else unknown[0][:40] + "..."
         raise InvalidField(shown, f"is not a field of {what}; expected: {', '.join(known)}")
-
-
-def check_name(value: object) -> str:
-    if value is None:
-        raise InvalidField("name", "is required")
-    if not isinstance(value, str):
-        raise InvalidField("name", "must be a string")
-    name = value.strip()
-    if not name:
-        raise InvalidField("name", "must not be empty")
-    if len(name) > MAX_NAME:
-        raise InvalidField("name", f"must be at most {MAX_NAME} characters")
-    return require_plain_line("name", name)
 
 
 def check_url(value: object) -> str:
@@ -172,7 +159,7 @@ def parse_channel(body: Mapping[str, Any]) -> ChannelSpec:
     for field in _CHANNEL_FIELDS:
         if field in body and field not in _KIND_FIELDS[kind]:
             raise InvalidField(field, f"is not a field of a {kind} channel")
-    name = check_name(body.get("name"))
+    name = require_name(body.get("name"), MAX_NAME)
     if kind is ChannelKind.EMAIL:
         return ChannelSpec(kind, name, recipients=check_recipients(body.get("to")))
     url = check_url(body.get("url"))

@@ -6,8 +6,7 @@ import re
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
-from app.errors import InvalidField
-from app.text import require_plain_line
+from app.text import require_name
 
 MAX_NAME = 200
 MAX_SLUG = 100
@@ -15,16 +14,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def validate_name(value: object) -> str:
-    if value is None:
-        raise InvalidField("name", "is required")
-    if not isinstance(value, str):
-        raise InvalidField("name", "must be a string")
-    name = value.strip()
-    if not name:
-        raise InvalidField("name", "must not be empty")
-    if len(name) > MAX_NAME:
-        raise InvalidField("name", f"must be at most {MAX_NAME} characters")
-    return require_plain_line("name", name)
+    return require_name(value, MAX_NAME)
 
 
 def slugify(name: str) -> str:

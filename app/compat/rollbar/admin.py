@@ -16,9 +16,8 @@ from aiohttp import web
 
 from app.auth import access_tokens
 from app.auth.bearer import add_authenticated
-from app.errors import NotFound
 from app.http import json_response, read_json_object
-from app.ids import parse_id
+from app.ids import path_id
 from app.projects import service as projects
 from models import Project, ProjectAccessToken
 
@@ -35,12 +34,8 @@ def access_token_json(token: ProjectAccessToken) -> dict[str, Any]:
 
 
 def _path_id(request: web.Request, name: str, model: type[Project | ProjectAccessToken]) -> int:
-    raw = request.match_info[name]
-    value = parse_id(raw, model)
-    if value is None:
-        what = "project" if model is Project else "access token"
-        raise NotFound(f"{what} {raw.lstrip('0') or '0'} not found")
-    return value
+    what = "project" if model is Project else "access token"
+    return path_id(request.match_info[name], model, what)
 
 
 async def _project_id(request: web.Request) -> int:

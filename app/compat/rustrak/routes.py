@@ -26,10 +26,10 @@ from app.compat.rustrak.serializers import (
     stats_json,
     token_json,
 )
-from app.errors import NotFound, Unavailable
+from app.errors import Unavailable
 from app.events import service as events
 from app.http import SETTINGS, json_response, read_json_object
-from app.ids import parse_id
+from app.ids import path_id
 from app.issues import aggregates
 from app.issues import service as issues
 from app.pagination import Page, parse_page, query_value
@@ -44,12 +44,7 @@ health = web.RouteTableDef()
 
 
 def _id(request: web.Request, name: str, model: type[Model]) -> int:
-    """The id in the path; one its column cannot hold (or non-ASCII digits) names no row."""
-    raw = request.match_info[name]
-    value = parse_id(raw, model)
-    if value is None:
-        raise NotFound(f"{name.removesuffix('_id')} {raw.lstrip('0') or '0'} not found")
-    return value
+    return path_id(request.match_info[name], model, name.removesuffix("_id"))
 
 
 def _base_url(request: web.Request) -> str:
