@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench import backlog
-from bench.alerts import add_alert_rules, delivery_counts, webhook_receiver
+from bench.alerts import ALERT_ENV, add_alert_rules, delivery_counts, webhook_receiver
 from bench.bodies import request_headers
 from bench.children import (
     Children,
@@ -238,7 +238,10 @@ async def alerts_phase(
     headers = request_headers(project["sentry_key"].replace("-", ""))
     async with webhook_receiver() as receiver:
         await add_alert_rules(database_url, project_id, receiver.url)
-        result = await faultline_phase(options, children, load, database_url, project_id, headers)
+        # The receiver listens on 127.0.0.1, which the SSRF guard refuses by default.
+        result = await faultline_phase(
+            options, children, load, database_url, project_id, headers, env=ALERT_ENV
+        )
         received = receiver.requests
         distinct = len(receiver.ids)
     result["webhooks_received"] = received

@@ -21,6 +21,8 @@ from bench.children import free_port
 
 # A spike: more than SPIKE_THRESHOLD events of one issue within a minute.
 SPIKE_THRESHOLD = 100
+# The server's environment in the alerts run: the receiver is on the loopback address.
+ALERT_ENV = {"FAULTLINE_ALERT_ALLOW_PRIVATE": "1"}
 
 
 @dataclass

@@ -135,8 +135,11 @@ async def _record(
         updated = await AlertDelivery.filter(
             id=delivery.id, attempts=delivery.attempts, status=DeliveryStatus.PENDING
         ).update(**changes)
-    if not updated:
-        log.warning("alert delivery %d was recorded by another sender meanwhile", delivery.id)
+    if updated:  # the row is what this try made it: no need to read it back
+        for name, value in changes.items():
+            setattr(delivery, name, value)
+        return delivery
+    log.warning("alert delivery %d was recorded by another sender meanwhile", delivery.id)
     refreshed = await AlertDelivery.get_or_none(id=delivery.id)
     return refreshed or delivery
 

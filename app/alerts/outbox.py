@@ -5,12 +5,13 @@ with the enabled rules of the batch's projects (`RuleCache`: one query per proje
 RULES_TTL_S, forgotten at once by `forget_rules` when a rule or channel changes in this
 process). A project without rules costs a dictionary lookup per batch. For the others:
   - candidates: every issue the batch opened (new_issue rules), every regression it recorded
-    (regression rules), and for spike rules every issue with new events that has more than
-    `threshold` events since now - window: one statement for the batch, which for each (rule,
-    issue) skips an issue the rule notified about within its throttle window, then one whose
-    hourly counts since then (an upper bound) do not exceed the threshold, and counts the
-    others' events, at most threshold + 1, through the (issue, timestamp) index (a pair this
-    process knows to be throttled is not probed: ThrottleMemo);
+    (regression rules), and for spike rules every issue with new events since now - window
+    that has more than `threshold` events since then: one statement for the batch, which for
+    each (rule, issue) skips an issue the rule notified about within its throttle window, then
+    one whose hourly counts since then (an upper bound) do not exceed the threshold, and counts
+    the others' events, at most threshold + 1, through the (issue, timestamp) index (a pair
+    this process knows to be throttled is not probed until its throttle window ends:
+    ThrottleMemo);
   - throttle: one conditional upsert of alert_throttle for all candidates, which sets
     `last_at` only where the last notification is older than the rule's window and returns
     the winners — concurrent batches and processes agree, as the row is the arbiter;
@@ -156,26 +157,35 @@ async def _load_rules(project_id: int) -> ProjectRules | None:
     return ProjectRules(specs) if specs else None  # None: remembered as "no rules" too
 
 
+MemoKey = tuple[int, int, int]  # rule id, its throttle minutes, issue id
+
+
+def memo_key(rule: RuleSpec, issue_id: int) -> MemoKey:
+    return (rule.id, rule.throttle_minutes, issue_id)
+
+
 class ThrottleMemo:
-    """(rule, issue) pairs this process knows to be throttled, and until when: a spike that
-    goes on costs no statement until then. An entry lives at most RULES_TTL_S (as a cached
-    rule does), so a changed throttle window applies as soon as a changed rule."""
+    """(rule, issue) pairs this process knows to be throttled, and until when (the end of the
+    throttle window the database holds): a spike that goes on costs no statement until then.
+    The key holds the rule's throttle window, so a changed window misses as soon as the rule
+    is read anew (within RULES_TTL_S); the throttle row only ever moves later, and goes only
+    with its rule or issue."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._until: dict[tuple[int, int], datetime] = {}
+        self._until: dict[MemoKey, datetime] = {}
         self._max_entries = max_entries
         _MEMOS.add(self)
 
-    def throttled(self, key: tuple[int, int], now: datetime) -> bool:
+    def throttled(self, key: MemoKey, now: datetime) -> bool:
         until = self._until.get(key)
         return until is not None and until > now
 
-    def remember(self, key: tuple[int, int], until: datetime, now: datetime) -> None:
+    def remember(self, key: MemoKey, until: datetime, now: datetime) -> None:
         if len(self._until) >= self._max_entries:
             self._until = {k: u for k, u in self._until.items() if u > now}
             if len(self._until) >= self._max_entries:
                 self._until.clear()
-        self._until[key] = min(until, now + timedelta(seconds=RULES_TTL_S))
+        self._until[key] = until
 
     def clear(self) -> None:
         self._until.clear()
@@ -258,7 +268,7 @@ async def enqueue_alerts(
     winners = [c for c in candidates if (c.rule.id, c.issue_id) in won]
     for c in winners:
         memo.remember(
-            (c.rule.id, c.issue_id), now + timedelta(minutes=c.rule.throttle_minutes), now
+            memo_key(c.rule, c.issue_id), now + timedelta(minutes=c.rule.throttle_minutes), now
         )
     if not winners:
         return 0
@@ -291,22 +301,26 @@ async def _spikes(
     now: datetime,
     memo: ThrottleMemo,
 ) -> list[_Candidate]:
-    """Spike rules over the issues with new events not known to be throttled: one statement
-    for all of them."""
+    """Spike rules over the issues with new events within the rule's window, not known to be
+    throttled: one statement for all of them. (A batch whose events of an issue are all older
+    than the window adds nothing to its count there, so it cannot be what makes it spike.)"""
     probes: dict[tuple[int, int], tuple[RuleSpec, SpikeProbe]] = {}
     for issue_id, events in sorted(stored.items()):
         project = rules.get(events[0].project_id) if events else None
-        for rule in project.of(AlertTrigger.SPIKE) if project is not None else []:
-            if rule.threshold is None or not rule.window_minutes:
+        spike_rules = project.of(AlertTrigger.SPIKE) if project is not None else []
+        newest = max((r.timestamp for r in events), default=None) if spike_rules else None
+        for rule in spike_rules:
+            if rule.threshold is None or not rule.window_minutes or newest is None:
                 continue
-            if memo.throttled((rule.id, issue_id), now):
+            since = now - timedelta(minutes=rule.window_minutes)
+            if newest < since or memo.throttled(memo_key(rule, issue_id), now):
                 continue
             probes[(rule.id, issue_id)] = (
                 rule,
                 SpikeProbe(
                     rule_id=rule.id,
                     issue_id=issue_id,
-                    since=now - timedelta(minutes=rule.window_minutes),
+                    since=since,
                     threshold=rule.threshold,
                     quiet_since=now - timedelta(minutes=rule.throttle_minutes),
                 ),
@@ -318,7 +332,8 @@ async def _spikes(
     for key, (rule, probe) in probes.items():
         count, last_at = counts.get(key, (0, None))
         if last_at is not None and last_at > probe.quiet_since:
-            memo.remember(key, last_at + timedelta(minutes=rule.throttle_minutes), now)
+            until = last_at + timedelta(minutes=rule.throttle_minutes)
+            memo.remember(memo_key(rule, probe.issue_id), until, now)
         if count > probe.threshold:
             extra = (
                 ("count", count),

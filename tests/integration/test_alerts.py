@@ -187,7 +187,7 @@ async def test_a_new_throttle_window_sends_again(http, server):
         (throttle,) = await AlertThrottle.filter(rule_id=rule.id)
         throttle.last_at = datetime.now(UTC) - timedelta(minutes=31)
         await throttle.save()
-        forget_rules(project.id)  # what the process remembers lives seconds, not 31 minutes
+        forget_rules(project.id)  # this process remembers the throttle it saw until it ends
         await send_event(http, server.url, project, "again_fn")
         await send_event(http, server.url, project, "again_fn")
         deliveries = await settled(project.id, 2)
