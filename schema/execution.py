@@ -9,18 +9,26 @@ type or a list of one, no middleware — the shortcut reads the attribute and se
 way graphql-core would. Everything else, and every value the shortcut cannot complete (null
 where the type says non-null, a serialiser that fails or returns null, a list that is no
 Python list), takes the ordinary path, which answers or reports the error exactly as before.
+
+An object-typed field of the same kind (or a list of objects: a connection's `edges`, an
+edge's `node`, an issue's `project`) is read the same way and completed by graphql-core's own
+`complete_value`, with its error handling, skipping only the resolve info and strawberry's
+resolver wrapper, which nothing on that path reads: taken only for object types with no
+`is_type_of` (so no interface or union), no `@stream`, and a value that is there (a null
+takes the ordinary path, for its error).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
     UndefinedType,
@@ -31,6 +39,47 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 _BACKREF = "strawberry-definition"
+
+
+class ObjectField:
+    """How to complete one plain object-typed field: read `name` with `read`, then complete it
+    with graphql-core's `complete_value` (`where` stands for the resolve info in its error
+    messages, the only thing it reads of the info for these types)."""
+
+    __slots__ = ("items", "name", "non_null", "read", "where")
+
+    def __init__(
+        self,
+        read: Callable[[Any, str], Any],
+        name: str,
+        non_null: bool,
+        items: bool,
+        where: _Where,
+    ) -> None:
+        self.read = read
+        self.name = name
+        self.non_null = non_null
+        self.items = items
+        self.where = where
+
+    def present(self, value: Any) -> bool:
+        """Whether the value can be completed without the resolve info: not null, and a
+        Python list of no nulls for a list (anything else takes the ordinary path)."""
+        if value is None:
+            return False
+        if not self.items:
+            return True
+        return type(value) is list and all(item is not None for item in value)
+
+
+class _Where:
+    """What graphql-core's completion reads of a resolve info: for its error messages."""
+
+    __slots__ = ("field_name", "parent_type")
+
+    def __init__(self, parent_type: GraphQLObjectType, field_name: str) -> None:
+        self.parent_type = parent_type
+        self.field_name = field_name
 
 
 class PlainField:
@@ -90,7 +139,11 @@ def _unwrapped(graphql_type: Any) -> tuple[Any, bool]:
     return graphql_type, False
 
 
-def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
+def _object_type(graphql_type: Any) -> bool:
+    return isinstance(graphql_type, GraphQLObjectType) and graphql_type.is_type_of is None
+
+
+def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | ObjectField | None:
     """The shortcut for this field of this type, or None when it must take the ordinary path."""
     field = parent_type.fields.get(field_name)
     if field is None or field.args or not getattr(field.resolve, "_is_default", False):
@@ -106,13 +159,17 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
         item, non_null_items = _unwrapped(outer.of_type)
         if isinstance(item, GraphQLScalarType | GraphQLEnumType):
             return PlainField(read, name, item.serialize, non_null, True, non_null_items)
+        if _object_type(item):
+            return ObjectField(read, name, non_null, True, _Where(parent_type, field_name))
+    if _object_type(outer):
+        return ObjectField(read, name, non_null, False, _Where(parent_type, field_name))
     return None
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     # (type, field name) → its shortcut or None, for the process's schema (types by identity);
     # bounded by the schema's fields, since only fields the schema has are added.
-    _plain: dict[tuple[GraphQLObjectType, str], PlainField | None] = {}
+    _plain: dict[tuple[GraphQLObjectType, str], PlainField | ObjectField | None] = {}
 
     def execute_field(
         self,
@@ -139,9 +196,51 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and (middleware is None or not middleware.middlewares)
             and not field_details_list[0].node.directives
         ):
-            completed = plain.complete(plain.read(source, plain.name))
-            if completed is not Undefined:
-                return completed
+            if isinstance(plain, PlainField):
+                completed = plain.complete(plain.read(source, plain.name))
+                if completed is not Undefined:
+                    return completed
+            else:
+                value = plain.read(source, plain.name)
+                if plain.present(value):
+                    return self._complete_object(
+                        plain, parent_type, value, field_details_list, path, position_context
+                    )
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _complete_object(
+        self,
+        plain: ObjectField,
+        parent_type: GraphQLObjectType,
+        value: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """What graphql-core's execute_field does once the resolver has answered `value`."""
+        return_type = parent_type.fields[plain.where.field_name].type
+        try:
+            completed = self.complete_value(
+                return_type,
+                field_details_list,
+                cast("GraphQLResolveInfo[Any]", plain.where),
+                path,
+                value,
+                position_context,
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+
+        return await_completed()
