@@ -16,11 +16,15 @@ edge's `node`, an issue's `project`) is read the same way and completed by graph
 resolver wrapper, which nothing on that path reads: taken only for object types with no
 `is_type_of` (so no interface or union), no `@stream`, and a value that is there (a null
 takes the ordinary path, for its error).
+
+A resolver field marked `read_ahead` (no arguments, no permission) takes the same shortcut when
+its object already holds the value: an issue list's latest events, read with the page, and an
+event's stored message; otherwise its resolver runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from graphql import (
@@ -143,15 +147,39 @@ def _object_type(graphql_type: Any) -> bool:
     return isinstance(graphql_type, GraphQLObjectType) and graphql_type.is_type_of is None
 
 
+def read_ahead(attribute: str) -> dict[str, str]:
+    """Metadata for a resolver field whose value its object may already hold, read ahead
+    (a page's latest events, a message stored with its event): `attribute` is None, or the
+    value in a 1-tuple, which the shortcut then completes as it would a plain field's; the
+    resolver must answer the same from it, for every other path."""
+    return {_READ_AHEAD: attribute}
+
+
+_READ_AHEAD = "faultline-read-ahead"
+
+
+def _held(source: Any, attribute: str) -> Any:
+    held = getattr(source, attribute)
+    return Undefined if held is None else held[0]
+
+
 def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | ObjectField | None:
     """The shortcut for this field of this type, or None when it must take the ordinary path."""
     field = parent_type.fields.get(field_name)
-    if field is None or field.args or not getattr(field.resolve, "_is_default", False):
+    if field is None or field.args:
         return None
     definition = (field.extensions or {}).get(_BACKREF)
-    if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
+    if not isinstance(definition, StrawberryField):
         return None
-    read, name = definition.default_resolver, definition.python_name
+    metadata: Mapping[Any, Any] = definition.metadata or {}
+    ahead = metadata.get(_READ_AHEAD)
+    read: Callable[[Any, str], Any]
+    if isinstance(ahead, str) and not definition.extensions:
+        read, name = _held, ahead
+    elif getattr(field.resolve, "_is_default", False) and definition.is_basic_field:
+        read, name = definition.default_resolver, definition.python_name
+    else:
+        return None
     outer, non_null = _unwrapped(field.type)
     if isinstance(outer, GraphQLScalarType | GraphQLEnumType):
         return PlainField(read, name, outer.serialize, non_null)
@@ -196,16 +224,17 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and (middleware is None or not middleware.middlewares)
             and not field_details_list[0].node.directives
         ):
-            if isinstance(plain, PlainField):
-                completed = plain.complete(plain.read(source, plain.name))
+            value = plain.read(source, plain.name)  # Undefined: not read ahead
+            if value is Undefined:
+                pass
+            elif isinstance(plain, PlainField):
+                completed = plain.complete(value)
                 if completed is not Undefined:
                     return completed
-            else:
-                value = plain.read(source, plain.name)
-                if plain.present(value):
-                    return self._complete_object(
-                        plain, parent_type, value, field_details_list, path, position_context
-                    )
+            elif plain.present(value):
+                return self._complete_object(
+                    plain, parent_type, value, field_details_list, path, position_context
+                )
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

@@ -13,7 +13,13 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 
 from schema import schema as faultline_schema
-from schema.execution import ObjectField, PlainField, PlainFieldsExecutionContext, plain_field
+from schema.execution import (
+    ObjectField,
+    PlainField,
+    PlainFieldsExecutionContext,
+    plain_field,
+    read_ahead,
+)
 
 
 @strawberry.enum
@@ -162,9 +168,10 @@ def test_a_resolve_hook_still_sees_every_field():
         ("Issue", "project", ObjectField),  # an object
         ("IssueConnection", "edges", ObjectField),  # a list of objects
         ("IssueEdge", "node", ObjectField),
-        ("Issue", "latestEvent", None),  # a resolver
+        ("Issue", "latestEvent", ObjectField),  # a resolver, read ahead by a list
         ("Issue", "history", None),  # a resolver with arguments
-        ("Event", "message", None),
+        ("Issue", "frequency", None),  # a resolver
+        ("Event", "message", PlainField),  # a resolver, but stored with most events
         ("Event", "timestamp", PlainField),
         ("Query", "issues", None),  # a permission (field extension)
     ],
@@ -312,3 +319,83 @@ def test_an_error_under_an_awaited_object_nulls_it_as_graphql_core_does():
     assert (data, errors) == _answer_async(strawberry.Schema(query=BoxQuery), query)
     assert data["boxes"][0] == {"slows": None}
     assert errors[0][:2] == ("broken", ["boxes", 0, "slows", 0, "broken"])
+
+
+RESOLVED: list[str] = []
+
+
+class Never(strawberry.BasePermission):
+    message = "never"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Held:
+    name: str
+    held: strawberry.Private[tuple[str | None] | None]
+    box: strawberry.Private[tuple[Thing | None] | None]
+
+    @strawberry.field(metadata=read_ahead("held"))
+    def echo(self) -> str | None:
+        RESOLVED.append(self.name)
+        return self.held[0] if self.held is not None else f"resolved {self.name}"
+
+    @strawberry.field(metadata=read_ahead("box"))
+    def thing(self) -> Thing | None:
+        RESOLVED.append(self.name)
+        return self.box[0] if self.box is not None else _thing(name="resolved")
+
+    @strawberry.field(metadata=read_ahead("held"), permission_classes=[Never])
+    def guarded(self) -> str | None:
+        return "guarded"
+
+
+@strawberry.type
+class HeldQuery:
+    @strawberry.field
+    def helds(self) -> list[Held]:
+        return [
+            Held(name="a", held=("x",), box=(_thing(name="t"),)),
+            Held(name="b", held=(None,), box=(None,)),  # held ahead: null
+            Held(name="c", held=None, box=None),  # not read ahead: the resolver runs
+            Held(name="d", held=(1.5,), box=(_thing(name=None),)),  # as a plain value would
+        ]
+
+
+def test_a_field_read_ahead_takes_its_held_value_and_otherwise_its_resolver():
+    query = "{ helds { echo thing { name } } }"
+    RESOLVED.clear()
+    ordinary = _answer(strawberry.Schema(query=HeldQuery), query)
+    assert RESOLVED == ["a", "a", "b", "b", "c", "c", "d", "d"]
+    RESOLVED.clear()
+    shortcut = strawberry.Schema(
+        query=HeldQuery, execution_context_class=PlainFieldsExecutionContext
+    )
+    data, errors = _answer(shortcut, query)
+    # b's null object and c take the resolver; the rest are completed from what is held
+    assert RESOLVED == ["b", "c", "c"]
+    assert (data, errors) == ordinary
+    assert data == {
+        "helds": [
+            {"echo": "x", "thing": {"name": "t"}},
+            {"echo": None, "thing": None},
+            {"echo": "resolved c", "thing": {"name": "resolved"}},
+            {"echo": "1.5", "thing": None},
+        ]
+    }
+    assert [(m[:40], p) for m, p, _ in errors] == [
+        ("Cannot return null for non-nullable fiel", ["helds", 3, "thing", "name"])
+    ]
+
+
+def test_a_field_read_ahead_with_a_permission_always_asks_it():
+    graphql_type = strawberry.Schema(query=HeldQuery)._schema.type_map["Held"]
+    assert plain_field(graphql_type, "guarded") is None  # type: ignore[arg-type]
+    data, errors = _answer(
+        strawberry.Schema(query=HeldQuery, execution_context_class=PlainFieldsExecutionContext),
+        "{ helds { guarded } }",
+    )
+    assert data == {"helds": [{"guarded": None}] * 4}
+    assert [(m, p) for m, p, _ in errors] == [("never", ["helds", i, "guarded"]) for i in range(4)]
