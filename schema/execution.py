@@ -15,7 +15,10 @@ edge's `node`, an issue's `project`) is read the same way and completed by graph
 `complete_value`, with its error handling, skipping only the resolve info and strawberry's
 resolver wrapper, which nothing on that path reads: taken only for object types with no
 `is_type_of` (so no interface or union), no `@stream`, and a value that is there (a null
-takes the ordinary path, for its error).
+takes the ordinary path, for its error). When every field selected under such an object
+takes a shortcut (a page's edges: the issues' columns, project and latest event), the whole
+object is completed in plain Python, without graphql-core's work per object and field; any
+value that cannot be falls back to the ordinary completion of the whole object.
 
 A resolver field marked `read_ahead` (no arguments, no permission) takes the same shortcut when
 its object already holds the value: an issue list's latest events, read with the page, and an
@@ -207,15 +210,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
-        name = field_details_list[0].node.name.value
-        key = (parent_type, name)
-        try:
-            plain = self._plain[key]
-        except KeyError:
-            if name not in parent_type.fields:  # __typename, or a field the schema lacks
-                plain = None
-            else:
-                plain = self._plain[key] = plain_field(parent_type, name)
+        plain = self._shortcut(parent_type, field_details_list[0].node.name.value)
         # (strawberry always passes a manager; it has middleware when an extension has a
         # `resolve` hook, which every field must then go through)
         middleware = self.middleware_manager
@@ -239,6 +234,70 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             parent_type, source, field_details_list, path, position_context
         )
 
+    def _shortcut(
+        self, parent_type: GraphQLObjectType, name: str
+    ) -> PlainField | ObjectField | None:
+        key = (parent_type, name)
+        try:
+            return self._plain[key]
+        except KeyError:
+            if name not in parent_type.fields:  # __typename, or a field the schema lacks
+                return None
+            plain = self._plain[key] = plain_field(parent_type, name)
+            return plain
+
+    def _plainly(self, return_type: Any, field_details_list: FieldDetailsList, value: Any) -> Any:
+        """The value completed in plain Python when every field selected under it takes a
+        shortcut and completes (so no error, no resolver, no directive), else Undefined, and
+        the ordinary completion answers or reports it (the reads are attribute reads: doing
+        them twice changes nothing)."""
+        if isinstance(return_type, GraphQLNonNull):
+            if value is None:
+                return Undefined
+            return_type = return_type.of_type
+        elif value is None:
+            return None
+        if isinstance(return_type, GraphQLList):
+            if type(value) is not list:
+                return Undefined
+            item_type = return_type.of_type
+            items = []
+            for item in value:
+                completed = self._plainly(item_type, field_details_list, item)
+                if completed is Undefined:
+                    return Undefined
+                items.append(completed)
+            return items
+        if not _object_type(return_type):
+            return Undefined
+        grouped_field_set, defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+        if defer_usages:
+            return Undefined
+        result: dict[str, Any] = {}
+        for response_name, details in grouped_field_set.items():
+            node = details[0].node
+            if node.directives:
+                return Undefined
+            name = node.name.value
+            if name == "__typename":
+                result[response_name] = return_type.name
+                continue
+            plain = self._shortcut(return_type, name)
+            if plain is None:
+                return Undefined
+            field_value = plain.read(value, plain.name)
+            if field_value is Undefined:
+                return Undefined
+            if isinstance(plain, PlainField):
+                completed = plain.complete(field_value)
+            else:
+                field_type = return_type.fields[name].type
+                completed = self._plainly(field_type, details, field_value)
+            if completed is Undefined:
+                return Undefined
+            result[response_name] = completed
+        return result
+
     def _complete_object(
         self,
         plain: ObjectField,
@@ -250,6 +309,9 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> AwaitableOrValue[Any]:
         """What graphql-core's execute_field does once the resolver has answered `value`."""
         return_type = parent_type.fields[plain.where.field_name].type
+        completed = self._plainly(return_type, field_details_list, value)
+        if completed is not Undefined:
+            return completed
         try:
             completed = self.complete_value(
                 return_type,

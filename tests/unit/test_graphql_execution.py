@@ -399,3 +399,54 @@ def test_a_field_read_ahead_with_a_permission_always_asks_it():
     )
     assert data == {"helds": [{"guarded": None}] * 4}
     assert [(m, p) for m, p, _ in errors] == [("never", ["helds", i, "guarded"]) for i in range(4)]
+
+
+class CountingContext(PlainFieldsExecutionContext):
+    """Counts the fields graphql-core executes one by one."""
+
+    executed: list[str] = []
+
+    def execute_field(self, parent_type, source, field_details_list, path, position_context):  # type: ignore[no-untyped-def]
+        self.executed.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def test_an_object_of_plain_fields_is_completed_whole():
+    schema = strawberry.Schema(query=BoxQuery, execution_context_class=CountingContext)
+    CountingContext.executed.clear()
+    data, errors = _answer_async(schema, "{ boxes { thing { name } things { __typename count } } }")
+    assert errors == [
+        (
+            "Cannot return null for non-nullable field Box.thing.",
+            ["boxes", 2, "thing"],
+            errors[0][2],
+        ),
+        (
+            "Cannot return null for non-nullable field Thing.name.",
+            ["boxes", 3, "thing", "name"],
+            errors[1][2],
+        ),
+        (
+            "Cannot return null for non-nullable field Box.things.",
+            ["boxes", 5, "things", 1],
+            errors[2][2],
+        ),
+        (
+            "Expected Iterable, but did not find one for field 'Box.things'.",
+            ["boxes", 7, "things"],
+            errors[3][2],
+        ),
+    ]
+    assert data["boxes"][0] == {
+        "thing": {"name": "a"},
+        "things": [{"__typename": "Thing", "count": 3}],
+    }
+    # Box.thing and Box.things of each box, and a field under them only where the whole
+    # cannot be completed plainly: a null to report (boxes 2, 3: the box is null from there
+    # on), a null item (box 5), a tuple (6)
+    both, count = ["Box.thing", "Box.things"], ["Thing.__typename", "Thing.count"]
+    null_thing, null_name = ["Box.thing"], ["Box.thing", "Thing.name"]
+    boxes = [both, both, null_thing, null_name, both, both + count, both + count, both, both, both]
+    assert CountingContext.executed == ["BoxQuery.boxes", *(f for box in boxes for f in box)]
