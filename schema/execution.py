@@ -197,10 +197,20 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
     return None
 
 
+# Per response name: its shortcut (None: __typename), the type of an object field (None: a
+# scalar's), and its selection.
+_Plan = list[tuple[str, PlainField | ObjectField | None, Any, FieldDetailsList]]
+
+
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     # (type, field name) → its shortcut or None, for the process's schema (types by identity);
     # bounded by the schema's fields, since only fields the schema has are added.
     _plain: dict[tuple[GraphQLObjectType, str], PlainField | ObjectField | None] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (object type, selection's id) → (the selection, kept alive; its plan)
+        self._plans: dict[tuple[Any, int], tuple[FieldDetailsList, _Plan | None]] = {}
 
     def execute_field(
         self,
@@ -268,35 +278,63 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     return Undefined
                 items.append(completed)
             return items
-        if not _object_type(return_type):
-            return Undefined
-        grouped_field_set, defer_usages, _ = self.collect_subfields(return_type, field_details_list)
-        if defer_usages:
+        plan = self._plan(return_type, field_details_list)
+        if plan is None:
             return Undefined
         result: dict[str, Any] = {}
-        for response_name, details in grouped_field_set.items():
-            node = details[0].node
-            if node.directives:
-                return Undefined
-            name = node.name.value
-            if name == "__typename":
+        for response_name, plain, field_type, details in plan:
+            if plain is None:  # __typename
                 result[response_name] = return_type.name
                 continue
-            plain = self._shortcut(return_type, name)
-            if plain is None:
-                return Undefined
             field_value = plain.read(value, plain.name)
             if field_value is Undefined:
                 return Undefined
             if isinstance(plain, PlainField):
                 completed = plain.complete(field_value)
             else:
-                field_type = return_type.fields[name].type
                 completed = self._plainly(field_type, details, field_value)
             if completed is Undefined:
                 return Undefined
             result[response_name] = completed
         return result
+
+    def _plan(self, return_type: Any, field_details_list: FieldDetailsList) -> _Plan | None:
+        """How to complete the selection of an object plainly, or None if it cannot be: per
+        response name, its shortcut (None: __typename) and, for an object field, its type.
+        Memoised for the operation, on the selection's identity, as graphql-core's
+        collect_subfields is (the selection kept alive with it)."""
+        key = (return_type, id(field_details_list))
+        plans = self._plans
+        found = plans.get(key)
+        if found is not None:
+            return found[1]
+        plan: _Plan | None = None
+        if _object_type(return_type):
+            plan = self._new_plan(return_type, field_details_list)
+        plans[key] = (field_details_list, plan)
+        return plan
+
+    def _new_plan(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> _Plan | None:
+        grouped_field_set, defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+        if defer_usages:
+            return None
+        plan: _Plan = []
+        for response_name, details in grouped_field_set.items():
+            node = details[0].node
+            if node.directives:
+                return None
+            name = node.name.value
+            if name == "__typename":
+                plan.append((response_name, None, None, details))
+                continue
+            plain = self._shortcut(return_type, name)
+            if plain is None:
+                return None
+            field_type = None if isinstance(plain, PlainField) else return_type.fields[name].type
+            plan.append((response_name, plain, field_type, details))
+        return plan
 
     def _complete_object(
         self,
