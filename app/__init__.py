@@ -65,10 +65,10 @@ The path of a query, from HTTP to SQL
                                   keepalive.py (WebSocket pings), context.py,
                                   permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
-                                  mutations.py; execution.py (plain scalar fields completed
-                                  without graphql-core's per-field machinery), selection.py
-                                  (what a selection asks for: a page reads its latest events
-                                  ahead); schema.graphql is the committed SDL
+                                  mutations.py; execution.py (plain and read-ahead fields
+                                  completed without graphql-core's per-field machinery),
+                                  selection.py (what a selection asks for: a page reads its
+                                  latest events ahead); schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
                                   sql.py (SearchFilter → one WHERE condition)
     pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;

@@ -18,6 +18,7 @@ from app.events import service as events
 from app.pagination import Page
 from models import Event
 from schema.context import Context
+from schema.execution import read_ahead
 from schema.selection import Fragments, only_among
 from schema.types.common import BigInt, PageInfo
 from schema.types.issue import IssueType
@@ -181,6 +182,8 @@ class EventType:
     model: strawberry.Private[Event]
     # The payload parsed once, on first use: several fields read it.
     parsed: strawberry.Private[dict[str, Any] | None] = None
+    # The message, when stored with the event: (message,); None: derived from the payload.
+    stored_message: strawberry.Private[tuple[str | None] | None] = None
 
     @classmethod
     def of(cls, event: Event) -> EventType:
@@ -193,10 +196,13 @@ class EventType:
             level=event.level,
             platform=event.platform,
             model=event,
+            stored_message=(event.message,) if event.message_stored else None,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=read_ahead("stored_message"))
     def message(self) -> str | None:
+        if self.stored_message is not None:
+            return self.stored_message[0]
         return events.message_of(self.model)
 
     @strawberry.field

@@ -22,6 +22,7 @@ from app.search.parse import parse_search
 from models import Event, Issue, IssueHistory, IssueState, Project
 from schema.context import Context
 from schema.errors import renamed_fields
+from schema.execution import read_ahead
 from schema.selection import UnknownFragment, along
 from schema.types.aggregates import BucketType, FrequencyPeriodEnum, TagSummaryType
 from schema.types.common import (
@@ -120,7 +121,7 @@ class IssueType:
     # Read by a list, which leaves out the grouping explanation.
     listed: strawberry.Private[bool] = False
     # The latest event, when the list read it ahead for its page: (event or None,).
-    latest: strawberry.Private[tuple[Event | None] | None] = None
+    latest: strawberry.Private[tuple[EventType | None] | None] = None
 
     @classmethod
     def of(
@@ -179,14 +180,12 @@ class IssueType:
             page = await events.list_events(self.model, request)
         return EventConnection.of(page, self.model.id)
 
-    @strawberry.field
+    @strawberry.field(metadata=read_ahead("latest"))
     def latest_event(
         self, info: Info[Context, None]
     ) -> Annotated[EventType, strawberry.lazy(_EVENT_MODULE)] | None:
-        from schema.types.event import EventType
-
         if self.latest is not None:  # read ahead by the list: no awaiting per issue
-            return EventType.of(self.latest[0]) if self.latest[0] else None
+            return self.latest[0]
         # graphql-core awaits what a resolver returns when it is awaitable.
         return cast("EventType | None", self._load_latest_event(info))
 
@@ -253,12 +252,15 @@ class IssueConnection:
         latest: Mapping[int, Event] | None = None,
     ) -> IssueConnection:
         """`latest`: the issues' latest events, when read ahead for the page."""
+        from schema.types.event import EventType  # it imports this module
+
         owner = ProjectType.of(project)
         edges = []
         for issue in page.items:
             node = IssueType.of(issue, owner, listed=True)
             if latest is not None:
-                node.latest = (latest.get(issue.id),)
+                event = latest.get(issue.id)
+                node.latest = (EventType.of(event) if event else None,)
             edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         return cls(edges=edges, page_info=info, where=where, project=project)

@@ -215,3 +215,35 @@ async def test_an_issue_without_events_in_a_page_has_no_latest_event(http, serve
     issue = await seed.issue(project, 1)
     found = await data(http, server, LIST, {"projectId": str(project.id)}, auth)
     assert found["issues"]["edges"] == [{"node": {"id": str(issue.id), "latestEvent": None}}]
+
+
+async def test_a_page_serves_every_column_field_of_its_latest_events(http, server, auth, project):
+    issue = await seed.issue(project, 1)
+    older = await seed.event(issue, 1)
+    latest = await seed.event(issue, 2, message="stored", message_stored=True)
+    fields = """id timestamp receivedAt environment release level platform message
+      user { id email username ipAddress } tags { key value } issue { id }
+      previousEvent { id } nextEvent { id }"""
+    query = f"""query($projectId: ID!, $id: ID!) {{
+      issues(projectId: $projectId) {{ edges {{ node {{ latestEvent {{ {fields} }} }} }} }}
+      event(id: $id) {{ {fields} }} }}"""
+    found = await data(
+        http, server, query, {"projectId": str(project.id), "id": latest.event_id}, auth
+    )
+    listed = found["issues"]["edges"][0]["node"]["latestEvent"]
+    assert listed == found["event"]
+    assert listed == {
+        "id": str(uuid.UUID(hex=latest.event_id)),
+        "timestamp": "2026-01-15T10:32:00+00:00",
+        "receivedAt": "2026-01-15T10:32:01+00:00",
+        "environment": "production",
+        "release": "1.0.0",
+        "level": "error",
+        "platform": "other",
+        "message": "stored",
+        "user": {"id": "123", "email": "user@example.com", "username": None, "ipAddress": None},
+        "tags": [{"key": "browser", "value": "Firefox"}],
+        "issue": {"id": str(issue.id)},
+        "previousEvent": {"id": str(uuid.UUID(hex=older.event_id))},
+        "nextEvent": None,
+    }
