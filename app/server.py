@@ -16,6 +16,7 @@ from app.auth import routes as auth
 from app.auth import tokens
 from app.auth.signin import SignIns
 from app.auth.token_cache import TOKEN_CACHE, TokenCache
+from app.auth.token_cache import forget as forget_tokens
 from app.auth.users import announce_first_user
 from app.compat.rollbar import admin as rollbar_admin
 from app.compat.rollbar import api as rollbar_api
@@ -95,6 +96,8 @@ def create_app(
         sweeper = asyncio.create_task(sweep.run(clock or time.time))
 
         def deleted(deletions: Deletions) -> None:
+            # Deleted tokens authenticate nothing from now on in this process.
+            forget_tokens(deletions.tokens)
             # Ingestion stops at once here; the sweep purges the project's data.
             if deletions.projects:
                 projects.forget(deletions.projects)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.auth import token_cache
 from app.auth.token_cache import TokenCache
 from app.errors import InvalidField, NotFound, Unauthorized
 from app.notifications import notifying_transaction
@@ -85,8 +84,8 @@ async def delete_token(token_id: int) -> None:
         if not await ApiToken.filter(id=token_id).delete():
             raise NotFound(f"token {token_id} not found")
         outbox.deleted_tokens.append(token_id)
-    # Refused by this process from now on; other processes drop it when they hear the notice.
-    token_cache.forget((token_id,))
+    # The commit runs this process's deletion hooks (token caches forget it at once); other
+    # processes run theirs when they hear the notice.
 
 
 async def authenticate(token: str, cache: TokenCache | None = None) -> ApiToken:

@@ -3,7 +3,7 @@
 `Fanout` holds the subscriptions of one broker and hands each change to those of its
 project and to those of every project; the issue a change names is read once per process
 (`issue`, snapshots.py), not once per subscriber. Deletions end subscriptions: a deleted token
-those it opened (at once) and leaves the token caches (app/auth/token_cache.py), a deleted
+those it opened (at once) and, through the deletion hooks, the token caches, a deleted
 project those scoped to it (after its issues' DELETED changes). When deletions may have been
 missed, `recheck` asks the database which tokens and projects of open subscriptions still exist.
 A broker is a fanout plus a source:
@@ -27,7 +27,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.auth import token_cache
 from app.ingest.untrusted import clip
 from app.notifications.changes import NOTHING_DELETED, Deletions, IssueChange
 from app.notifications.snapshots import IssueSnapshots, ReadIssues
@@ -160,10 +159,9 @@ class Fanout:
 
     def delete(self, deletions: Deletions) -> None:
         """End the subscriptions of deleted tokens (at once) and projects (once drained);
-        deleted tokens leave the process's token caches, and the deletion hooks run."""
+        the deletion hooks run (the token caches forget the tokens there)."""
         deletions_heard(deletions)
         tokens = set(deletions.tokens)
-        token_cache.forget(tokens)
         for project_id in deletions.projects:
             for subscription in self._by_project.get(project_id, ()):
                 subscription.end(ProjectDeleted(f"project {project_id} was deleted"))
