@@ -120,13 +120,9 @@ class _Builder:
     def positive(self, term: Term) -> _Fragment:
         match term:
             case Text(pattern=pattern):
-                like = "ILIKE" if self.postgres else "LIKE"
                 value = "%" + _like(pattern) + "%"
                 return _any(
-                    [
-                        _Fragment(f"{_ISSUE}.\"{c}\" {like} {{}} ESCAPE '\\'", [value])
-                        for c in _TEXT_COLUMNS
-                    ]
+                    [_Fragment(self.text_match(column), [value]) for column in _TEXT_COLUMNS]
                 )
             case StatusIs(statuses=statuses):
                 return _any([self.status(status) for status in statuses])
@@ -143,6 +139,13 @@ class _Builder:
                 return _Fragment(f'{_ISSUE}."{field.value}" {comparison} {{}}', [self.at(moment)])
             case TimesSeen(comparison=comparison, count=count):
                 return _Fragment(f'{_ISSUE}."event_count" {comparison} {{}}', [count])
+
+    def text_match(self, column: str) -> str:
+        if not self.postgres:
+            return f"{_ISSUE}.\"{column}\" LIKE {{}} ESCAPE '\\'"
+        # `a ILIKE p` is `lower(a) LIKE lower(p)` (PostgreSQL's like.c), but lowers the pattern
+        # again for every row; a sub-select lowers it once. Backslash is LIKE's default escape.
+        return f'lower({_ISSUE}."{column}") LIKE (SELECT lower({{}}))'
 
     def status(self, status: Status) -> _Fragment:
         if status == Status.REGRESSED:
