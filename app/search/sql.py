@@ -2,8 +2,9 @@
 
 Issue columns are compared directly; environment, release and tags are EXISTS probes into
 the issue's events (index `event (issue_id, environment, release)`). Every value is a bound
-parameter. Free text is case-insensitive (PostgreSQL ILIKE; SQLite LIKE folds ASCII
-only); values are case-sensitive (PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
+parameter. Free text is case-insensitive (PostgreSQL: ILIKE, written as what it means,
+`lower(column) LIKE lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive
+(PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
 """
 
 from __future__ import annotations
