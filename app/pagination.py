@@ -63,6 +63,8 @@ class Page(Generic[T]):
     # edges).
     order: str = ""
     keys: tuple[str, ...] = field(default=())
+    # How many items the list holds on all its pages, when reading the page told (else None).
+    total: int | None = None
 
     def cursor_of(self, item: T) -> str:
         return encode_cursor(self.order, [getattr(item, key) for key in self.keys])

@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=. python scripts/search_plan.py [ADMIN_URL]   (default postgres://postgres@127.0.0.1:5432/)
 Creates (and leaves, for poking at) the database `faultline_search_plan`; every run starts it
-afresh. The SQL explained is what `list_issues` runs for a first page of 50.
+afresh. The SQL explained is what `list_issue_rows` runs for a first page of 50 with its
+`totalCount` (GraphQL): the page and, in the same statement, COUNT(*) OVER ().
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 from tortoise import connections
+from tortoise.expressions import RawSQL
 
 from app import database
 from app.search.parse import parse_search
@@ -83,6 +85,7 @@ async def main(admin_url: str) -> None:
             page = (
                 Issue.filter(project_id=project.id)
                 .filter(condition)
+                .annotate(total=RawSQL("COUNT(*) OVER ()"))
                 .order_by("-last_seen", "-id")
                 .limit(51)
             )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
 from app.errors import InvalidField, NotFound
@@ -107,17 +108,37 @@ async def list_issue_rows(
     environment: str | None = None,
     release: str | None = None,
     search: SearchFilter | None = None,
+    counted: bool = False,
 ) -> Page[ListedIssue]:
-    """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows."""
-    queryset = _filtered(project, state, level, environment, release, search)
-    return await keyset_values(
-        queryset,
+    """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows;
+    `counted`: with its `total` (what `count_issues` counts) when that needs no second pass
+    over the issues. A filtered first page counts in the same statement (the filter runs once
+    for both); an unfiltered one counts itself when not full (a full one leaves the count to
+    `count_issues`: an index-only scan)."""
+    terms = _terms(level, environment, release, search)
+    queryset = _filtered_by(project, state, terms)
+    first = page.after is None and not page.offset
+    windowed = counted and first and bool(terms)
+    totals: list[int] = []
+
+    def build(row: dict[str, Any]) -> ListedIssue:
+        if windowed:
+            totals.append(row.pop("total"))
+        return ListedIssue(**row)
+
+    listed = await keyset_values(
+        queryset.annotate(total=RawSQL("COUNT(*) OVER ()")) if windowed else queryset,
         _SORT_KEYS[sort],
         page,
         descending=descending,
-        fields=_LISTED_FIELDS,
-        build=lambda row: ListedIssue(**row),
+        fields=(*_LISTED_FIELDS, "total") if windowed else _LISTED_FIELDS,
+        build=build,
     )
+    if windowed:
+        return replace(listed, total=totals[0] if totals else 0)
+    if counted and first and listed.next_cursor is None:
+        return replace(listed, total=len(listed.items))
+    return listed
 
 
 async def count_issues(
@@ -140,9 +161,12 @@ def _filtered(
     release: str | None,
     search: SearchFilter | None = None,
 ) -> QuerySet[Issue]:
-    queryset = Issue.filter(project_id=project.id)
-    if state is not None:
-        queryset = queryset.filter(state=state)
+    return _filtered_by(project, state, _terms(level, environment, release, search))
+
+
+def _terms(
+    level: str | None, environment: str | None, release: str | None, search: SearchFilter | None
+) -> list[Term]:
     # The plain filters are search terms, so one mechanism (and its indexes) answers both.
     terms: list[Term] = list(search.terms) if search is not None else []
     if level is not None:
@@ -151,6 +175,13 @@ def _filtered(
         if value is not None:
             exact = Pattern((_filter_text(field.value, value),))  # `*` is no wildcard here
             terms.append(EventValue(field, (exact,)))
+    return terms
+
+
+def _filtered_by(project: Project, state: IssueState | None, terms: list[Term]) -> QuerySet[Issue]:
+    queryset = Issue.filter(project_id=project.id)
+    if state is not None:
+        queryset = queryset.filter(state=state)
     if terms:
         dialect = Issue._meta.db.capabilities.dialect
         condition = search_condition(SearchFilter(tuple(terms)), dialect, datetime.now(UTC))

@@ -2,8 +2,9 @@
 
 Issue columns are compared directly; environment, release and tags are EXISTS probes into
 the issue's events (index `event (issue_id, environment, release)`). Every value is a bound
-parameter. Free text is case-insensitive (PostgreSQL ILIKE; SQLite LIKE folds ASCII
-only); values are case-sensitive (PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
+parameter. Free text is case-insensitive (PostgreSQL: ILIKE, written as what it means,
+`lower(column) LIKE lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive
+(PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
 """
 
 from __future__ import annotations
@@ -120,13 +121,9 @@ class _Builder:
     def positive(self, term: Term) -> _Fragment:
         match term:
             case Text(pattern=pattern):
-                like = "ILIKE" if self.postgres else "LIKE"
                 value = "%" + _like(pattern) + "%"
                 return _any(
-                    [
-                        _Fragment(f"{_ISSUE}.\"{c}\" {like} {{}} ESCAPE '\\'", [value])
-                        for c in _TEXT_COLUMNS
-                    ]
+                    [_Fragment(self.text_match(column), [value]) for column in _TEXT_COLUMNS]
                 )
             case StatusIs(statuses=statuses):
                 return _any([self.status(status) for status in statuses])
@@ -143,6 +140,13 @@ class _Builder:
                 return _Fragment(f'{_ISSUE}."{field.value}" {comparison} {{}}', [self.at(moment)])
             case TimesSeen(comparison=comparison, count=count):
                 return _Fragment(f'{_ISSUE}."event_count" {comparison} {{}}', [count])
+
+    def text_match(self, column: str) -> str:
+        if not self.postgres:
+            return f"{_ISSUE}.\"{column}\" LIKE {{}} ESCAPE '\\'"
+        # `a ILIKE p` is `lower(a) LIKE lower(p)` (PostgreSQL's like.c), but lowers the pattern
+        # again for every row; a sub-select lowers it once. Backslash is LIKE's default escape.
+        return f'lower({_ISSUE}."{column}") LIKE (SELECT lower({{}}))'
 
     def status(self, status: Status) -> _Fragment:
         if status == Status.REGRESSED:

@@ -239,8 +239,13 @@ class IssueConnection:
     where: strawberry.Private[IssueListArgs]
     project: strawberry.Private[Project]
 
+    # Known when reading the page told (`Page.total`): no second pass over the issues.
+    total: strawberry.Private[int | None] = None
+
     @strawberry.field(description="Issues matching the filters, on every page.")
     async def total_count(self) -> int:
+        if self.total is not None:
+            return self.total
         return await issues.count_issues(self.project, **self.where.filters())
 
     @classmethod
@@ -263,7 +268,7 @@ class IssueConnection:
                 node.latest = (EventType.of(event) if event else None,)
             edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
-        return cls(edges=edges, page_info=info, where=where, project=project)
+        return cls(edges=edges, page_info=info, where=where, project=project, total=page.total)
 
 
 def latest_events_wanted(info: Info[Context, None]) -> bool | None:
@@ -279,6 +284,14 @@ def latest_events_wanted(info: Info[Context, None]) -> bool | None:
     return payload_needed(nodes, raw.fragments) if nodes else None
 
 
+def total_count_wanted(info: Info[Context, None]) -> bool:
+    raw = info._raw_info
+    try:
+        return bool(along(raw.field_nodes, raw.fragments, "totalCount"))
+    except UnknownFragment:  # (validation refuses those): counted apart if asked
+        return False
+
+
 async def issue_connection(
     project: Project, args: IssueListArgs, info: Info[Context, None]
 ) -> IssueConnection:
@@ -292,6 +305,7 @@ async def issue_connection(
             request,
             sort=args.sort.value,
             descending=args.direction is SortDirection.DESC,
+            counted=total_count_wanted(info),
             **args.filters(),
         )
     wanted = latest_events_wanted(info)
