@@ -42,6 +42,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
@@ -89,11 +90,21 @@ class _Where:
         self.field_name = field_name
 
 
+# Serialisers that answer a value of this exact type with the value itself: a field's value of
+# that type is its completion (most of a page's fields are strings).
+_ITSELF: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
+
+
 class PlainField:
     """How to complete one plain field: read `name` with `read`, then `serialize` it (each
-    item of it when `items`, whose items may be null unless `non_null_items`)."""
+    item of it when `items`, whose items may be null unless `non_null_items`). `itself`: the
+    type of value that is its own completion (or None)."""
 
-    __slots__ = ("items", "name", "non_null", "non_null_items", "read", "serialize")
+    __slots__ = ("items", "itself", "name", "non_null", "non_null_items", "read", "serialize")
 
     def __init__(
         self,
@@ -110,6 +121,7 @@ class PlainField:
         self.non_null = non_null
         self.items = items
         self.non_null_items = non_null_items
+        self.itself = None if items else _ITSELF.get(serialize)
 
     def complete(self, value: Any) -> Any:
         """The serialised value, or Undefined when the ordinary path must complete it."""
@@ -290,6 +302,9 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if field_value is Undefined:
                 return Undefined
             if isinstance(plain, PlainField):
+                if type(field_value) is plain.itself:
+                    result[response_name] = field_value
+                    continue
                 completed = plain.complete(field_value)
             else:
                 completed = self._plainly(field_type, details, field_value)

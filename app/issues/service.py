@@ -20,7 +20,7 @@ from app.issues.inputs import relabelling, resolved_version, unique_ids
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.notifications.publish import Outbox
-from app.pagination import Page, PageRequest, keyset_page, keyset_values
+from app.pagination import Page, PageRequest, count_rows, keyset_page, keyset_rows, keyset_values
 from app.search.filter import (
     EventField,
     EventValue,
@@ -109,6 +109,16 @@ async def list_issue_rows(
     search: SearchFilter | None = None,
 ) -> Page[ListedIssue]:
     """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows."""
+    if level is None and environment is None and release is None and search is None:
+        return await keyset_rows(
+            Issue,
+            _plain_filter(project, state),
+            _SORT_KEYS[sort],
+            page,
+            descending=descending,
+            fields=_LISTED_FIELDS,
+            build=lambda row: ListedIssue(**row),
+        )
     queryset = _filtered(project, state, level, environment, release, search)
     return await keyset_values(
         queryset,
@@ -129,7 +139,16 @@ async def count_issues(
     release: str | None = None,
     search: SearchFilter | None = None,
 ) -> int:
+    if level is None and environment is None and release is None and search is None:
+        return await count_rows(Issue, _plain_filter(project, state))
     return await _filtered(project, state, level, environment, release, search).count()
+
+
+def _plain_filter(project: Project, state: IssueState | None) -> dict[str, Any]:
+    """The filter of `_filtered` without search terms (no Tortoise query: built once)."""
+    return (
+        {"project_id": project.id} if state is None else {"project_id": project.id, "state": state}
+    )
 
 
 def _filtered(
