@@ -11,11 +11,12 @@ from typing import Any
 import orjson
 from tortoise import connections
 
+from app import prepared
 from app.errors import NotFound
 from app.events.message import event_message
 from app.issues.service import ListedIssue, get_issue
 from app.pagination import Page, PageRequest, cursor_at, keyset_page
-from models import Event, Issue, of_live_project
+from models import Event, Issue
 
 # An issue's events in time order; the id breaks ties between equal timestamps.
 _TIME_ORDER = ("timestamp", "id")
@@ -60,11 +61,23 @@ async def count_events(issue_id: int) -> int:
 
 async def get_event(event_id: str) -> Event:
     key = event_key(event_id) if len(event_id) <= 64 else None
-    found = Event.filter(of_live_project(), event_id=key) if key else None
-    event = await found.order_by("id").first() if found is not None else None
-    if event is None:
+    # What Event.filter(of_live_project(), event_id=key).order_by("id").first() sends
+    sql = _event_sql(prepared.dialect_of(Event))
+    found = await prepared.fetch_models(Event, sql, [key]) if key else []
+    if not found:
         raise NotFound(f"event {event_id[:64]} not found")
-    return event
+    return found[0]
+
+
+@cache
+def _event_sql(dialect: str) -> str:
+    (marker,) = prepared.placeholders(dialect, 1, 1)
+    return (
+        f'SELECT {prepared.columns(Event, "event")} FROM "event"'
+        ' LEFT OUTER JOIN "project" "event__project" ON "event__project"."id"="event"."project_id"'
+        f' WHERE "event__project"."deleted_at" IS NULL AND "event"."event_id"={marker}'
+        ' ORDER BY "event"."id" ASC LIMIT 1'
+    )
 
 
 async def delete_event(project_id: int, event_id: int) -> bool:
