@@ -9,7 +9,7 @@ relation set as `select_related` sets it), so callers get the very models they g
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -34,11 +34,17 @@ def dialect_of(model: type[Model]) -> str:
     return str(model._meta.db.capabilities.dialect)
 
 
-async def fetch_models(model: type[M], sql: str, values: Sequence[Any]) -> list[M]:
-    """The models of the rows `sql` selects (every column of `model`, in `columns` order)."""
+async def fetch_rows(model: type[Model], sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows `sql` selects (every column of `model`, in `columns` order) by column, as the
+    driver returns them: `model._init_from_db(**row)` is the model."""
     names = list(model._meta.fields_db_projection.values())
     _, rows = await model._meta.db.execute_query(sql, list(values))
-    return [model._init_from_db(**dict(zip(names, row, strict=True))) for row in rows]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+async def fetch_models(model: type[M], sql: str, values: Sequence[Any]) -> list[M]:
+    """The models of the rows `sql` selects (every column of `model`, in `columns` order)."""
+    return [model._init_from_db(**row) for row in await fetch_rows(model, sql, values)]
 
 
 async def fetch_with_related(
@@ -64,3 +70,20 @@ async def fetch_with_related(
         object.__setattr__(instance, f"_{attribute}", joined)
         found.append(instance)
     return found
+
+
+def converter(model: type[Model], column: str) -> Callable[[Any], Any] | None:
+    """How `Model._init_from_db` converts this column's value (None: kept as the driver
+    returns it), to read a few columns of a row without building its model."""
+    meta = model._meta
+    for key, _, _ in meta.db_native_fields:
+        if key == column:
+            return None
+    for key, _, field in meta.db_default_fields:
+        if key == column:
+            make = field.field_type
+            return lambda value: value if value is None else make(value)
+    for key, _, field in meta.db_complex_fields:
+        if key == column:
+            return field.to_python_value
+    raise KeyError(column)

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 
 import orjson
-from tortoise import connections
 
 from app import prepared
 from app.errors import NotFound
@@ -106,6 +105,15 @@ async def latest_events(issue_ids: Iterable[int], *, payload: bool = True) -> di
     `payload=False` leaves the payload out (None) of events whose message is stored: enough for
     what lists show (columns and the message), without reading ~13 KB per event.
     """
+    rows = await latest_event_rows(issue_ids, payload=payload)
+    return {issue_id: Event._init_from_db(**row) for issue_id, row in rows.items()}
+
+
+async def latest_event_rows(
+    issue_ids: Iterable[int], *, payload: bool = True
+) -> dict[int, dict[str, Any]]:
+    """What `latest_events` reads, as rows by column (`Event._init_from_db(**row)` is the
+    event): a page that shows only columns need not build 50 models (~10 µs each)."""
     ids = sorted({int(i) for i in issue_ids})
     if not ids:
         return {}
@@ -113,24 +121,26 @@ async def latest_events(issue_ids: Iterable[int], *, payload: bool = True) -> di
     # A correlated subquery per issue walks the (issue, timestamp, id) index backwards once.
     # The OFFSET keeps PostgreSQL from moving it into the join, where it runs twice per issue
     # (SQLite takes an OFFSET only after a LIMIT).
-    postgres = connections.get("default").capabilities.dialect == "postgres"
+    postgres = prepared.dialect_of(Event) == "postgres"
     fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"
-    columns = "event.*" if payload else _without_payload()
-    events: list[Event] = await Event.raw(
-        f"SELECT {columns} FROM (SELECT (SELECT e.id FROM event e WHERE e.issue_id = i.id"
-        " ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
+    sql = (
+        f"SELECT {_latest_columns(payload)} FROM (SELECT (SELECT e.id FROM event e"
+        " WHERE e.issue_id = i.id ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
         f" FROM issue i WHERE i.id IN ({listed}) {fence}) AS l"
         " JOIN event ON event.id = l.latest"
     )
-    return {event.issue_id: event for event in events}
+    issue_column = Event._meta.fields_db_projection["issue_id"]
+    return {row[issue_column]: row for row in await prepared.fetch_rows(Event, sql, [])}
 
 
 @cache
-def _without_payload() -> str:
-    """Every column but the payload, which only rows stored before their message was need.
-    (Read once models are initialised: foreign key columns are known only then.)"""
-    columns = sorted(Event._meta.fields_db_projection.values())
-    return ", ".join(
-        [f'event."{column}"' for column in columns if column != "payload"]
-        + ["CASE WHEN event.message_stored THEN NULL ELSE event.payload END AS payload"]
+def _latest_columns(payload: bool) -> str:
+    """Every column, in `prepared.columns` order; without payload, the payload only of rows
+    stored before their message was, which need it. (Read once models are initialised:
+    foreign key columns are known only then.)"""
+    return ",".join(
+        "CASE WHEN event.message_stored THEN NULL ELSE event.payload END AS payload"
+        if column == "payload" and not payload
+        else f'"event"."{column}"'
+        for column in Event._meta.fields_db_projection.values()
     )

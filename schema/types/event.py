@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -13,6 +14,7 @@ from graphql import FieldNode
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from app import prepared
 from app.errors import NotFound
 from app.events import service as events
 from app.pagination import Page
@@ -72,6 +74,22 @@ def _time(value: object) -> datetime | None:
     except (ValueError, OverflowError, OSError):
         pass
     return None
+
+
+@cache
+def _column_of(field: str) -> tuple[str, Callable[[Any], Any] | None]:
+    column = Event._meta.fields_db_projection[field]
+    return column, prepared.converter(Event, column)
+
+
+def _row_reader(row: dict[str, Any]) -> Callable[[str], Any]:
+    """A field's value from an event's row, as `Event._init_from_db` would set it."""
+
+    def value(field: str) -> Any:
+        column, convert = _column_of(field)
+        return row[column] if convert is None else convert(row[column])
+
+    return value
 
 
 @strawberry.type
@@ -179,7 +197,9 @@ class EventType:
     release: str | None
     level: str
     platform: str
-    model: strawberry.Private[Event]
+    # The model, or the row (by column) it is made of when first asked for: a page's latest
+    # events are rows, and lists mostly show their columns alone.
+    stored: strawberry.Private[Event | dict[str, Any]]
     # The payload parsed once, on first use: several fields read it.
     parsed: strawberry.Private[dict[str, Any] | None] = None
     # The message, when stored with the event: (message,); None: derived from the payload.
@@ -195,9 +215,34 @@ class EventType:
             release=event.release,
             level=event.level,
             platform=event.platform,
-            model=event,
+            stored=event,
             stored_message=(event.message,) if event.message_stored else None,
         )
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> EventType:
+        """From a row of `events.latest_event_rows`, its columns converted as the model's
+        would be; the model is made only if a field needs it."""
+        value = _row_reader(row)
+        return cls(
+            id=strawberry.ID(str(uuid.UUID(hex=value("event_id")))),
+            timestamp=value("timestamp"),
+            received_at=value("received_at"),
+            environment=value("environment"),
+            release=value("release"),
+            level=value("level"),
+            platform=value("platform"),
+            stored=row,
+            stored_message=(value("message"),) if value("message_stored") else None,
+        )
+
+    @property
+    def model(self) -> Event:
+        stored = self.stored
+        if isinstance(stored, Event):
+            return stored
+        self.stored = event = Event._init_from_db(**stored)
+        return event
 
     @strawberry.field(metadata=read_ahead("stored_message"))
     def message(self) -> str | None:

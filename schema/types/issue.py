@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,7 +19,7 @@ from app.pagination import Page
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
 from app.search.parse import parse_search
-from models import Event, Issue, IssueHistory, IssueState, Project
+from models import Issue, IssueHistory, IssueState, Project
 from schema.context import Context
 from schema.errors import renamed_fields
 from schema.execution import read_ahead
@@ -249,9 +249,9 @@ class IssueConnection:
         page: Page[ListedIssue],
         project: Project,
         where: IssueListArgs,
-        latest: Mapping[int, Event] | None = None,
+        latest: Mapping[int, dict[str, Any]] | None = None,
     ) -> IssueConnection:
-        """`latest`: the issues' latest events, when read ahead for the page."""
+        """`latest`: the issues' latest events (rows), when read ahead for the page."""
         from schema.types.event import EventType  # it imports this module
 
         owner = ProjectType.of(project)
@@ -259,8 +259,8 @@ class IssueConnection:
         for issue in page.items:
             node = IssueType.of(issue, owner, listed=True)
             if latest is not None:
-                event = latest.get(issue.id)
-                node.latest = (EventType.of(event) if event else None,)
+                row = latest.get(issue.id)
+                node.latest = (EventType.of_row(row) if row else None,)
             edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         return cls(edges=edges, page_info=info, where=where, project=project)
@@ -297,5 +297,5 @@ async def issue_connection(
     wanted = latest_events_wanted(info)
     latest = None
     if wanted is not None:
-        latest = await events.latest_events([i.id for i in page.items], payload=wanted)
+        latest = await events.latest_event_rows([i.id for i in page.items], payload=wanted)
     return IssueConnection.of(page, project, args, latest)
