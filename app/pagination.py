@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import orjson
 from multidict import MultiMapping
 from tortoise.expressions import Q
 from tortoise.fields import DatetimeField, IntField
@@ -125,8 +126,16 @@ def cursor_at(row: M, keys: Sequence[str], *, descending: bool) -> Cursor:
 
 
 def encode_cursor(order: str, values: Sequence[Any]) -> str:
-    raw = json.dumps([order, *_plain(values)], separators=(",", ":")).encode()
+    items = [order, *_plain(values)]
+    raw = orjson.dumps(items)  # a page makes 51: ~20 times json.dumps's speed
+    if not (raw.isascii() and b"\x7f" not in raw and all(type(i) in _EXACT for i in items)):
+        # orjson writes non-ASCII text (and DEL, floats) otherwise than json.dumps
+        raw = json.dumps(items, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+# Types orjson writes as json.dumps does, when its output is ASCII without DEL.
+_EXACT = frozenset({str, int})
 
 
 def _bad_cursor() -> InvalidField:
