@@ -450,3 +450,55 @@ def test_an_object_of_plain_fields_is_completed_whole():
     null_thing, null_name = ["Box.thing"], ["Box.thing", "Thing.name"]
     boxes = [both, both, null_thing, null_name, both, both + count, both + count, both, both, both]
     assert CountingContext.executed == ["BoxQuery.boxes", *(f for box in boxes for f in box)]
+
+
+class Shade(enum.StrEnum):
+    DARK = "dark"
+
+
+class Named:
+    def __str__(self) -> str:
+        return "named"
+
+
+@strawberry.type
+class Item:
+    text: str
+    key: strawberry.ID
+    flag: bool
+
+
+@strawberry.type
+class Holder:
+    item: Item
+
+
+@strawberry.type
+class HolderQuery:
+    @strawberry.field
+    def holders(self) -> list[Holder]:
+        odd: list[tuple[Any, Any, Any]] = [
+            ("plain", "k", True),
+            (Shade.DARK, 5, False),  # a str subclass; an int id
+            (True, 2.0, 1.0),  # serialised, not taken as they are
+            (7, Named(), 0),
+        ]
+        return [Holder(item=Item(text=t, key=k, flag=f)) for t, k, f in odd]
+
+
+def test_strings_ids_and_booleans_complete_as_graphql_core_serialises_them():
+    query = "{ holders { item { text key flag } } }"
+    shortcut = strawberry.Schema(
+        query=HolderQuery, execution_context_class=PlainFieldsExecutionContext
+    )
+    data, errors = _answer_async(shortcut, query)
+    assert (data, errors) == _answer_async(strawberry.Schema(query=HolderQuery), query)
+    assert errors == []
+    assert data == {
+        "holders": [
+            {"item": {"text": "plain", "key": "k", "flag": True}},
+            {"item": {"text": "dark", "key": "5", "flag": False}},
+            {"item": {"text": "true", "key": "2", "flag": True}},
+            {"item": {"text": "7", "key": "named", "flag": False}},
+        ]
+    }
