@@ -35,6 +35,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
@@ -254,6 +255,35 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """A resolver's answer (an event's breadcrumbs, tags, exceptions) completed in plain
+        Python when its whole selection can be (as `_plainly` says), else by graphql-core,
+        which answers or reports it as before."""
+        middleware = self.middleware_manager
+        if (
+            not field_details_list[0].node.directives
+            and (middleware is None or not middleware.middlewares)
+            and not isinstance(result, Exception)
+            and not self.is_awaitable(result)
+        ):
+            try:
+                completed = self._plainly(return_type, field_details_list, result)
+            except Exception:  # a read that fails (or awaitable items): graphql-core's to report
+                completed = Undefined
+            if completed is not Undefined:
+                return completed
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )
 
     def _shortcut(
