@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -64,6 +64,9 @@ class Page(Generic[T]):
     # edges).
     order: str = ""
     keys: tuple[str, ...] = field(default=())
+    # The rows of every page, when counted with this one (keyset_rows' `count`: a page
+    # without rows carries no count).
+    total: int | None = None
 
     def cursor_of(self, item: T) -> str:
         return encode_cursor(self.order, [getattr(item, key) for key in self.keys])
@@ -187,11 +190,14 @@ async def keyset_rows(
     descending: bool,
     fields: Sequence[str],
     build: Callable[[dict[str, Any]], T],
+    count: bool = False,
 ) -> Page[T]:
     """What `keyset_values` reads of `model.filter(**equal)`: the same rows, order, cursors,
     refusals and column conversions, by SQL written once per shape. Tortoise builds a query
     anew on every call (~0.4 ms of CPU, more than the driver spends on it); the lists read
-    most, a project's issues (of one state, or all), need not pay it."""
+    most, a project's issues (of one state, or all), need not pay it. `count`: each row also
+    carries `count_rows(model, equal)`, the page's `total` (a query less for a connection's
+    totalCount)."""
     order = order_of(model, keys, descending=descending)
     typed: list[Any] = []
     if page.after is not None:
@@ -199,11 +205,20 @@ async def keyset_rows(
         typed = _typed(model, keys, page.after.values)
     db = model._meta.db
     shape = _Shape(
-        model, tuple(equal), tuple(keys), descending, bool(typed), bool(page.offset), tuple(fields)
+        model,
+        tuple(equal),
+        tuple(keys),
+        descending,
+        bool(typed),
+        bool(page.offset),
+        tuple(fields),
+        count,
     )
     sql, converters = _statement(shape, db.capabilities.dialect)
     fields_map = model._meta.fields_map
     values = [fields_map[name].to_db_value(value, model) for name, value in equal.items()]
+    if count:  # the count's own markers come first, in the select list
+        values += values
     # (k1, k2) after (v1, v2): k1 beyond v1 OR (k1 = v1 AND k2 beyond v2), as `_after` says it
     if typed:
         after = [fields_map[k].to_db_value(v, model) for k, v in zip(keys, typed, strict=True)]
@@ -213,22 +228,24 @@ async def keyset_rows(
     if page.offset:
         values.append(page.offset)
     _, rows = await db.execute_query(sql, values)
+    # (strict=False: a counted row ends with the count)
     items = [
         build(
             {
                 name: v if to_py is None else to_py(v)
-                for (name, to_py), v in zip(converters, row, strict=True)
+                for (name, to_py), v in zip(converters, row, strict=False)
             }
         )
         for row in rows
     ]
-    return _page(items, keys, page, order)
+    found = _page(items, keys, page, order)
+    return replace(found, total=int(rows[0][-1])) if count and rows else found
 
 
 async def count_rows(model: type[Model], equal: Mapping[str, Any]) -> int:
     """`model.filter(**equal).count()` (a list's total), by SQL written once per shape."""
     db = model._meta.db
-    shape = _Shape(model, tuple(equal), (), False, False, False, ())
+    shape = _Shape(model, tuple(equal), (), False, False, False, (), False)
     sql, _ = _statement(shape, db.capabilities.dialect)
     fields_map = model._meta.fields_map
     values = [fields_map[name].to_db_value(value, model) for name, value in equal.items()]
@@ -247,6 +264,7 @@ class _Shape:
     after: bool
     offset: bool
     fields: tuple[str, ...]
+    count: bool
 
 
 # Per selected field, how Tortoise converts its column (None: as the driver returns it).
@@ -269,6 +287,11 @@ def _statement(shape: _Shape, dialect: str) -> tuple[str, _Converters]:
     def column(name: str) -> str:
         return f'"{columns[name]}"'
 
+    table = f'"{meta.db_table}"'
+    counted = ""
+    if shape.count:
+        equal = " AND ".join(f"{column(name)}={param()}" for name in shape.equal)
+        counted = f",(SELECT COUNT(*) FROM {table}{f' WHERE {equal}' if equal else ''})"
     where = [f"{column(name)}={param()}" for name in shape.equal]
     if shape.after:
         op = "<" if shape.descending else ">"
@@ -281,13 +304,13 @@ def _statement(shape: _Shape, dialect: str) -> tuple[str, _Converters]:
     condition = f" WHERE {' AND '.join(where)}" if where else ""
     if not shape.fields:  # the count of the rows
         found = _STATEMENTS[(shape, dialect)] = (
-            f'SELECT COUNT(*) FROM "{meta.db_table}"{condition}',
+            f"SELECT COUNT(*) FROM {table}{condition}",
             (),
         )
         return found
     direction = " DESC" if shape.descending else ""
     sql = (
-        f'SELECT {",".join(column(name) for name in shape.fields)} FROM "{meta.db_table}"'
+        f"SELECT {','.join(column(name) for name in shape.fields)}{counted} FROM {table}"
         + condition
         + f" ORDER BY {','.join(column(key) + direction for key in shape.keys)}"
         + f" LIMIT {param()}"

@@ -108,8 +108,10 @@ async def list_issue_rows(
     environment: str | None = None,
     release: str | None = None,
     search: SearchFilter | None = None,
+    count: bool = False,
 ) -> Page[ListedIssue]:
-    """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows."""
+    """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows.
+    `count`: `count_issues` with it, as the page's `total`, where the page can carry it."""
     if level is None and environment is None and release is None and search is None:
         return await keyset_rows(
             Issue,
@@ -119,6 +121,7 @@ async def list_issue_rows(
             descending=descending,
             fields=_LISTED_FIELDS,
             build=lambda row: ListedIssue(**row),
+            count=count,
         )
     queryset = _filtered(project, state, level, environment, release, search)
     return await keyset_values(
@@ -147,9 +150,7 @@ async def count_issues(
 
 def _plain_filter(project: Project, state: IssueState | None) -> dict[str, Any]:
     """The filter of `_filtered` without search terms (no Tortoise query: built once)."""
-    return (
-        {"project_id": project.id} if state is None else {"project_id": project.id, "state": state}
-    )
+    return {"project_id": project.id, **({} if state is None else {"state": state})}
 
 
 def _filtered(

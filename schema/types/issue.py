@@ -238,9 +238,15 @@ class IssueConnection:
     page_info: PageInfo
     where: strawberry.Private[IssueListArgs]
     project: strawberry.Private[Project]
+    # The count, when read with the page: (count,).
+    total: strawberry.Private[tuple[int] | None] = None
 
-    @strawberry.field(description="Issues matching the filters, on every page.")
+    @strawberry.field(
+        description="Issues matching the filters, on every page.", metadata=read_ahead("total")
+    )
     async def total_count(self) -> int:
+        if self.total is not None:
+            return self.total[0]
         return await issues.count_issues(self.project, **self.where.filters())
 
     @classmethod
@@ -263,7 +269,8 @@ class IssueConnection:
                 node.latest = (EventType.of_row(row) if row else None,)
             edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
-        return cls(edges=edges, page_info=info, where=where, project=project)
+        total = None if page.total is None else (page.total,)
+        return cls(edges=edges, page_info=info, where=where, project=project, total=total)
 
 
 def latest_events_wanted(info: Info[Context, None]) -> bool | None:
@@ -279,11 +286,20 @@ def latest_events_wanted(info: Info[Context, None]) -> bool | None:
     return payload_needed(nodes, raw.fragments) if nodes else None
 
 
+def _total_count_wanted(info: Info[Context, None]) -> bool:
+    raw = info._raw_info
+    try:
+        return bool(along(raw.field_nodes, raw.fragments, "totalCount"))
+    except UnknownFragment:  # (validation refuses those): counted apart
+        return False
+
+
 async def issue_connection(
     project: Project, args: IssueListArgs, info: Info[Context, None]
 ) -> IssueConnection:
     """The page; its issues' latest events read with it when the query selects them (one
-    query, as the loader would make, but no awaiting per issue)."""
+    query, as the loader would make, but no awaiting per issue), and its totalCount (in the
+    page's query, where it can be)."""
     request = page_request(args.first, args.after)
     # The cursor's values are checked against the sort keys only when the page is read.
     with renamed_fields(cursor="after"):
@@ -292,6 +308,7 @@ async def issue_connection(
             request,
             sort=args.sort.value,
             descending=args.direction is SortDirection.DESC,
+            count=_total_count_wanted(info),
             **args.filters(),
         )
     wanted = latest_events_wanted(info)

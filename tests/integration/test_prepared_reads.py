@@ -22,6 +22,7 @@ from models import Event, Issue, IssueState, Project, of_live_project
 from schema.types.event import EventType
 from tests.conftest import Server
 from tests.integration import seed
+from tests.integration.graphql import data
 from tests.integration.sentry import new_project
 
 
@@ -76,6 +77,28 @@ async def test_pages_of_one_state_or_all_are_the_builders_pages(server, state, d
     assert sorted(seen) == sorted(await expected.values_list("counter", flat=True))
     assert len(seen) == len(set(seen))
     assert await issues.count_issues(project, state) == len(seen)
+
+
+@pytest.mark.parametrize("state", [None, IssueState.OPEN])
+async def test_a_counted_page_carries_the_count_of_every_page(server, state):
+    project = await _project_with_issues(server)
+    total = await Issue.filter(project_id=project.id, **({"state": state} if state else {})).count()
+    request = PageRequest(limit=2)
+    first = await issues.list_issue_rows(project, request, state, count=True)
+    assert first.total == total
+    after = PageRequest(limit=2, after=decode_cursor(first.next_cursor or ""))
+    second = await issues.list_issue_rows(project, after, state, count=True)
+    assert second.total == total  # every page's, not the rest's
+    assert [i.id for i in second.items] == [
+        i.id for i in (await issues.list_issue_rows(project, after, state)).items
+    ]
+    assert (await issues.list_issue_rows(project, request, state)).total is None
+    # A page without rows carries no count; a filtered page is counted apart.
+    last = await issues.list_issue_rows(project, PageRequest(limit=100), state)
+    beyond = PageRequest(limit=2, after=decode_cursor(last.cursor_of(last.items[-1])))
+    assert (await issues.list_issue_rows(project, beyond, state, count=True)).total is None
+    filtered = await issues.list_issue_rows(project, request, state, level="error", count=True)
+    assert filtered.total is None
 
 
 async def test_a_page_with_an_offset_is_the_builders_page(server):
@@ -214,3 +237,38 @@ def test_cursors_are_the_json_cursors_they_were():
         assert encode_cursor("issue:last_seen,id:desc", values) == by_json(
             "issue:last_seen,id:desc", plain
         )
+
+
+COUNTED = """query($p: ID!, $state: IssueState, $after: String, $search: String) {
+  issues(projectId: $p, first: 2, state: $state, after: $after, search: $search) {
+    totalCount pageInfo { endCursor } edges { cursor }
+  }
+  again: issues(projectId: $p, first: 2, state: $state, after: $after, search: $search) {
+    ... on IssueConnection { totalCount }
+  }
+}"""
+
+
+async def test_total_count_is_every_pages_count_on_every_page(http, server, auth):
+    project = await _project_with_issues(server)
+    for state, search, expected in [
+        (None, None, 9),
+        ("OPEN", None, 4),
+        ("MUTED", None, 2),
+        (None, "problem", 9),  # filtered: counted apart
+    ]:
+        variables = {"p": str(project.id), "state": state, "search": search}
+        after, pages = None, 0
+        while True:
+            found = await data(http, server, COUNTED, {**variables, "after": after}, auth)
+            assert found["issues"]["totalCount"] == found["again"]["totalCount"] == expected
+            pages += 1
+            after = found["issues"]["pageInfo"]["endCursor"]
+            if after is None:
+                # beyond the last row: a page without rows, counted apart
+                last = found["issues"]["edges"][-1]["cursor"]
+                beyond = await data(http, server, COUNTED, {**variables, "after": last}, auth)
+                assert beyond["issues"]["edges"] == []
+                assert beyond["issues"]["totalCount"] == expected
+                break
+        assert pages == (expected + 1) // 2
