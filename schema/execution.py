@@ -210,9 +210,20 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
     return None
 
 
-# Per response name: its shortcut (None: __typename), the type of an object field (None: a
-# scalar's), and its selection.
-_Plan = list[tuple[str, PlainField | ObjectField | None, Any, FieldDetailsList]]
+# Per response name, unpacked for the loop of `_plainly`: how to read the value (None:
+# __typename) and its name, the PlainField of a leaf (None: an object field) and the type of
+# value that is its own completion, the type of an object field, and its selection.
+_Plan = list[
+    tuple[
+        str,
+        Callable[[Any, str], Any] | None,
+        str,
+        PlainField | None,
+        type | None,
+        Any,
+        FieldDetailsList,
+    ]
+]
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -324,18 +335,18 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if plan is None:
             return Undefined
         result: dict[str, Any] = {}
-        for response_name, plain, field_type, details in plan:
-            if plain is None:  # __typename
+        for response_name, read, name, leaf, itself, field_type, details in plan:
+            if read is None:  # __typename
                 result[response_name] = return_type.name
                 continue
-            field_value = plain.read(value, plain.name)
+            field_value = read(value, name)
             if field_value is Undefined:
                 return Undefined
-            if isinstance(plain, PlainField):
-                if type(field_value) is plain.itself:
+            if leaf is not None:
+                if type(field_value) is itself:
                     result[response_name] = field_value
                     continue
-                completed = plain.complete(field_value)
+                completed = leaf.complete(field_value)
             else:
                 completed = self._plainly(field_type, details, field_value)
             if completed is Undefined:
@@ -372,13 +383,20 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
             name = node.name.value
             if name == "__typename":
-                plan.append((response_name, None, None, details))
+                plan.append((response_name, None, name, None, None, None, details))
                 continue
             plain = self._shortcut(return_type, name)
             if plain is None:
                 return None
-            field_type = None if isinstance(plain, PlainField) else return_type.fields[name].type
-            plan.append((response_name, plain, field_type, details))
+            if isinstance(plain, PlainField):
+                plan.append(
+                    (response_name, plain.read, plain.name, plain, plain.itself, None, details)
+                )
+            else:
+                field_type = return_type.fields[name].type
+                plan.append(
+                    (response_name, plain.read, plain.name, None, None, field_type, details)
+                )
         return plan
 
     def _complete_object(
