@@ -23,6 +23,10 @@ value that cannot be falls back to the ordinary completion of the whole object.
 A resolver field marked `read_ahead` (no arguments, no permission) takes the same shortcut when
 its object already holds the value: an issue list's latest events, read with the page, and an
 event's stored message; otherwise its resolver runs.
+
+What a resolver answers is completed the same way (`complete_value`): when the whole selection
+under it can be (a connection, an event's breadcrumbs, tags and exceptions), in plain Python;
+otherwise, and for a value of no plain shape (an exception, awaitables), by graphql-core.
 """
 
 from __future__ import annotations
