@@ -108,10 +108,10 @@ async def list_issue_rows(
     environment: str | None = None,
     release: str | None = None,
     search: SearchFilter | None = None,
-    count: bool = False,
+    counted: bool = False,
 ) -> Page[ListedIssue]:
     """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows.
-    `count`: `count_issues` with it, as the page's `total`, where the page can carry it."""
+    `counted`: `count_issues` with it, as the page's `total`, where the page can carry it."""
     if level is None and environment is None and release is None and search is None:
         return await keyset_rows(
             Issue,
@@ -121,7 +121,7 @@ async def list_issue_rows(
             descending=descending,
             fields=_LISTED_FIELDS,
             build=lambda row: ListedIssue(**row),
-            count=count,
+            count=counted,
         )
     queryset = _filtered(project, state, level, environment, release, search)
     return await keyset_values(

@@ -286,7 +286,7 @@ def latest_events_wanted(info: Info[Context, None]) -> bool | None:
     return payload_needed(nodes, raw.fragments) if nodes else None
 
 
-def _total_count_wanted(info: Info[Context, None]) -> bool:
+def total_count_wanted(info: Info[Context, None]) -> bool:
     raw = info._raw_info
     try:
         return bool(along(raw.field_nodes, raw.fragments, "totalCount"))
@@ -308,7 +308,7 @@ async def issue_connection(
             request,
             sort=args.sort.value,
             descending=args.direction is SortDirection.DESC,
-            count=_total_count_wanted(info),
+            counted=total_count_wanted(info),
             **args.filters(),
         )
     wanted = latest_events_wanted(info)

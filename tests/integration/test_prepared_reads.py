@@ -84,20 +84,21 @@ async def test_a_counted_page_carries_the_count_of_every_page(server, state):
     project = await _project_with_issues(server)
     total = await Issue.filter(project_id=project.id, **({"state": state} if state else {})).count()
     request = PageRequest(limit=2)
-    first = await issues.list_issue_rows(project, request, state, count=True)
+    first = await issues.list_issue_rows(project, request, state, counted=True)
     assert first.total == total
     after = PageRequest(limit=2, after=decode_cursor(first.next_cursor or ""))
-    second = await issues.list_issue_rows(project, after, state, count=True)
+    second = await issues.list_issue_rows(project, after, state, counted=True)
     assert second.total == total  # every page's, not the rest's
     assert [i.id for i in second.items] == [
         i.id for i in (await issues.list_issue_rows(project, after, state)).items
     ]
     assert (await issues.list_issue_rows(project, request, state)).total is None
-    # A page without rows carries no count; a filtered page is counted apart.
+    # A page without rows carries no count.
     last = await issues.list_issue_rows(project, PageRequest(limit=100), state)
     beyond = PageRequest(limit=2, after=decode_cursor(last.cursor_of(last.items[-1])))
-    assert (await issues.list_issue_rows(project, beyond, state, count=True)).total is None
-    filtered = await issues.list_issue_rows(project, request, state, level="error", count=True)
+    assert (await issues.list_issue_rows(project, beyond, state, counted=True)).total is None
+    # A later page with search terms is counted apart (its statement sees only the rest).
+    filtered = await issues.list_issue_rows(project, after, state, level="error", counted=True)
     assert filtered.total is None
 
 
