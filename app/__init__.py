@@ -65,14 +65,20 @@ The path of a query, from HTTP to SQL
                                   keepalive.py (WebSocket pings), context.py,
                                   permissions.py, limits.py, loaders.py
                                   (DataLoaders), errors.py (one mapping), types/, queries.py,
-                                  mutations.py; execution.py (plain and read-ahead fields
-                                  completed without graphql-core's per-field machinery),
+                                  mutations.py; execution.py (plain and read-ahead fields,
+                                  and resolvers' answers of plain objects, completed without
+                                  graphql-core's per-field machinery),
                                   selection.py (what a selection asks for: a page reads its
                                   latest events ahead); schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
                                   sql.py (SearchFilter → one WHERE condition)
     pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
-                                  a cursor carries its order and fits no other
+                                  a cursor carries its order and fits no other; keyset_rows and
+                                  count_rows: a list's page (with its count) and total by SQL
+                                  written once per shape, not built by Tortoise per request
+    prepared.py                   models read by SQL written once (a project, an event, issues
+                                  with their projects): Tortoise's SQL and models, without its
+                                  query building per request
     ids.py, text.py               path ids in their column's range; names without control chars
     projects/service.py           project reads and writes (REST, GraphQL, CLI); a deletion
                                   marks the project (gone for every read at once)
@@ -129,6 +135,7 @@ Around them
     workers.py      the supervisor of several server processes: restarts, backoff, drain
     config.py       Settings: one frozen value from the environment, validated
     database.py     Tortoise config from a URL, time limits, startup migrations, readiness,
-                    is_unavailable() (what makes a 503); sqlite_engine.py: IMMEDIATE begins
+                    is_unavailable() (what makes a 503); sqlite_engine.py: IMMEDIATE begins;
+                    pooled connections given back without asyncpg's reset query
     errors.py       the error tree (drawn in its docstring)
 """

@@ -170,11 +170,20 @@ def _limited(url: str, limits: Limits) -> dict[str, Any]:
     if dialect(url) == "postgres":
         credentials.setdefault("timeout", CONNECT_TIMEOUT_S)
         credentials["server_settings"] = limits.postgres_settings()
+        credentials["reset"] = keep_session
     else:
         # SQLite has no statement timeout; a lock waits this long, then "database is locked".
         credentials.setdefault("busy_timeout", limits.lock_timeout_ms)
         connection["engine"] = "app.sqlite_engine"  # transactions begin IMMEDIATE
     return connection
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """What a released pooled connection gets beyond asyncpg's own reset (a transaction left
+    open rolled back, listeners dropped): nothing. asyncpg's default also sends a reset query
+    (advisory locks, cursors, LISTENs, settings), a round trip and server work after every
+    statement outside a transaction, for state no pooled connection here is left with: LISTEN
+    and advisory locks have connections of their own, and nothing SETs a session."""
 
 
 def dialect(database_url: str) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import orjson
 from multidict import MultiMapping
 from tortoise.expressions import Q
 from tortoise.fields import DatetimeField, IntField
@@ -63,7 +64,8 @@ class Page(Generic[T]):
     # edges).
     order: str = ""
     keys: tuple[str, ...] = field(default=())
-    # How many items the list holds on all its pages, when reading the page told (else None).
+    # How many items the list holds on all its pages, when reading the page told (else None;
+    # keyset_rows' `count`: a page without rows carries none).
     total: int | None = None
 
     def cursor_of(self, item: T) -> str:
@@ -127,8 +129,16 @@ def cursor_at(row: M, keys: Sequence[str], *, descending: bool) -> Cursor:
 
 
 def encode_cursor(order: str, values: Sequence[Any]) -> str:
-    raw = json.dumps([order, *_plain(values)], separators=(",", ":")).encode()
+    items = [order, *_plain(values)]
+    raw = orjson.dumps(items)  # a page makes 51: ~20 times json.dumps's speed
+    if not (raw.isascii() and b"\x7f" not in raw and all(type(i) in _EXACT for i in items)):
+        # orjson writes non-ASCII text (and DEL, floats) otherwise than json.dumps
+        raw = json.dumps(items, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+# Types orjson writes as json.dumps does, when its output is ASCII without DEL.
+_EXACT = frozenset({str, int})
 
 
 def _bad_cursor() -> InvalidField:
@@ -171,6 +181,151 @@ async def keyset_values(
     return _page([build(row) for row in await paged.values(*fields)], keys, page, order)
 
 
+async def keyset_rows(
+    model: type[M],
+    equal: Mapping[str, Any],
+    keys: Sequence[str],
+    page: PageRequest,
+    *,
+    descending: bool,
+    fields: Sequence[str],
+    build: Callable[[dict[str, Any]], T],
+    count: bool = False,
+) -> Page[T]:
+    """What `keyset_values` reads of `model.filter(**equal)`: the same rows, order, cursors,
+    refusals and column conversions, by SQL written once per shape. Tortoise builds a query
+    anew on every call (~0.4 ms of CPU, more than the driver spends on it); the lists read
+    most, a project's issues (of one state, or all), need not pay it. `count`: each row also
+    carries `count_rows(model, equal)`, the page's `total` (a query less for a connection's
+    totalCount)."""
+    order = order_of(model, keys, descending=descending)
+    typed: list[Any] = []
+    if page.after is not None:
+        _check_order(page.after, order)
+        typed = _typed(model, keys, page.after.values)
+    db = model._meta.db
+    shape = _Shape(
+        model,
+        tuple(equal),
+        tuple(keys),
+        descending,
+        bool(typed),
+        bool(page.offset),
+        tuple(fields),
+        count,
+    )
+    sql, converters = _statement(shape, db.capabilities.dialect)
+    fields_map = model._meta.fields_map
+    values = [fields_map[name].to_db_value(value, model) for name, value in equal.items()]
+    if count:  # the count's own markers come first, in the select list
+        values += values
+    # (k1, k2) after (v1, v2): k1 beyond v1 OR (k1 = v1 AND k2 beyond v2), as `_after` says it
+    if typed:
+        after = [fields_map[k].to_db_value(v, model) for k, v in zip(keys, typed, strict=True)]
+        for i in range(len(after)):
+            values += after[: i + 1]
+    values.append(page.limit + 1)
+    if page.offset:
+        values.append(page.offset)
+    _, rows = await db.execute_query(sql, values)
+    # (strict=False: a counted row ends with the count)
+    items = [
+        build(
+            {
+                name: v if to_py is None else to_py(v)
+                for (name, to_py), v in zip(converters, row, strict=False)
+            }
+        )
+        for row in rows
+    ]
+    found = _page(items, keys, page, order)
+    return replace(found, total=int(rows[0][-1])) if count and rows else found
+
+
+async def count_rows(model: type[Model], equal: Mapping[str, Any]) -> int:
+    """`model.filter(**equal).count()` (a list's total), by SQL written once per shape."""
+    db = model._meta.db
+    shape = _Shape(model, tuple(equal), (), False, False, False, (), False)
+    sql, _ = _statement(shape, db.capabilities.dialect)
+    fields_map = model._meta.fields_map
+    values = [fields_map[name].to_db_value(value, model) for name, value in equal.items()]
+    _, rows = await db.execute_query(sql, values)
+    return int(rows[0][0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the SQL of a `keyset_rows` page depends on (its values aside)."""
+
+    model: type[Model]
+    equal: tuple[str, ...]
+    keys: tuple[str, ...]
+    descending: bool
+    after: bool
+    offset: bool
+    fields: tuple[str, ...]
+    count: bool
+
+
+# Per selected field, how Tortoise converts its column (None: as the driver returns it).
+_Converters = tuple[tuple[str, Callable[[Any], Any] | None], ...]
+# (shape, dialect) → the page's SQL and its converters; bounded by the shapes the code asks for.
+_STATEMENTS: dict[tuple[_Shape, str], tuple[str, _Converters]] = {}
+
+
+def _statement(shape: _Shape, dialect: str) -> tuple[str, _Converters]:
+    found = _STATEMENTS.get((shape, dialect))
+    if found is not None:
+        return found
+    meta = shape.model._meta
+    columns = meta.fields_db_projection
+    count = iter(range(1, 1000))
+
+    def param() -> str:
+        return f"${next(count)}" if dialect == "postgres" else "?"
+
+    def column(name: str) -> str:
+        return f'"{columns[name]}"'
+
+    table = f'"{meta.db_table}"'
+    counted = ""
+    if shape.count:
+        equal = " AND ".join(f"{column(name)}={param()}" for name in shape.equal)
+        counted = f",(SELECT COUNT(*) FROM {table}{f' WHERE {equal}' if equal else ''})"
+    where = [f"{column(name)}={param()}" for name in shape.equal]
+    if shape.after:
+        op = "<" if shape.descending else ">"
+        clauses = []
+        for i, key in enumerate(shape.keys):
+            parts = [f"{column(shape.keys[j])}={param()}" for j in range(i)]
+            parts.append(f"{column(key)}{op}{param()}")
+            clauses.append(f"({' AND '.join(parts)})" if len(parts) > 1 else parts[0])
+        where.append(f"({' OR '.join(clauses)})")
+    condition = f" WHERE {' AND '.join(where)}" if where else ""
+    if not shape.fields:  # the count of the rows
+        found = _STATEMENTS[(shape, dialect)] = (
+            f"SELECT COUNT(*) FROM {table}{condition}",
+            (),
+        )
+        return found
+    direction = " DESC" if shape.descending else ""
+    sql = (
+        f"SELECT {','.join(column(name) for name in shape.fields)}{counted} FROM {table}"
+        + condition
+        + f" ORDER BY {','.join(column(key) + direction for key in shape.keys)}"
+        + f" LIMIT {param()}"
+        + (f" OFFSET {param()}" if shape.offset else "")
+    )
+    # As Tortoise's values() converts: columns the driver returns natively as they are.
+    native = {name for _, name, _ in meta.db_native_fields}
+    converters = tuple(
+        (name, None if name in native else meta.fields_map[name].to_python_value)
+        for name in shape.fields
+    )
+    found = _STATEMENTS[(shape, dialect)] = (sql, converters)
+    return found
+
+
 def _paged(
     queryset: QuerySet[M], keys: Sequence[str], page: PageRequest, *, descending: bool
 ) -> tuple[QuerySet[M], str]:
@@ -179,11 +334,7 @@ def _paged(
     direction = "-" if descending else ""
     queryset = queryset.order_by(*(direction + key for key in keys))
     if page.after is not None:
-        if page.after.order != order:
-            # Read in this order, another order's position would skip or repeat rows.
-            raise InvalidField(
-                "cursor", "was made for another sort, direction or list; start again without it"
-            )
+        _check_order(page.after, order)
         queryset = queryset.filter(_after(queryset.model, keys, page.after.values, descending))
     if page.offset:
         queryset = queryset.offset(page.offset)
@@ -199,10 +350,23 @@ def _page(rows: list[T], keys: Sequence[str], page: PageRequest, order: str) -> 
     return Page(items=rows, next_cursor=next_cursor, order=order, keys=tuple(keys))
 
 
-def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:
+def _check_order(after: Cursor, order: str) -> None:
+    if after.order != order:
+        # Read in this order, another order's position would skip or repeat rows.
+        raise InvalidField(
+            "cursor", "was made for another sort, direction or list; start again without it"
+        )
+
+
+def _typed(model: type[Model], keys: Sequence[str], values: tuple[Any, ...]) -> list[Any]:
+    """A cursor's values as the columns `keys` hold them, or a 400 naming `cursor`."""
     if len(values) != len(keys):
         raise _bad_cursor()
-    typed = [cursor_value(model, key, value) for key, value in zip(keys, values, strict=True)]
+    return [cursor_value(model, key, value) for key, value in zip(keys, values, strict=True)]
+
+
+def _after(model: type[Model], keys: Sequence[str], values: tuple[Any, ...], descending: bool) -> Q:
+    typed = _typed(model, keys, values)
     op = "lt" if descending else "gt"
     # (k1, k2) after (v1, v2)  <=>  k1 beyond v1  OR  (k1 = v1 AND k2 beyond v2)
     clauses = []

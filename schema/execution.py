@@ -23,6 +23,10 @@ value that cannot be falls back to the ordinary completion of the whole object.
 A resolver field marked `read_ahead` (no arguments, no permission) takes the same shortcut when
 its object already holds the value: an issue list's latest events, read with the page, and an
 event's stored message; otherwise its resolver runs.
+
+What a resolver answers is completed the same way (`complete_value`): when the whole selection
+under it can be (a connection, an event's breadcrumbs, tags and exceptions), in plain Python;
+otherwise, and for a value of no plain shape (an exception, awaitables), by graphql-core.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
@@ -42,6 +47,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
@@ -89,11 +95,21 @@ class _Where:
         self.field_name = field_name
 
 
+# Serialisers that answer a value of this exact type with the value itself: a field's value of
+# that type is its completion (most of a page's fields are strings).
+_ITSELF: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
+
+
 class PlainField:
     """How to complete one plain field: read `name` with `read`, then `serialize` it (each
-    item of it when `items`, whose items may be null unless `non_null_items`)."""
+    item of it when `items`, whose items may be null unless `non_null_items`). `itself`: the
+    type of value that is its own completion (or None)."""
 
-    __slots__ = ("items", "name", "non_null", "non_null_items", "read", "serialize")
+    __slots__ = ("items", "itself", "name", "non_null", "non_null_items", "read", "serialize")
 
     def __init__(
         self,
@@ -110,6 +126,7 @@ class PlainField:
         self.non_null = non_null
         self.items = items
         self.non_null_items = non_null_items
+        self.itself = None if items else _ITSELF.get(serialize)
 
     def complete(self, value: Any) -> Any:
         """The serialised value, or Undefined when the ordinary path must complete it."""
@@ -197,9 +214,20 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
     return None
 
 
-# Per response name: its shortcut (None: __typename), the type of an object field (None: a
-# scalar's), and its selection.
-_Plan = list[tuple[str, PlainField | ObjectField | None, Any, FieldDetailsList]]
+# Per response name, unpacked for the loop of `_plainly`: how to read the value (None:
+# __typename) and its name, the PlainField of a leaf (None: an object field) and the type of
+# value that is its own completion, the type of an object field, and its selection.
+_Plan = list[
+    tuple[
+        str,
+        Callable[[Any, str], Any] | None,
+        str,
+        PlainField | None,
+        type | None,
+        Any,
+        FieldDetailsList,
+    ]
+]
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -244,6 +272,35 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             parent_type, source, field_details_list, path, position_context
         )
 
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """A resolver's answer (an event's breadcrumbs, tags, exceptions) completed in plain
+        Python when its whole selection can be (as `_plainly` says), else by graphql-core,
+        which answers or reports it as before."""
+        middleware = self.middleware_manager
+        if (
+            not field_details_list[0].node.directives
+            and (middleware is None or not middleware.middlewares)
+            and not isinstance(result, Exception)
+            and not self.is_awaitable(result)
+        ):
+            try:
+                completed = self._plainly(return_type, field_details_list, result)
+            except Exception:  # a read that fails (or awaitable items): graphql-core's to report
+                completed = Undefined
+            if completed is not Undefined:
+                return completed
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def _shortcut(
         self, parent_type: GraphQLObjectType, name: str
     ) -> PlainField | ObjectField | None:
@@ -282,15 +339,18 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if plan is None:
             return Undefined
         result: dict[str, Any] = {}
-        for response_name, plain, field_type, details in plan:
-            if plain is None:  # __typename
+        for response_name, read, name, leaf, itself, field_type, details in plan:
+            if read is None:  # __typename
                 result[response_name] = return_type.name
                 continue
-            field_value = plain.read(value, plain.name)
+            field_value = read(value, name)
             if field_value is Undefined:
                 return Undefined
-            if isinstance(plain, PlainField):
-                completed = plain.complete(field_value)
+            if leaf is not None:
+                if type(field_value) is itself:
+                    result[response_name] = field_value
+                    continue
+                completed = leaf.complete(field_value)
             else:
                 completed = self._plainly(field_type, details, field_value)
             if completed is Undefined:
@@ -327,13 +387,20 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
             name = node.name.value
             if name == "__typename":
-                plan.append((response_name, None, None, details))
+                plan.append((response_name, None, name, None, None, None, details))
                 continue
             plain = self._shortcut(return_type, name)
             if plain is None:
                 return None
-            field_type = None if isinstance(plain, PlainField) else return_type.fields[name].type
-            plan.append((response_name, plain, field_type, details))
+            if isinstance(plain, PlainField):
+                plan.append(
+                    (response_name, plain.read, plain.name, plain, plain.itself, None, details)
+                )
+            else:
+                field_type = return_type.fields[name].type
+                plan.append(
+                    (response_name, plain.read, plain.name, None, None, field_type, details)
+                )
         return plan
 
     def _complete_object(

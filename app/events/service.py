@@ -9,13 +9,13 @@ from functools import cache
 from typing import Any
 
 import orjson
-from tortoise import connections
 
+from app import prepared
 from app.errors import NotFound
 from app.events.message import event_message
 from app.issues.service import ListedIssue, get_issue
 from app.pagination import Page, PageRequest, cursor_at, keyset_page
-from models import Event, Issue, of_live_project
+from models import Event, Issue
 
 # An issue's events in time order; the id breaks ties between equal timestamps.
 _TIME_ORDER = ("timestamp", "id")
@@ -60,11 +60,23 @@ async def count_events(issue_id: int) -> int:
 
 async def get_event(event_id: str) -> Event:
     key = event_key(event_id) if len(event_id) <= 64 else None
-    found = Event.filter(of_live_project(), event_id=key) if key else None
-    event = await found.order_by("id").first() if found is not None else None
-    if event is None:
+    # What Event.filter(of_live_project(), event_id=key).order_by("id").first() sends
+    sql = _event_sql(prepared.dialect_of(Event))
+    found = await prepared.fetch_models(Event, sql, [key]) if key else []
+    if not found:
         raise NotFound(f"event {event_id[:64]} not found")
-    return event
+    return found[0]
+
+
+@cache
+def _event_sql(dialect: str) -> str:
+    (marker,) = prepared.placeholders(dialect, 1, 1)
+    return (
+        f'SELECT {prepared.columns(Event, "event")} FROM "event"'
+        ' LEFT OUTER JOIN "project" "event__project" ON "event__project"."id"="event"."project_id"'
+        f' WHERE "event__project"."deleted_at" IS NULL AND "event"."event_id"={marker}'
+        ' ORDER BY "event"."id" ASC LIMIT 1'
+    )
 
 
 async def delete_event(project_id: int, event_id: int) -> bool:
@@ -93,6 +105,15 @@ async def latest_events(issue_ids: Iterable[int], *, payload: bool = True) -> di
     `payload=False` leaves the payload out (None) of events whose message is stored: enough for
     what lists show (columns and the message), without reading ~13 KB per event.
     """
+    rows = await latest_event_rows(issue_ids, payload=payload)
+    return {issue_id: Event._init_from_db(**row) for issue_id, row in rows.items()}
+
+
+async def latest_event_rows(
+    issue_ids: Iterable[int], *, payload: bool = True
+) -> dict[int, dict[str, Any]]:
+    """What `latest_events` reads, as rows by column (`Event._init_from_db(**row)` is the
+    event): a page that shows only columns need not build 50 models (~10 µs each)."""
     ids = sorted({int(i) for i in issue_ids})
     if not ids:
         return {}
@@ -100,24 +121,26 @@ async def latest_events(issue_ids: Iterable[int], *, payload: bool = True) -> di
     # A correlated subquery per issue walks the (issue, timestamp, id) index backwards once.
     # The OFFSET keeps PostgreSQL from moving it into the join, where it runs twice per issue
     # (SQLite takes an OFFSET only after a LIMIT).
-    postgres = connections.get("default").capabilities.dialect == "postgres"
+    postgres = prepared.dialect_of(Event) == "postgres"
     fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"
-    columns = "event.*" if payload else _without_payload()
-    events: list[Event] = await Event.raw(
-        f"SELECT {columns} FROM (SELECT (SELECT e.id FROM event e WHERE e.issue_id = i.id"
-        " ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
+    sql = (
+        f"SELECT {_latest_columns(payload)} FROM (SELECT (SELECT e.id FROM event e"
+        " WHERE e.issue_id = i.id ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS latest"
         f" FROM issue i WHERE i.id IN ({listed}) {fence}) AS l"
         " JOIN event ON event.id = l.latest"
     )
-    return {event.issue_id: event for event in events}
+    issue_column = Event._meta.fields_db_projection["issue_id"]
+    return {row[issue_column]: row for row in await prepared.fetch_rows(Event, sql, [])}
 
 
 @cache
-def _without_payload() -> str:
-    """Every column but the payload, which only rows stored before their message was need.
-    (Read once models are initialised: foreign key columns are known only then.)"""
-    columns = sorted(Event._meta.fields_db_projection.values())
-    return ", ".join(
-        [f'event."{column}"' for column in columns if column != "payload"]
-        + ["CASE WHEN event.message_stored THEN NULL ELSE event.payload END AS payload"]
+def _latest_columns(payload: bool) -> str:
+    """Every column, in `prepared.columns` order; without payload, the payload only of rows
+    stored before their message was, which need it. (Read once models are initialised:
+    foreign key columns are known only then.)"""
+    return ",".join(
+        "CASE WHEN event.message_stored THEN NULL ELSE event.payload END AS payload"
+        if column == "payload" and not payload
+        else f'"event"."{column}"'
+        for column in Event._meta.fields_db_projection.values()
     )

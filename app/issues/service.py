@@ -15,13 +15,14 @@ from typing import Any
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
+from app import prepared
 from app.errors import InvalidField, NotFound
 from app.ids import fits, parse_id
 from app.issues.inputs import relabelling, resolved_version, unique_ids
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.notifications.publish import Outbox
-from app.pagination import Page, PageRequest, keyset_page, keyset_values
+from app.pagination import Page, PageRequest, count_rows, keyset_page, keyset_rows, keyset_values
 from app.search.filter import (
     EventField,
     EventValue,
@@ -112,13 +113,23 @@ async def list_issue_rows(
 ) -> Page[ListedIssue]:
     """The page `list_issues` reads (same filters, order and cursors), as ListedIssue rows;
     `counted`: with its `total` (what `count_issues` counts) when that needs no second pass
-    over the issues. A filtered first page counts in the same statement (the filter runs once
-    for both); an unfiltered one counts itself when not full (a full one leaves the count to
-    `count_issues`: an index-only scan)."""
+    over the issues. A page without search terms counts in its own statement (an uncorrelated
+    subquery: keyset_rows), as does a filtered first page (the filter runs once for both)."""
     terms = _terms(level, environment, release, search)
+    if not terms:
+        return await keyset_rows(
+            Issue,
+            _plain_filter(project, state),
+            _SORT_KEYS[sort],
+            page,
+            descending=descending,
+            fields=_LISTED_FIELDS,
+            build=lambda row: ListedIssue(**row),
+            count=counted,
+        )
     queryset = _filtered_by(project, state, terms)
     first = page.after is None and not page.offset
-    windowed = counted and first and bool(terms)
+    windowed = counted and first
     totals: list[int] = []
 
     def build(row: dict[str, Any]) -> ListedIssue:
@@ -136,8 +147,6 @@ async def list_issue_rows(
     )
     if windowed:
         return replace(listed, total=totals[0] if totals else 0)
-    if counted and first and listed.next_cursor is None:
-        return replace(listed, total=len(listed.items))
     return listed
 
 
@@ -150,7 +159,14 @@ async def count_issues(
     release: str | None = None,
     search: SearchFilter | None = None,
 ) -> int:
+    if level is None and environment is None and release is None and search is None:
+        return await count_rows(Issue, _plain_filter(project, state))
     return await _filtered(project, state, level, environment, release, search).count()
+
+
+def _plain_filter(project: Project, state: IssueState | None) -> dict[str, Any]:
+    """The filter of `_filtered` without search terms (no Tortoise query: built once)."""
+    return {"project_id": project.id, **({} if state is None else {"state": state})}
 
 
 def _filtered(
@@ -221,9 +237,19 @@ async def groupings(issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 
 async def issues_by_id(issue_ids: Iterable[int]) -> dict[int, Issue]:
-    """The issues with their projects (every API shows an issue's short id)."""
-    live = Issue.filter(of_live_project(), id__in=list(issue_ids))
-    issues = await live.select_related("project")
+    """The issues with their projects (every API shows an issue's short id). What
+    Issue.filter(of_live_project(), id__in=ids).select_related("project") sends, written here."""
+    ids = list(issue_ids)
+    if not ids:
+        return {}
+    markers = ",".join(prepared.placeholders(prepared.dialect_of(Issue), 1, len(ids)))
+    sql = (
+        f"SELECT {prepared.columns(Issue, 'issue')},{prepared.columns(Project, 'issue__project')}"
+        ' FROM "issue" LEFT OUTER JOIN "project" "issue__project"'
+        ' ON "issue__project"."id"="issue"."project_id"'
+        f' WHERE "issue__project"."deleted_at" IS NULL AND "issue"."id" IN ({markers})'
+    )
+    issues = await prepared.fetch_with_related(Issue, Project, "project", sql, ids)
     return {issue.id: issue for issue in issues}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import prepared
 from app.auth import access_tokens
 from app.config import MAX_RETENTION_DAYS
 from app.errors import BadRequest, InvalidField, NotFound
@@ -57,10 +59,22 @@ def live_projects() -> QuerySet[Project]:
 
 
 async def get_project(project_id: int) -> Project:
-    project = await live_projects().get_or_none(id=project_id)
-    if project is None:
+    # What live_projects().get_or_none(id=...) sends, written once (every issue page reads it)
+    found = await prepared.fetch_models(
+        Project, _live_project_sql(prepared.dialect_of(Project)), [project_id]
+    )
+    if not found:
         raise NotFound(f"project {project_id} not found")
-    return project
+    return found[0]
+
+
+@cache
+def _live_project_sql(dialect: str) -> str:
+    (marker,) = prepared.placeholders(dialect, 1, 1)
+    return (
+        f'SELECT {prepared.columns(Project, "project")} FROM "project"'
+        f' WHERE "project"."deleted_at" IS NULL AND "project"."id"={marker}'
+    )
 
 
 async def ingest_counts(project_id: int) -> dict[IngestOutcome, int]:

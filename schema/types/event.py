@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -13,6 +15,7 @@ from graphql import FieldNode
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from app import prepared
 from app.errors import NotFound
 from app.events import service as events
 from app.pagination import Page
@@ -72,6 +75,41 @@ def _time(value: object) -> datetime | None:
     except (ValueError, OverflowError, OSError):
         pass
     return None
+
+
+# The fields EventType.of_row reads of an event's row.
+_ROW_FIELDS = (
+    "event_id",
+    "timestamp",
+    "received_at",
+    "environment",
+    "release",
+    "level",
+    "platform",
+    "message",
+    "message_stored",
+)
+
+
+@cache
+def _row_columns() -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per field of _ROW_FIELDS, its column and how the model converts it (once models are
+    initialised: the conversions depend on the backend's driver)."""
+    projection = Event._meta.fields_db_projection
+    return tuple(
+        (projection[field], prepared.converter(Event, projection[field])) for field in _ROW_FIELDS
+    )
+
+
+_HEX_ID = re.compile("[0-9a-f]{32}")
+
+
+def dashed(event_id: str) -> str:
+    """The stored 32-hex event id as a dashed UUID (as str(uuid.UUID(hex=...)), faster)."""
+    if _HEX_ID.fullmatch(event_id) is None:
+        return str(uuid.UUID(hex=event_id))
+    h = event_id
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @strawberry.type
@@ -179,7 +217,9 @@ class EventType:
     release: str | None
     level: str
     platform: str
-    model: strawberry.Private[Event]
+    # The model, or the row (by column) it is made of when first asked for: a page's latest
+    # events are rows, and lists mostly show their columns alone.
+    stored: strawberry.Private[Event | dict[str, Any]]
     # The payload parsed once, on first use: several fields read it.
     parsed: strawberry.Private[dict[str, Any] | None] = None
     # The message, when stored with the event: (message,); None: derived from the payload.
@@ -188,16 +228,51 @@ class EventType:
     @classmethod
     def of(cls, event: Event) -> EventType:
         return cls(
-            id=strawberry.ID(str(uuid.UUID(hex=event.event_id))),
+            id=strawberry.ID(dashed(event.event_id)),
             timestamp=event.timestamp,
             received_at=event.received_at,
             environment=event.environment,
             release=event.release,
             level=event.level,
             platform=event.platform,
-            model=event,
+            stored=event,
             stored_message=(event.message,) if event.message_stored else None,
         )
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> EventType:
+        """From a row of `events.latest_event_rows`, its columns converted as the model's
+        would be; the model is made only if a field needs it."""
+        (
+            event_id,
+            timestamp,
+            received_at,
+            environment,
+            release,
+            level,
+            platform,
+            message,
+            message_stored,
+        ) = [row[c] if convert is None else convert(row[c]) for c, convert in _row_columns()]
+        return cls(
+            id=strawberry.ID(dashed(event_id)),
+            timestamp=timestamp,
+            received_at=received_at,
+            environment=environment,
+            release=release,
+            level=level,
+            platform=platform,
+            stored=row,
+            stored_message=(message,) if message_stored else None,
+        )
+
+    @property
+    def model(self) -> Event:
+        stored = self.stored
+        if isinstance(stored, Event):
+            return stored
+        self.stored = event = Event._init_from_db(**stored)
+        return event
 
     @strawberry.field(metadata=read_ahead("stored_message"))
     def message(self) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,7 +19,7 @@ from app.pagination import Page
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
 from app.search.parse import parse_search
-from models import Event, Issue, IssueHistory, IssueState, Project
+from models import Issue, IssueHistory, IssueState, Project
 from schema.context import Context
 from schema.errors import renamed_fields
 from schema.execution import read_ahead
@@ -238,14 +238,15 @@ class IssueConnection:
     page_info: PageInfo
     where: strawberry.Private[IssueListArgs]
     project: strawberry.Private[Project]
+    # The count, when read with the page: (count,).
+    total: strawberry.Private[tuple[int] | None] = None
 
-    # Known when reading the page told (`Page.total`): no second pass over the issues.
-    total: strawberry.Private[int | None] = None
-
-    @strawberry.field(description="Issues matching the filters, on every page.")
+    @strawberry.field(
+        description="Issues matching the filters, on every page.", metadata=read_ahead("total")
+    )
     async def total_count(self) -> int:
         if self.total is not None:
-            return self.total
+            return self.total[0]
         return await issues.count_issues(self.project, **self.where.filters())
 
     @classmethod
@@ -254,9 +255,9 @@ class IssueConnection:
         page: Page[ListedIssue],
         project: Project,
         where: IssueListArgs,
-        latest: Mapping[int, Event] | None = None,
+        latest: Mapping[int, dict[str, Any]] | None = None,
     ) -> IssueConnection:
-        """`latest`: the issues' latest events, when read ahead for the page."""
+        """`latest`: the issues' latest events (rows), when read ahead for the page."""
         from schema.types.event import EventType  # it imports this module
 
         owner = ProjectType.of(project)
@@ -264,11 +265,12 @@ class IssueConnection:
         for issue in page.items:
             node = IssueType.of(issue, owner, listed=True)
             if latest is not None:
-                event = latest.get(issue.id)
-                node.latest = (EventType.of(event) if event else None,)
+                row = latest.get(issue.id)
+                node.latest = (EventType.of_row(row) if row else None,)
             edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
-        return cls(edges=edges, page_info=info, where=where, project=project, total=page.total)
+        total = None if page.total is None else (page.total,)
+        return cls(edges=edges, page_info=info, where=where, project=project, total=total)
 
 
 def latest_events_wanted(info: Info[Context, None]) -> bool | None:
@@ -296,7 +298,8 @@ async def issue_connection(
     project: Project, args: IssueListArgs, info: Info[Context, None]
 ) -> IssueConnection:
     """The page; its issues' latest events read with it when the query selects them (one
-    query, as the loader would make, but no awaiting per issue)."""
+    query, as the loader would make, but no awaiting per issue), and its totalCount (in the
+    page's query, where it can be)."""
     request = page_request(args.first, args.after)
     # The cursor's values are checked against the sort keys only when the page is read.
     with renamed_fields(cursor="after"):
@@ -311,5 +314,5 @@ async def issue_connection(
     wanted = latest_events_wanted(info)
     latest = None
     if wanted is not None:
-        latest = await events.latest_events([i.id for i in page.items], payload=wanted)
+        latest = await events.latest_event_rows([i.id for i in page.items], payload=wanted)
     return IssueConnection.of(page, project, args, latest)

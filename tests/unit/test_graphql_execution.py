@@ -374,8 +374,9 @@ def test_a_field_read_ahead_takes_its_held_value_and_otherwise_its_resolver():
         query=HeldQuery, execution_context_class=PlainFieldsExecutionContext
     )
     data, errors = _answer(shortcut, query)
-    # b's null object and c take the resolver; the rest are completed from what is held
-    assert RESOLVED == ["b", "c", "c"]
+    # c takes the resolver; the rest are completed from what is held (b's null too: the
+    # list of them is completed whole)
+    assert RESOLVED == ["c", "c"]
     assert (data, errors) == ordinary
     assert data == {
         "helds": [
@@ -443,10 +444,89 @@ def test_an_object_of_plain_fields_is_completed_whole():
         "thing": {"name": "a"},
         "things": [{"__typename": "Thing", "count": 3}],
     }
-    # Box.thing and Box.things of each box, and a field under them only where the whole
-    # cannot be completed plainly: a null to report (boxes 2, 3: the box is null from there
-    # on), a null item (box 5), a tuple (6)
-    both, count = ["Box.thing", "Box.things"], ["Thing.__typename", "Thing.count"]
+    # The list of boxes is completed whole but for the boxes that cannot be: their fields
+    # are executed one by one where there is a null to report (boxes 2, 3: the box is null
+    # from there on), a null item (box 5), a tuple (6), a string (7); what is plain under
+    # them (the items of 5 and 6) is completed whole again
+    both = ["Box.thing", "Box.things"]
     null_thing, null_name = ["Box.thing"], ["Box.thing", "Thing.name"]
-    boxes = [both, both, null_thing, null_name, both, both + count, both + count, both, both, both]
+    boxes = [[], [], null_thing, null_name, [], both, both, both, [], []]
     assert CountingContext.executed == ["BoxQuery.boxes", *(f for box in boxes for f in box)]
+
+
+class Shade(enum.StrEnum):
+    DARK = "dark"
+
+
+class Labelled:
+    def __str__(self) -> str:
+        return "named"
+
+
+@strawberry.type
+class Item:
+    text: str
+    key: strawberry.ID
+    flag: bool
+
+
+@strawberry.type
+class Holder:
+    item: Item
+
+
+@strawberry.type
+class HolderQuery:
+    @strawberry.field
+    def holders(self) -> list[Holder]:
+        odd: list[tuple[Any, Any, Any]] = [
+            ("plain", "k", True),
+            (Shade.DARK, 5, False),  # a str subclass; an int id
+            (True, 2.0, 1.0),  # serialised, not taken as they are
+            (7, Labelled(), 0),
+        ]
+        return [Holder(item=Item(text=t, key=k, flag=f)) for t, k, f in odd]
+
+
+def test_strings_ids_and_booleans_complete_as_graphql_core_serialises_them():
+    query = "{ holders { item { text key flag } } }"
+    shortcut = strawberry.Schema(
+        query=HolderQuery, execution_context_class=PlainFieldsExecutionContext
+    )
+    data, errors = _answer_async(shortcut, query)
+    assert (data, errors) == _answer_async(strawberry.Schema(query=HolderQuery), query)
+    assert errors == []
+    assert data == {
+        "holders": [
+            {"item": {"text": "plain", "key": "k", "flag": True}},
+            {"item": {"text": "dark", "key": "5", "flag": False}},
+            {"item": {"text": "true", "key": "2", "flag": True}},
+            {"item": {"text": "7", "key": "named", "flag": False}},
+        ]
+    }
+
+
+@strawberry.type
+class LaterQuery:
+    @strawberry.field
+    def later(self) -> list[Item]:
+        async def item(text: str) -> Item:
+            return Item(text=text, key="k", flag=True)
+
+        # a list of awaitables: graphql-core awaits each item, the shortcut leaves them to it
+        return [item("a"), item("b")]  # type: ignore[list-item]
+
+    @strawberry.field
+    def failing(self) -> list[Item] | None:
+        return [Item(text="a", key="k", flag=True), ValueError("no item")]  # type: ignore[list-item]
+
+
+def test_resolver_answers_of_no_plain_shape_are_completed_by_graphql_core():
+    query = "{ later { text } failing { text } }"
+    shortcut = strawberry.Schema(
+        query=LaterQuery, execution_context_class=PlainFieldsExecutionContext
+    )
+    data, errors = _answer_async(shortcut, query)
+    assert (data, errors) == _answer_async(strawberry.Schema(query=LaterQuery), query)
+    assert data == {"later": [{"text": "a"}, {"text": "b"}], "failing": None}
+    assert [(m, p) for m, p, _ in errors] == [("no item", ["failing", 1])]
