@@ -1,10 +1,13 @@
 """A `SearchFilter` as one WHERE condition on the `issue` table, for PostgreSQL or SQLite.
 
-Issue columns are compared directly; environment, release and tags are EXISTS probes into
-the issue's events (index `event (issue_id, environment, release)`). Every value is a bound
-parameter. Free text is case-insensitive (PostgreSQL: ILIKE, written as what it means,
-`lower(column) LIKE lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive
-(PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
+Issue columns are compared directly; environment and release are EXISTS probes into the
+issue's events (index `event (issue_id, environment, release)`). A tag term (and `has:` a tag)
+is what the issue received: a probe of its tag counts (`issue_tag`, `issue_tag_key`, ingestion's
+aggregates), and of its events only when those counts left a tag out (`issue.tags_exact` false),
+so on the common issue it never reads an event. Every value is a bound parameter. Free text
+is case-insensitive (PostgreSQL: ILIKE, written as what it means, `lower(column) LIKE
+lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive (PostgreSQL LIKE; SQLite
+GLOB, whose LIKE ignores case).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pypika_tortoise.terms import Criterion, ValueWrapper
 from tortoise.expressions import Q, ResolveContext
 from tortoise.query_utils import QueryModifier
 
+from app.ingest.store.tallies import RESERVED_KEYS, valid_key
 from app.search.filter import (
     AbsoluteTime,
     EventField,
@@ -42,6 +46,9 @@ _TEXT_COLUMNS = ("title", "message", "culprit")
 _EVENT = f'SELECT 1 FROM "event" e WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_TAGS = f'SELECT 1 FROM "event" e, json_each(e."tags") t WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_KEYS = frozenset(field.value for field in EventField)
+_TAG_ROW = f'SELECT 1 FROM "issue_tag" g WHERE g."issue_id" = {_ISSUE}."id" AND g."key" = {{}}'
+_KEY_ROW = f'SELECT 1 FROM "issue_tag_key" k WHERE k."issue_id" = {_ISSUE}."id" AND k."key" = {{}}'
+_INEXACT = f'NOT {_ISSUE}."tags_exact"'
 # Every term must be TRUE or FALSE, never NULL, or its negation would drop rows: an issue
 # without history has no last cause, hence the COALESCE.
 _LAST_CAUSE = (
@@ -170,6 +177,12 @@ class _Builder:
         return _any(fragments)
 
     def tag(self, key: str, patterns: Sequence[Pattern]) -> _Fragment:
+        counted = self.matches(_Fragment('g."value"'), patterns).wrap(f"EXISTS ({_TAG_ROW} AND @)")
+        return _received(
+            key, _Fragment(counted.sql, [key, *counted.values]), self.tag_in_events(key, patterns)
+        )
+
+    def tag_in_events(self, key: str, patterns: Sequence[Pattern]) -> _Fragment:
         if self.postgres:
             value = _Fragment('(e."tags" ->> {})', [key])
             return self.matches(value, patterns).wrap(f"EXISTS ({_EVENT} AND @)")
@@ -182,13 +195,27 @@ class _Builder:
         if key in _EVENT_KEYS:
             return _Fragment(f'EXISTS ({_EVENT} AND e."{key}" IS NOT NULL)')
         if self.postgres:
-            return _Fragment(f'EXISTS ({_EVENT} AND e."tags" ? {{}})', [key])
-        return _Fragment(f"EXISTS ({_EVENT_TAGS} AND t.key = {{}})", [key])
+            in_events = _Fragment(f'EXISTS ({_EVENT} AND e."tags" ? {{}})', [key])
+        else:
+            in_events = _Fragment(f"EXISTS ({_EVENT_TAGS} AND t.key = {{}})", [key])
+        return _received(key, _Fragment(f"EXISTS ({_KEY_ROW})", [key]), in_events)
 
     def at(self, moment: Moment) -> datetime:
         if isinstance(moment, AbsoluteTime):
             return moment.at
         return self.now - moment.ago
+
+
+def _received(key: str, counted: _Fragment, in_events: _Fragment) -> _Fragment:
+    """`key`'s condition on what the issue received: its counts, and its events only where the
+    counts are not exact. The counts hold no tag named `environment` or `release` (those keys
+    are the events' own fields) and no key they refuse: then the events alone answer."""
+    if key in RESERVED_KEYS:
+        return in_events
+    inexact = in_events.wrap(f"({_INEXACT} AND @)")
+    if not valid_key(key):
+        return inexact
+    return _any([counted, inexact])
 
 
 def _in(column: str, values: Sequence[str]) -> _Fragment:
