@@ -43,7 +43,7 @@ class Issue(Model):
     event_count = fields.BigIntField(default=0)
     # Every tag of every event the issue received is counted in issue_tag, so a tag search
     # may answer from there (app.search.sql); false from the first tag a bound left out.
-    tags_exact = fields.BooleanField(default=True)
+    tags_exact = fields.BooleanField(default=True, db_default=True)
     first_seen = fields.DatetimeField()
     last_seen = fields.DatetimeField()
 

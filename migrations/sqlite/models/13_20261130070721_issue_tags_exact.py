@@ -7,10 +7,10 @@ RUN_IN_TRANSACTION = True
 # event_count, never lowered, equals its stored events) and every tag of those events has its
 # row; any other issue keeps searching its events (app.search.sql).
 PROVE = """
-UPDATE issue SET tags_exact = false
+UPDATE issue SET tags_exact = 0
 WHERE event_count <> (SELECT count(*) FROM event AS e WHERE e.issue_id = issue.id)
     OR EXISTS (
-        SELECT 1 FROM event AS e CROSS JOIN LATERAL jsonb_each_text(e.tags) AS t(key, value)
+        SELECT 1 FROM event AS e CROSS JOIN json_each(e.tags) AS t
         WHERE e.issue_id = issue.id AND t.key NOT IN ('environment', 'release')
             AND NOT EXISTS (
                 SELECT 1 FROM issue_tag AS g
@@ -23,7 +23,7 @@ WHERE event_count <> (SELECT count(*) FROM event AS e WHERE e.issue_id = issue.i
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return (
         """
-        ALTER TABLE "issue" ADD "tags_exact" BOOL NOT NULL DEFAULT True;"""
+        ALTER TABLE "issue" ADD "tags_exact" INT NOT NULL DEFAULT 1;"""
         + PROVE
     )
 
@@ -90,28 +90,29 @@ MODELS_STATE = (
     "w0k8xh6NGau+3Op5pd4La9WtMCESd49KU3PG8RS/IhkPFo8Ct1bqFrW0/Esb2+pd7u0veg"
     "JJ+3D5/NMNE2Mz7HXIXoXxL50+MSyJ8ec5EnRakNrzrbbt8fuCEACQAc1leOsrzplDkNCt"
     "fig9vJnAh1gPwAuTCuOz3AM728ozcL+nNooADYdWyH9y3sKgo5mIyJehgfl1nycC0+xseZ"
-    "RU8nQNeUAE13Mm0RiUgZ6njEdvEIkgpqwO8gTysvTONKGupvaZXP5HowHUbMFdmllLTUm5"
-    "Tk3qQEtmzlhKFuZKkbWYdzdThXqXAu88lz+vkg/Z20QvATk0Hyg0v6a2mbEaMkfkegonM9"
-    "VARoYZJtEi+7IUSzJT7Fd1ISKNt3rJe1P7hjh1rDRe+nKlrYeTOegOXvOklRqCZgrjJOj/"
-    "ClIpQwS1EJqL1nfoVTFi8BjJnSNuSBGcw8uucTweO8M30quAxSV0GulmMvjYJoP0eDSVgp"
-    "mKm1h/CmLQ4za6NBLpPMD3yxoy0iAwXhrT5OIX6klD5JqgH6HeYBdk7yHH/URAbqZQ7tJY"
-    "6qt63XzHgKVFS9BbicgirtFmBGmOD6RJFusdElimtWvEMm6mfkJ/TuX3nmhqMCb4i2lRD+"
-    "oYWeoLfOvtA7cOvHXDMSzUhkaQQlGAnR/3l0JIgNbOIiXlBtX0Tkca2805CHJiTyTA1FhC"
-    "Ros7KOeVBdi1klxKz1OBAANzJQEN69yB6a2NVP7HRe7SaeoYRkq/NqX0EjaydNO2myNIIq"
-    "ThpJPyrw04LspBKumhFw7b26a9pLk2ZuONJe2sG8NN7WSG73Tlkp40xUdr4L3S67zY7TlK"
-    "EyyGr9XVM7Te0aSe3C3Ww5tI7Z6MandMy+ur2mRQuRt9fC3HZc0ficjP4rQMrC+gqysr2I"
-    "u67l5xyByMc3rF8Nvoftusks5lLovilA900OuhB5zosh6FgkrZRDunrvYr2kiR8fmbFThg"
-    "dX5mHE3wgwVthjWJrIz9v8wIWYa78V1LLlHFcM9tSB5N23+OZz0lLBgEAbv+BshGi2aLC1"
-    "sQkBgqDDbvjUt4cnfJNwcZC3PZM/tjKGelBlBxVZe7h78wu89KSdQsjWrJGsHcxtJrWkZQ"
-    "WTmmTt0ZA5jBvkzIgx5Y9imS4AQoEHnxqSoueKXK5v1cA1TeAglkMdXdNgyBy/mnNrbnx1"
-    "z6yZwZVl73okxBW9iaoQ6WN9NgDEfoRx18NFkh9+VBItIjlUcQaLqgCRDxm6ruHZjxDtiF"
-    "MQNujSO07IDVUFjaosz/gJ7ecdMbvBd/pKb6QSVjXErdhexg9hpfrixmiWwQ4HHdpSKrQV"
-    "tWnZuEBkoEMCG0MC7tRe5a2zBVGXyELB2GH1n6zTWjUfepW16ic8CW3T6klLLebJJubpk8"
-    "D3wwAKMtb0SeAqfNiZ8ZhyeH/Sn+LzfcaDq57mJ77DHITg9Z4EiaJlfCeBl3BRGLncLclC"
-    "tilCquNsXtGW58oi8JpOaDqh6URJOnHr0jU7QyTo9UIK4eMaRC8MJyItFTZqZBexALgEpt"
-    "BniyMD5aTCzlkZKQvXKvgKaUbMWgHXfbbx0F0AdyGCc8ZQQe1wP9991fLhK5EPt8oSc6FL"
-    "Pmu/YzCTrJnj9Z0a2A8OEs1kIeOwEAbRDWTEZWpqMqIKGaFhSOGVMmmlHC3RATYda9ntCL"
-    "AtGjptq5ta6qama6LQksRYaAVsswLmu3nbP4Xlr1BqaRi4ZbUvplPJJHx1oWNOF3mkMygp"
-    "5JsgrqOZZpOGcxHTfIJO6D+UpZmMiZZiykkxZFAJIBxUVxDdvRwBgX/Rg3mRxP+MR0NeKD"
-    "EySTM6c+q1/m5ZptvE1b8AXAJGgsaFmP503f0tDfflYHSR5mfkBhd57KDOxezH/wEllXdY"
+    "RU8nQNeUAE13Mm0RiUgZ6njEdvEIkgpqwO8gTysvTONKGh74W1qR0ChxAteD6TAarsjmpK"
+    "Sl3psk994ksGUrJwx1I0vdyDqKq6O4SkVxmS+d068G6c+jFYKfmAyS31nSH0nbjBjl7jsC"
+    "FR3noSJAC5PsjnjZDSGaJPEpvpOSQNm+Y72s3cAdO9QaLno/VdHCPpvxBCx/10mKQjUBc5"
+    "VxeoQvFaGEWYpKQO094Sucsnh5X8yUtiH9y2Dm0T0fBB6nm+nDwGVQuApStBx7aRQE+Tka"
+    "TMJKwQStPUQ1bXGYWRsNcpkcfuCLnWgRGSgIb/XhCfGTpPQBUg3Q7zAPsHNy5vijJjJQL2"
+    "FoL+FTvVu9ZsZToKLqnb/lFFRpd/4ywgTXJ4p0i40uUVyz4o0xUT8jP6E3/cozNxwVeEO0"
+    "rYTwDy30BL110oXeeFs/5pqRaEYiSyMowUiI/s+jI0FsYBMX8YJq+yIij2vlnYY8NCGRZ2"
+    "ooIiRBm5V1zIPqWswqIWatx4EAuJGBgvDuRfbQxK5+YqfzajfxDCUkW51X+woaWTtp2kmT"
+    "pRFUcdJI+lGBnxZkJ5Vw1YyAa+/VXdNemjRzw5H20g7mpfF2RHK7d8pKGWeismNd6C7ZbT"
+    "aapgyVQVbr75raaWrXSGoX7mbLoXXMRjc+pWP21e01LVqIvL0W5rbjisbnZPRfAVIW1leQ"
+    "le1F3HUtP+fkQz6+Yf1q8D1s101mMZdC900Bum9y0IXIc14MQcciaaUc0tV7F+slTfzUyI"
+    "ydMjy4Mg8j/jSAscIew9JEft7mBy7EXPutoJYt57hisKcOJO++xaeek5YKBgTa+AVnI0Sz"
+    "RYOtjU0IEAQddsMXvj084ZuEi4O87Zn8sZUx1IMqO6jI2sPdm1/gpSftFEK2Zo1k7WBuM6"
+    "klLSuY1CRrj4bMYdwgZ0aMKX8Uy3QBEAo8+NSQFD1X5HJ9qwauaQIHsRzq6JoGQ+b41Zxb"
+    "c+Ore2bNDK4se9cjIa7oTVSFSB/rswEg9tuLux4ukvzeo5JoEcmhijNYVAWIfL/QdQ3Pfo"
+    "RoR5yCsEGX3nFCbqgqaFRlecZPaD/viNkNvtNXeiOVsKohbsX2Mn4IK9UXN0azDHY46NCW"
+    "UqGtqE3LxgUiAx0S2BgScKf2Km+dLYi6RBYKxg6r/1Kd1qr50KusVT/hSWibVk9aajFPNj"
+    "FPnwS+HwZQkLGmTwJX4XvOjMeUw/uT/hSf7zMeXPU0P/H55SAEr/ckSBQt4zsJvISLwsjl"
+    "bkkWsk0RUh1n84q2PFcWgdd0QtMJTSdK0olbl67ZGSJBrxdSCB/XIHphOBFpqbBRI7uIBc"
+    "AlMIW+VhwZKCcVds7KSFm4VsHHRzNi1gq47rONh+4CuAsRnDOGCmqH+/ncq5YPX4l8uFWW"
+    "mAtd8jX7HYOZZM0cr+/UwH5wkGgmCxmHhTCIbiAjLlNTkxFVyAgNQwqvlEkr5WiJDrDpWM"
+    "tuR4Bt0dBpW93UUjc1XROFliTGQitgmxUw383b/iksf4VSS8PALat9MZ1KJuGrCx1zusgj"
+    "nUFJId8EcR3NNJs0nIuY5hN0Qv+hLM1kTLQUU06KIYNKAOGguoLo7uUICPyLHsyLJP5nPB"
+    "ryQomRSZrRmVOv9XfLMt0mrv4F4BIwEjQuxPSn6+5vabgvB6OLND8jN7jIYwd1LmY//g+v"
+    "03Uc"
 )
