@@ -46,9 +46,17 @@ _TEXT_COLUMNS = ("title", "message", "culprit")
 _EVENT = f'SELECT 1 FROM "event" e WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_TAGS = f'SELECT 1 FROM "event" e, json_each(e."tags") t WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_KEYS = frozenset(field.value for field in EventField)
-_TAG_ROW = f'SELECT 1 FROM "issue_tag" g WHERE g."issue_id" = {_ISSUE}."id" AND g."key" = {{}}'
+# What the issue received: its tag counts (app.issues.aggregates), holding every tag of its
+# events while `tags_exact`; `@` is the condition on the value.
+_TAG_ROW = (
+    f'EXISTS (SELECT 1 FROM "issue_tag" g WHERE g."issue_id" = {_ISSUE}."id" AND g."key" = {{}} '
+    "AND @)"
+)
 _KEY_ROW = f'SELECT 1 FROM "issue_tag_key" k WHERE k."issue_id" = {_ISSUE}."id" AND k."key" = {{}}'
-_INEXACT = f'NOT {_ISSUE}."tags_exact"'
+# An event probe only for an issue whose counts left a tag out. Inside the sub-select, so it
+# stays a probe per issue (a one-time filter); outside, PostgreSQL may hash the sub-select,
+# scanning the whole event table as soon as one issue is inexact.
+_INEXACT = f' AND NOT {_ISSUE}."tags_exact"'
 # Every term must be TRUE or FALSE, never NULL, or its negation would drop rows: an issue
 # without history has no last cause, hence the COALESCE.
 _LAST_CAUSE = (
@@ -177,45 +185,38 @@ class _Builder:
         return _any(fragments)
 
     def tag(self, key: str, patterns: Sequence[Pattern]) -> _Fragment:
-        counted = self.matches(_Fragment('g."value"'), patterns).wrap(f"EXISTS ({_TAG_ROW} AND @)")
-        return _received(
-            key, _Fragment(counted.sql, [key, *counted.values]), self.tag_in_events(key, patterns)
-        )
+        if key in RESERVED_KEYS:  # never counted: those keys hold the events' own fields
+            return self.tag_in_events(key, patterns, "")
+        in_events = self.tag_in_events(key, patterns, _INEXACT)
+        if not valid_key(key):  # a key the counts refuse: in the events of inexact issues only
+            return in_events
+        counted = self.matches(_Fragment('g."value"'), patterns)
+        return _any([_Fragment(counted.sql, [key, *counted.values]).wrap(_TAG_ROW), in_events])
 
-    def tag_in_events(self, key: str, patterns: Sequence[Pattern]) -> _Fragment:
+    def tag_in_events(self, key: str, patterns: Sequence[Pattern], gate: str) -> _Fragment:
         if self.postgres:
             value = _Fragment('(e."tags" ->> {})', [key])
-            return self.matches(value, patterns).wrap(f"EXISTS ({_EVENT} AND @)")
+            return self.matches(value, patterns).wrap(f"EXISTS ({_EVENT}{gate} AND @)")
         key_is = _Fragment("t.key = {}", [key])
         return (key_is & self.matches(_Fragment("t.value"), patterns)).wrap(
-            f"EXISTS ({_EVENT_TAGS} AND @)"
+            f"EXISTS ({_EVENT_TAGS}{gate} AND @)"
         )
 
     def has(self, key: str) -> _Fragment:
         if key in _EVENT_KEYS:
             return _Fragment(f'EXISTS ({_EVENT} AND e."{key}" IS NOT NULL)')
         if self.postgres:
-            in_events = _Fragment(f'EXISTS ({_EVENT} AND e."tags" ? {{}})', [key])
+            in_events = _Fragment(f'EXISTS ({_EVENT}{_INEXACT} AND e."tags" ? {{}})', [key])
         else:
-            in_events = _Fragment(f"EXISTS ({_EVENT_TAGS} AND t.key = {{}})", [key])
-        return _received(key, _Fragment(f"EXISTS ({_KEY_ROW})", [key]), in_events)
+            in_events = _Fragment(f"EXISTS ({_EVENT_TAGS}{_INEXACT} AND t.key = {{}})", [key])
+        if not valid_key(key):
+            return in_events
+        return _any([_Fragment(f"EXISTS ({_KEY_ROW})", [key]), in_events])
 
     def at(self, moment: Moment) -> datetime:
         if isinstance(moment, AbsoluteTime):
             return moment.at
         return self.now - moment.ago
-
-
-def _received(key: str, counted: _Fragment, in_events: _Fragment) -> _Fragment:
-    """`key`'s condition on what the issue received: its counts, and its events only where the
-    counts are not exact. The counts hold no tag named `environment` or `release` (those keys
-    are the events' own fields) and no key they refuse: then the events alone answer."""
-    if key in RESERVED_KEYS:
-        return in_events
-    inexact = in_events.wrap(f"({_INEXACT} AND @)")
-    if not valid_key(key):
-        return inexact
-    return _any([counted, inexact])
 
 
 def _in(column: str, values: Sequence[str]) -> _Fragment:
