@@ -6,12 +6,15 @@ the tag counts is overflowed by one issue, and every query is asserted over REST
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from app.ingest.store import tallies
+from app.search.parse import parse_search
+from app.search.sql import search_condition
 from models import Event, Issue, IssueTagKey
 from tests.integration.graphql import data
 from tests.integration.sentry import SentryProject, new_project
@@ -178,3 +181,36 @@ async def test_a_tag_term_matches_what_the_issue_received(http, server, auth):
         ("timesSeen:2", {"TAGS-1", "TAGS-2"}),
     ]:
         assert set(await issues(http, server, auth, project.id, query)) == expected, query
+
+
+async def explain(project_id: int, query: str) -> list[str]:
+    condition = search_condition(parse_search(query), "postgres", datetime.now(UTC))
+    assert condition is not None
+    sql = Issue.filter(project_id=project_id).filter(condition).sql(params_inline=True)
+    rows = await connections.get("default").execute_query_dict(
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql
+    )
+    return [row["QUERY PLAN"] for row in rows]
+
+
+async def test_on_postgres_an_exact_issue_is_searched_in_its_counts_not_its_events(
+    http, server, database_url
+):
+    if not database_url.startswith("postgres"):
+        pytest.skip("the plan of PostgreSQL")
+    project = await new_project(server, "Tags")
+    for n, word in enumerate(("alpha", "beta", "gamma")):
+        await send(http, project, f"issue {word}", M, tags={"customer": f"tenant-{n}"})
+    for query in ("customer:tenant-1", "!customer:tenant-*", "has:customer"):
+        plan = await explain(project.id, query)
+        assert any("issue_tag" in line for line in plan), plan
+        # The event probe is in the plan, but no issue runs it.
+        scans = [line for line in plan if " on event " in line]
+        assert scans, plan
+        assert all("never executed" in line for line in scans), plan
+    await send(http, project, "issue beta", M, tags={"customer": "tenant-1", LONG_KEY: "v"})
+    # Now inexact, issue beta alone probes its events (when its counts do not match).
+    plan = await explain(project.id, "customer:tenant-9")
+    scans = [line for line in plan if " on event " in line]
+    assert len(scans) == 1, plan
+    assert scans[0].endswith("on event e (actual rows=0 loops=1)"), plan
