@@ -71,7 +71,8 @@ The path of a query, from HTTP to SQL
                                   selection.py (what a selection asks for: a page reads its
                                   latest events ahead); schema.graphql is the committed SDL
     search/                       the search language: parse.py (text → SearchFilter, pure),
-                                  sql.py (SearchFilter → one WHERE condition)
+                                  sql.py (SearchFilter → one WHERE condition; tag terms read
+                                  the tag counts of issues whose `tags_exact` holds)
     pagination.py                 keyset cursors (?limit, ?cursor, ?page) shared by every list;
                                   a cursor carries its order and fits no other; keyset_rows and
                                   count_rows: a list's page (with its count) and total by SQL

@@ -41,6 +41,9 @@ class Issue(Model):
     culprit = fields.CharField(max_length=200, default="")
     platform = fields.CharField(max_length=32, default="other")
     event_count = fields.BigIntField(default=0)
+    # Every tag of every event the issue received is counted in issue_tag, so a tag search
+    # may answer from there (app.search.sql); false from the first tag a bound left out.
+    tags_exact = fields.BooleanField(default=True, db_default=True)
     first_seen = fields.DatetimeField()
     last_seen = fields.DatetimeField()
 

@@ -30,6 +30,11 @@ QUERIES = [
     "is:open release:1.19",
     "is:open handler 99*",
     "is:regressed lastSeen:-24h",
+    "customer:tenant-39",
+    "is:open customer:tenant-39",
+    "!customer:tenant-39",
+    "customer:tenant-3* browser:Safari",
+    "has:customer",
 ]
 
 ISSUES = """
@@ -58,9 +63,22 @@ SELECT $1, $2 + j % 1000, md5('e' || j), now() - j * interval '1 second',
        WHEN (j / 1000) % 10 < 7 THEN 'production' ELSE 'staging' END,
   '1.' || (j / 1000) % 20,
   jsonb_build_object('browser', (ARRAY['Firefox','Chrome','Safari'])[1 + (j / 1000) % 3],
-                     'os', 'linux'),
+                     'os', 'linux', 'customer', 'tenant-' || (j / 1000 + j % 7) % 50),
   '{}'
 FROM generate_series(0, 99999) j
+"""
+# The tag counts ingestion would have kept for those events (no bound is reached: every issue
+# stays `tags_exact`, so tag terms read them).
+TAGS = """
+INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen)
+SELECT issue_id, key, value, count(*), min(timestamp), max(timestamp) FROM (
+  SELECT issue_id, 'environment' AS key, environment AS value, timestamp FROM event
+  UNION ALL SELECT issue_id, 'release', release, timestamp FROM event
+  UNION ALL SELECT e.issue_id, t.key, t.value, e.timestamp
+  FROM event e CROSS JOIN LATERAL jsonb_each_text(e.tags) AS t(key, value)
+) AS pairs GROUP BY 1, 2, 3;
+INSERT INTO issue_tag_key (issue_id, key, value_count, other_count)
+SELECT issue_id, key, count(*), 0 FROM issue_tag GROUP BY 1, 2;
 """
 
 
@@ -78,6 +96,7 @@ async def main(admin_url: str) -> None:
         await db.execute_query(ISSUES, [project.id])
         first = (await db.execute_query_dict("SELECT min(id) AS id FROM issue"))[0]["id"]
         await db.execute_query(EVENTS, [project.id, first])
+        await db.execute_script(TAGS)
         await db.execute_script("ANALYZE")
         for query in QUERIES:
             condition = search_condition(parse_search(query), "postgres", datetime.now(UTC))

@@ -1,10 +1,13 @@
 """A `SearchFilter` as one WHERE condition on the `issue` table, for PostgreSQL or SQLite.
 
-Issue columns are compared directly; environment, release and tags are EXISTS probes into
-the issue's events (index `event (issue_id, environment, release)`). Every value is a bound
-parameter. Free text is case-insensitive (PostgreSQL: ILIKE, written as what it means,
-`lower(column) LIKE lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive
-(PostgreSQL LIKE; SQLite GLOB, whose LIKE ignores case).
+Issue columns are compared directly; environment and release are EXISTS probes into the
+issue's events (index `event (issue_id, environment, release)`). A tag term (and `has:` a tag)
+is what the issue received: a probe of its tag counts (`issue_tag`, `issue_tag_key`, ingestion's
+aggregates), and of its events only when those counts left a tag out (`issue.tags_exact` false),
+so on the common issue it never reads an event. Every value is a bound parameter. Free text
+is case-insensitive (PostgreSQL: ILIKE, written as what it means, `lower(column) LIKE
+lower(text)`; SQLite LIKE folds ASCII only); values are case-sensitive (PostgreSQL LIKE; SQLite
+GLOB, whose LIKE ignores case).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pypika_tortoise.terms import Criterion, ValueWrapper
 from tortoise.expressions import Q, ResolveContext
 from tortoise.query_utils import QueryModifier
 
+from app.ingest.store.tallies import RESERVED_KEYS, valid_key
 from app.search.filter import (
     AbsoluteTime,
     EventField,
@@ -42,6 +46,17 @@ _TEXT_COLUMNS = ("title", "message", "culprit")
 _EVENT = f'SELECT 1 FROM "event" e WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_TAGS = f'SELECT 1 FROM "event" e, json_each(e."tags") t WHERE e."issue_id" = {_ISSUE}."id"'
 _EVENT_KEYS = frozenset(field.value for field in EventField)
+# What the issue received: its tag counts (app.issues.aggregates), holding every tag of its
+# events while `tags_exact`; `@` is the condition on the value.
+_TAG_ROW = (
+    f'EXISTS (SELECT 1 FROM "issue_tag" g WHERE g."issue_id" = {_ISSUE}."id" AND g."key" = {{}} '
+    "AND @)"
+)
+_KEY_ROW = f'SELECT 1 FROM "issue_tag_key" k WHERE k."issue_id" = {_ISSUE}."id" AND k."key" = {{}}'
+# An event probe only for an issue whose counts left a tag out. Inside the sub-select, so it
+# stays a probe per issue (a one-time filter); outside, PostgreSQL may hash the sub-select,
+# scanning the whole event table as soon as one issue is inexact.
+_INEXACT = f' AND NOT {_ISSUE}."tags_exact"'
 # Every term must be TRUE or FALSE, never NULL, or its negation would drop rows: an issue
 # without history has no last cause, hence the COALESCE.
 _LAST_CAUSE = (
@@ -170,20 +185,33 @@ class _Builder:
         return _any(fragments)
 
     def tag(self, key: str, patterns: Sequence[Pattern]) -> _Fragment:
+        if key in RESERVED_KEYS:  # never counted: those keys hold the events' own fields
+            return self.tag_in_events(key, patterns, "")
+        in_events = self.tag_in_events(key, patterns, _INEXACT)
+        if not valid_key(key):  # a key the counts refuse: in the events of inexact issues only
+            return in_events
+        counted = self.matches(_Fragment('g."value"'), patterns)
+        return _any([_Fragment(counted.sql, [key, *counted.values]).wrap(_TAG_ROW), in_events])
+
+    def tag_in_events(self, key: str, patterns: Sequence[Pattern], gate: str) -> _Fragment:
         if self.postgres:
             value = _Fragment('(e."tags" ->> {})', [key])
-            return self.matches(value, patterns).wrap(f"EXISTS ({_EVENT} AND @)")
+            return self.matches(value, patterns).wrap(f"EXISTS ({_EVENT}{gate} AND @)")
         key_is = _Fragment("t.key = {}", [key])
         return (key_is & self.matches(_Fragment("t.value"), patterns)).wrap(
-            f"EXISTS ({_EVENT_TAGS} AND @)"
+            f"EXISTS ({_EVENT_TAGS}{gate} AND @)"
         )
 
     def has(self, key: str) -> _Fragment:
         if key in _EVENT_KEYS:
             return _Fragment(f'EXISTS ({_EVENT} AND e."{key}" IS NOT NULL)')
         if self.postgres:
-            return _Fragment(f'EXISTS ({_EVENT} AND e."tags" ? {{}})', [key])
-        return _Fragment(f"EXISTS ({_EVENT_TAGS} AND t.key = {{}})", [key])
+            in_events = _Fragment(f'EXISTS ({_EVENT}{_INEXACT} AND e."tags" ? {{}})', [key])
+        else:
+            in_events = _Fragment(f"EXISTS ({_EVENT_TAGS}{_INEXACT} AND t.key = {{}})", [key])
+        if not valid_key(key):
+            return in_events
+        return _any([_Fragment(f"EXISTS ({_KEY_ROW})", [key]), in_events])
 
     def at(self, moment: Moment) -> datetime:
         if isinstance(moment, AbsoluteTime):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import sqlite3
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -13,8 +15,11 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
 from app import database
+from models import Event, Issue
 from tests.conftest import recreate_pg_database
 from tests.integration.processes import REPO, faultline_env
+from tests.integration.sentry import new_project
+from tests.integration.test_search_api import send
 
 # In the order they apply: by number (10 after 9).
 MIGRATION_FILES = sorted(
@@ -156,3 +161,42 @@ async def test_concurrent_starts_on_one_postgres_apply_each_migration_once(proce
         await conn.close()
     assert versions == MIGRATION_FILES
     assert tables == FAULTLINE_TABLES
+
+
+def migration_sql(dialect: str, suffix: str, name: str) -> str:
+    (path,) = (REPO / "migrations" / dialect / "models").glob(f"*_{suffix}.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{suffix}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(getattr(module, name))
+
+
+async def test_existing_issues_keep_exact_tags_only_where_provably_complete(
+    http, database_url, server
+):
+    project = await new_project(server, "Old")
+    minute = timedelta(minutes=1)
+    tags = {"customer": "tenant-1", "environment": "a tag never counted"}
+    await send(http, project, "complete", minute, tags=tags)
+    await send(http, project, "complete", minute, tags={"customer": "tenant-2"}, release="1.0")
+    await send(http, project, "untagged", minute)
+    await send(http, project, "key too long", minute, tags={"k" * 33: "v"})
+    await send(http, project, "newline", minute, tags={"customer": "a\nb"})
+    for _ in range(2):
+        await send(http, project, "deleted event", minute, tags={"customer": "tenant-3"})
+    deleted = await Issue.get(project_id=project.id, title__contains="deleted event")
+    await Event.filter(id=(await Event.filter(issue_id=deleted.id).first()).id).delete()
+    # Before the migration every issue had the column's default; the migration proves it.
+    await Issue.filter(project_id=project.id).update(tags_exact=True)
+    dialect = "postgres" if database_url.startswith("postgres") else "sqlite"
+    await Issue._meta.db.execute_script(migration_sql(dialect, "issue_tags_exact", "PROVE"))
+    found = dict(await Issue.filter(project_id=project.id).values_list("message", "tags_exact"))
+    assert found == {
+        "complete": True,
+        "untagged": True,
+        "key too long": False,
+        "newline": False,
+        "deleted event": False,
+    }

@@ -121,6 +121,7 @@ def test_every_application_session_gets_the_limits_but_migrations_do_not():
     assert postgres["credentials"]["server_settings"] == {
         "lock_timeout": "250",
         "statement_timeout": "9000",
+        "jit": "off",
     }
     assert postgres["credentials"]["timeout"] == 5.0  # to connect, not asyncpg's 60 s
     assert postgres["credentials"]["maxsize"] == "7"

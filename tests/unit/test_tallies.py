@@ -16,6 +16,7 @@ from app.ingest.store.tallies import (
     TagRow,
     admit,
     counted_tags,
+    left_out,
     tally,
 )
 
@@ -82,6 +83,8 @@ def test_new_values_get_rows_up_to_the_cap_then_count_as_other():
     # The most frequent in the batch take the last places.
     assert inserts == [row("b", 5), row("c", 2)]
     assert keys == [KeyRow(1, "k", 2, 3)]
+    assert left_out(new, inserts) == [1]
+    assert left_out([row("a", issue=2)], [row("a", issue=2)]) == []
 
     full = {(1, "k"): MAX_VALUES_PER_KEY}
     assert admit([row("z", 4)], full) == ([], [KeyRow(1, "k", 0, 4)])
@@ -103,3 +106,17 @@ def test_keys_beyond_the_cap_are_not_counted_but_reserved_keys_always_are():
         KeyRow(1, "new1", 1, 0),
         KeyRow(2, "new2", 1, 0),
     ]
+    assert left_out(new, inserts) == [1]  # new2 of issue 1
+
+
+def test_an_issue_is_partial_when_a_tag_of_its_events_is_not_counted():
+    records = [
+        record(tags={"ok": "v", "environment": "a tag of a reserved name is never searched"}),
+        record(environment="e" * 201),  # environment and release are searched in the events
+        record(tags={"k" * 33: "v"}),
+        record(tags={"nl": "x\ny"}),
+        record(tags={"empty": ""}),
+        record(tags={f"t{i:02}": "x" for i in range(51)}),
+        record(tags={f"t{i:02}": "x" for i in range(50)}),
+    ]
+    assert tally(records, [1, 2, 3, 4, 5, 6, 7]).partial == {3, 4, 5, 6}

@@ -14,9 +14,11 @@ In a fixed order, so that concurrent writers take row locks alike and never dead
      (DUPLICATE) but neither stored nor counted twice;
   4. per issue: event count, first/last seen, and a regression (resolved → open, unless
      every new event is of a version older than the one it was resolved in) with its history
-     row; an issue that is no longer resolved forgets its resolved version;
+     row; an issue that is no longer resolved forgets its resolved version; an issue with an
+     event whose tag the counts leave out is no longer `tags_exact`;
   5. per issue: its hourly and tag counts (`tallies`), rows sorted by key; as the issue rows
-     are locked since step 2, concurrent writers add to one issue's counts in turn;
+     are locked since step 2, concurrent writers add to one issue's counts in turn (a value or
+     key beyond its cap clears `tags_exact` in the statement that places the new values);
   6. per project (ascending): one upsert adding the stored events to its `accepted` count;
   7. one notification of what changed: CREATED for each issue opened, REGRESSED for each
      regression, COUNT for each other issue with new events (`Transaction.notify`: pg_notify
@@ -46,6 +48,7 @@ from app.ingest.store.tallies import (
     Tallies,
     admit,
     hour_of,
+    left_out,
     tally,
 )
 from app.issues.states import Transition, regression
@@ -71,6 +74,7 @@ class IssueUpdate:
     state: IssueState
     first_seen: datetime
     last_seen: datetime
+    tags_exact: bool = True  # False: some tag of these events is not counted
 
 
 class Transaction(AlertStatements, Protocol):
@@ -162,8 +166,9 @@ async def store_batch(
         if key in inserted:
             outcomes[i] = Outcome.STORED
     stored = [r for r in rows if (r.project_id, r.event_id) in inserted]
-    changes = await _count_events(tx, stored, issues)
-    await _count_aggregates(tx, stored, [issues[(r.project_id, r.fingerprint)].id for r in stored])
+    tallies = tally(stored, [issues[(r.project_id, r.fingerprint)].id for r in stored])
+    changes = await _count_events(tx, stored, issues, tallies.partial)
+    await _count_aggregates(tx, stored, tallies)
     if stored:
         per_project = Counter(r.project_id for r in stored)
         await tx.add_counts(
@@ -258,8 +263,10 @@ async def _count_events(
     tx: Transaction,
     stored: Sequence[EventRecord],
     issues: dict[tuple[int, str], IssueRef],
+    partial: set[int],
 ) -> list[IssueChange]:
-    """Counts, seen times and regressions of the issues; the changes to publish."""
+    """Counts, seen times and regressions of the issues; the changes to publish. `partial`:
+    the issues of events with a tag their counts leave out."""
     groups: dict[tuple[int, str], list[EventRecord]] = defaultdict(list)
     for record in stored:
         groups[(record.project_id, record.fingerprint)].append(record)
@@ -283,6 +290,7 @@ async def _count_events(
                 state=issue.state,
                 first_seen=min(r.timestamp for r in group),
                 last_seen=max(r.timestamp for r in group),
+                tags_exact=issue.id not in partial,
             )
         )
     await tx.update_issues(updates)
@@ -297,13 +305,12 @@ async def _count_events(
 
 
 async def _count_aggregates(
-    tx: Transaction, stored: Sequence[EventRecord], issue_ids: Sequence[int]
+    tx: Transaction, stored: Sequence[EventRecord], tallies: Tallies
 ) -> None:
     """Hourly and tag counts of the stored events: one statement in the common batch, two when
     an issue starts an hour or meets a new tag value."""
     if not stored:
         return
-    tallies = tally(stored, issue_ids)
     misses = await tx.add_aggregates(tallies)
     if not misses.started and not misses.tags:
         return
@@ -311,4 +318,5 @@ async def _count_aggregates(
     before_hour = hour_of(max(r.received_at for r in stored)) - RETENTION_HOURS
     new = [r for r in tallies.tags if (r.issue_id, r.key, r.value) in misses.tags]
     values, keys = admit(new, misses.keys)
-    await tx.place_aggregates(Placing(sorted(misses.started), before_hour, values, keys))
+    partial = left_out(new, values)
+    await tx.place_aggregates(Placing(sorted(misses.started), before_hour, values, keys, partial))

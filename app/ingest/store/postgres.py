@@ -43,9 +43,10 @@ _UPDATE_ISSUES = (
     "UPDATE issue SET event_count = issue.event_count + u.n, state = u.state, "
     "resolved_in_version = CASE WHEN u.state = 'resolved' THEN issue.resolved_in_version END, "
     "first_seen = LEAST(issue.first_seen, u.first_seen), "
-    "last_seen = GREATEST(issue.last_seen, u.last_seen) "
-    "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[]) "
-    "AS u(id, n, state, first_seen, last_seen) WHERE issue.id = u.id"
+    "last_seen = GREATEST(issue.last_seen, u.last_seen), "
+    "tags_exact = issue.tags_exact AND u.exact "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[], "
+    "$6::bool[]) AS u(id, n, state, first_seen, last_seen, exact) WHERE issue.id = u.id"
 )
 
 _ADD_COUNTS = (
@@ -90,6 +91,8 @@ _ADD_AGGREGATES = (
 _PLACE_AGGREGATES = (
     "WITH pruned AS (DELETE FROM issue_hourly "
     "WHERE issue_id = ANY($1::bigint[]) AND hour < $2), "
+    "partial AS (UPDATE issue SET tags_exact = false "
+    "WHERE id = ANY($5::bigint[]) AND tags_exact), "
     "tag_values AS (INSERT INTO issue_tag (issue_id, key, value, count, first_seen, last_seen) "
     f"SELECT * FROM {_TAGS.format('$3')} ORDER BY u.i, u.k, u.v "
     "ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag.count + excluded.count, "
@@ -327,6 +330,7 @@ class PostgresTransaction:
             [u.state.value for u in updates],
             [u.first_seen for u in updates],
             [u.last_seen for u in updates],
+            [u.tags_exact for u in updates],
         )
 
     async def add_history(self, rows: Sequence[Transition]) -> None:
@@ -377,6 +381,7 @@ class PostgresTransaction:
             placing.before_hour,
             _json(_tag_rows(placing.values)),
             _json(keys),
+            placing.partial,
         )
 
 

@@ -284,7 +284,8 @@ class SqliteTransaction:
                 # The new state (the right-hand side reads the row as it was).
                 "resolved_in_version = CASE WHEN ? = 'resolved' THEN resolved_in_version END, "
                 "first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END, "
-                "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?",
+                "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END, "
+                "tags_exact = tags_exact AND ? WHERE id = ?",
                 [
                     u.new_events,
                     u.state.value,
@@ -293,6 +294,7 @@ class SqliteTransaction:
                     u.first_seen,
                     u.last_seen,
                     u.last_seen,
+                    u.tags_exact,
                     u.id,
                 ],
             )
@@ -355,6 +357,11 @@ class SqliteTransaction:
         if placing.keys:
             rows = [(r.issue_id, r.key, r.new_values, r.other) for r in placing.keys]
             await self._client.execute_query(_ADD_TAG_KEYS, [_json(rows)])
+        if placing.partial:
+            await self._client.execute_query(
+                "UPDATE issue SET tags_exact = 0 WHERE id IN (SELECT value FROM json_each(?))",
+                [_json(placing.partial)],
+            )
 
 
 def _json(rows: Sequence[Any] | dict[str, Any]) -> str:

@@ -14,6 +14,10 @@ Bounds, so no client can make the aggregates (or a batch's statements) grow with
   - at most MAX_VALUES_PER_KEY values per (issue, key): events of later values are counted in
     the key's `other_count`, so the key's total stays exact;
   - hourly rows older than RETENTION_HOURS are pruned when an issue starts a new hour row.
+An issue stays `tags_exact` (its tag rows hold every tag of every event it received, so a tag
+search may read them) until a bound leaves out a tag of a key other than the reserved ones:
+`Tallies.partial` names the issues of events with such a tag, `left_out` those of values or keys
+`admit` did not place.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class KeyRow:
 class Tallies:
     hours: list[HourRow]  # sorted
     tags: list[TagRow]  # sorted by (issue_id, key, value)
+    partial: set[int]  # issues of events with a tag left out (not counted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,7 @@ class Placing:
     before_hour: int
     values: list[TagRow]
     keys: list[KeyRow]
+    partial: list[int]  # issues no longer `tags_exact`: `admit` left out some value
 
 
 def hour_of(moment: datetime) -> int:
@@ -99,10 +105,14 @@ def tally(records: Sequence[EventRecord], issue_ids: Sequence[int]) -> Tallies:
     hours: Counter[tuple[int, int]] = Counter()
     tags: dict[tuple[int, str, str], list[datetime]] = {}
     counts: Counter[tuple[int, str, str]] = Counter()
+    partial: set[int] = set()
     for record, issue_id in zip(records, issue_ids, strict=True):
         at = record.timestamp
         hours[(issue_id, hour_of(at))] += 1
-        for key, value in counted_tags(record):
+        pairs, complete = _counted(record)
+        if not complete:
+            partial.add(issue_id)
+        for key, value in pairs:
             row = (issue_id, key, value)
             counts[row] += 1
             seen = tags.get(row)
@@ -118,11 +128,19 @@ def tally(records: Sequence[EventRecord], issue_ids: Sequence[int]) -> Tallies:
             TagRow(issue, key, value, counts[(issue, key, value)], *tags[(issue, key, value)])
             for issue, key, value in sorted(tags)
         ],
+        partial=partial,
     )
 
 
 def counted_tags(record: EventRecord) -> list[tuple[str, str]]:
     """The (key, value) pairs of an event that its issue's tag counts take in."""
+    return _counted(record)[0]
+
+
+def _counted(record: EventRecord) -> tuple[list[tuple[str, str]], bool]:
+    """`counted_tags`, and whether every tag of a key other than the reserved ones is among
+    them (tags named `environment` or `release` are never counted, nor searched in the counts)."""
+    complete = True
     pairs = [
         (key, text)
         for key, value in ((ENVIRONMENT, record.environment), (RELEASE, record.release))
@@ -130,18 +148,20 @@ def counted_tags(record: EventRecord) -> list[tuple[str, str]]:
     ]
     taken = 0
     for key, value in record.tags.items():
-        if taken == MAX_TAGS_PER_EVENT:
-            break
+        if key in RESERVED_KEYS:
+            continue
         if (
-            isinstance(key, str)
+            taken < MAX_TAGS_PER_EVENT
+            and isinstance(key, str)
             and isinstance(value, str)
-            and key not in RESERVED_KEYS
             and valid_key(key)
             and (text := _counted_value(value)) is not None
         ):
             pairs.append((key, text))
             taken += 1
-    return pairs
+        else:
+            complete = False
+    return pairs, complete
 
 
 def admit(
@@ -173,6 +193,12 @@ def admit(
             gain[1] += row.count
     keys = [KeyRow(issue, key, n, other) for (issue, key), (n, other) in sorted(gains.items())]
     return sorted(inserts, key=lambda r: (r.issue_id, r.key, r.value)), keys
+
+
+def left_out(new: Sequence[TagRow], placed: Sequence[TagRow]) -> list[int]:
+    """The issues of `new` tag values that `admit` did not place (a key or value cap)."""
+    rows = {(r.issue_id, r.key, r.value) for r in placed}
+    return sorted({r.issue_id for r in new if (r.issue_id, r.key, r.value) not in rows})
 
 
 def valid_key(key: str) -> bool:
