@@ -35,10 +35,12 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
     UndefinedType,
+    get_named_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
@@ -242,6 +244,35 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """A resolver's object (or list of them: an issue's buckets and tags, an event's
+        exceptions) completed whole in plain Python when its selection allows; otherwise, or
+        if anything in it cannot be, graphql-core's completion answers or reports it."""
+        middleware = self.middleware_manager  # (a `resolve` hook must see every field)
+        if (
+            not isinstance(result, Exception)  # (graphql-core raises a returned error)
+            and _object_type(get_named_type(return_type))
+            and not field_details_list[0].node.directives  # (@stream)
+            and (middleware is None or not middleware.middlewares)
+        ):
+            try:
+                completed = self._plainly(return_type, field_details_list, result)
+            except Exception:  # (a value without a field's attribute) reported below
+                completed = Undefined
+            if completed is not Undefined:
+                return completed
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )
 
     def _shortcut(

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from app.events import service as events
 from app.issues import service as issues
-from app.issues.aggregates import DEFAULT_TOP, check_tag_query
+from app.issues.aggregates import DEFAULT_TOP, IssueAggregates, Period, TagQuery, check_tag_query
 from app.issues.service import ListedIssue
 from app.pagination import Page
 from app.projects.naming import short_id
@@ -122,6 +122,11 @@ class IssueType:
     listed: strawberry.Private[bool] = False
     # The latest event, when the list read it ahead for its page: (event or None,).
     latest: strawberry.Private[tuple[EventType | None] | None] = None
+    # The aggregates its detail read ahead (schema/types/issue_detail.py), and of them the
+    # environments and releases as (list,): the fields answer from these when they are there.
+    aggregates: strawberry.Private[IssueAggregates | None] = None
+    held_environments: strawberry.Private[tuple[list[str]] | None] = None
+    held_releases: strawberry.Private[tuple[list[str]] | None] = None
 
     @classmethod
     def of(
@@ -199,27 +204,49 @@ class IssueType:
         return EventType.of(event) if event else None
 
     @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
-    async def frequency(
+    def frequency(
         self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
     ) -> list[BucketType]:
-        buckets = await info.context.loaders.frequency.load((self.model.id, period.value))
+        held = self.aggregates.frequency.get(period.value) if self.aggregates else None
+        if held is not None:
+            return [BucketType.of(b) for b in held]
+        return cast("list[BucketType]", self._load_frequency(info, period.value))
+
+    async def _load_frequency(self, info: Info[Context, None], period: Period) -> list[BucketType]:
+        buckets = await info.context.loaders.frequency.load((self.model.id, period))
         return [BucketType.of(b) for b in buckets]
 
-    @strawberry.field(description="The environments of its events, most events first.")
-    async def environments(self, info: Info[Context, None]) -> list[str]:
-        return await info.context.loaders.environments.load(self.model.id)
+    @strawberry.field(
+        description="The environments of its events, most events first.",
+        metadata=read_ahead("held_environments"),
+    )
+    def environments(self, info: Info[Context, None]) -> list[str]:
+        if self.held_environments is not None:
+            return self.held_environments[0]
+        return cast("list[str]", info.context.loaders.environments.load(self.model.id))
 
-    @strawberry.field(description="The releases of its events, most events first.")
-    async def releases(self, info: Info[Context, None]) -> list[str]:
-        return await info.context.loaders.releases.load(self.model.id)
+    @strawberry.field(
+        description="The releases of its events, most events first.",
+        metadata=read_ahead("held_releases"),
+    )
+    def releases(self, info: Info[Context, None]) -> list[str]:
+        if self.held_releases is not None:
+            return self.held_releases[0]
+        return cast("list[str]", info.context.loaders.releases.load(self.model.id))
 
     @strawberry.field(description="Tag keys by name (all, or those of `keys`) with top values.")
-    async def tags(
+    def tags(
         self, info: Info[Context, None], keys: list[str] | None = None, top: int = DEFAULT_TOP
     ) -> list[TagSummaryType]:
         with renamed_fields(key="keys"):
             check_tag_query(keys, top)
         query = (None if keys is None else tuple(keys), top)
+        held = self.aggregates.tags.get(query) if self.aggregates else None
+        if held is not None:
+            return [TagSummaryType.of(t) for t in held]
+        return cast("list[TagSummaryType]", self._load_tags(info, query))
+
+    async def _load_tags(self, info: Info[Context, None], query: TagQuery) -> list[TagSummaryType]:
         return [
             TagSummaryType.of(t)
             for t in await info.context.loaders.tags.load((self.model.id, query))
