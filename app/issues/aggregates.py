@@ -14,7 +14,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -111,13 +111,13 @@ async def _buckets(
     sql: str, owners: Sequence[int], period: Period, now: datetime
 ) -> dict[int, list[Bucket]]:
     # `sql` selects (owner, bucket, n) for the owners ({in}) between two hours.
-    width, starts, last_hour = _window(period, now)
+    width, starts, last_hour = window(period, now)
     rows = await _fetch(sql, width, list(owners), starts[0], last_hour)
     counts = {(int(r["owner"]), int(r["bucket"]) * width): int(r["n"]) for r in rows}
-    return {owner: _filled(starts, owner, counts) for owner in owners}
+    return {owner: filled(starts, owner, counts) for owner in owners}
 
 
-def _window(period: Period, now: datetime) -> tuple[int, range, int]:
+def window(period: Period, now: datetime) -> tuple[int, range, int]:
     """The width in hours of a period's buckets, the first hour of each, and the last hour
     counted (the current one)."""
     last_hour = hour_of(now)
@@ -127,7 +127,7 @@ def _window(period: Period, now: datetime) -> tuple[int, range, int]:
     return 24, range((today - 29) * 24, (today + 1) * 24, 24), last_hour
 
 
-def _filled(starts: range, owner: int, counts: dict[tuple[int, int], int]) -> list[Bucket]:
+def filled(starts: range, owner: int, counts: dict[tuple[int, int], int]) -> list[Bucket]:
     return [
         Bucket(datetime.fromtimestamp(hour * HOUR_S, UTC), counts.get((owner, hour), 0))
         for hour in starts
@@ -136,119 +136,6 @@ def _filled(starts: range, owner: int, counts: dict[tuple[int, int], int]) -> li
 
 # The arguments of an issue's `tags`: the keys asked for (None: all) and `top`.
 TagQuery = tuple[tuple[str, ...] | None, int]
-
-
-@dataclass(frozen=True, slots=True)
-class IssueAggregates:
-    """What one issue's detail asked for, read in one statement."""
-
-    frequency: dict[Period, list[Bucket]]
-    tags: dict[TagQuery, list[TagSummary]]
-    environments: list[str] | None  # None: not asked for (as releases)
-    releases: list[str] | None
-
-
-# The columns every part of the detail statement selects, typed for PostgreSQL's UNION.
-_PART_COLUMNS = (
-    ("key", "TEXT"),
-    ("value", "TEXT"),
-    ("count", "BIGINT"),
-    ("total", "BIGINT"),
-    ("distinct_values", "BIGINT"),
-    ("other_count", "BIGINT"),
-    ("rank", "BIGINT"),
-    ("first_seen", "TIMESTAMPTZ"),
-    ("last_seen", "TIMESTAMPTZ"),
-)
-
-
-def _part(name: str, given: dict[str, str], source: str) -> str:
-    columns = ", ".join(
-        f"{given[c]} AS {c}" if c in given else f"CAST(NULL AS {kind}) AS {c}"
-        for c, kind in _PART_COLUMNS
-    )
-    return f"SELECT '{name}' AS part, {columns} FROM {source}"
-
-
-async def issue_aggregates(
-    issue_id: int,
-    periods: Sequence[Period],
-    tag_queries: Sequence[TagQuery],
-    values: bool,
-    now: datetime,
-) -> IssueAggregates:
-    """The frequency of each period, the tags of each query (checked by check_tag_query) and,
-    if `values`, the environments and releases of one issue: one statement, answered as
-    frequencies, tag_values, environments and releases would."""
-    parts: list[str] = []
-    params: list[Any] = []
-    windows = {period: _window(period, now) for period in dict.fromkeys(periods)}
-    for period, (width, starts, last_hour) in windows.items():
-        parts.append(
-            _part(
-                period.value,
-                {"rank": "hour / ?", "count": "CAST(sum(count) AS BIGINT)"},
-                # (8: the rank column, the bucket)
-                "issue_hourly WHERE issue_id = ? AND hour >= ? AND hour <= ? GROUP BY 8",
-            )
-        )
-        params += [width, issue_id, starts[0], last_hour]
-    if tag_queries:
-        # One read for every query: the union of their keys, the largest top; each query's
-        # answer is then a selection of it (the ranks do not depend on either).
-        everything = any(keys is None for keys, _ in tag_queries)
-        wanted = sorted({key for keys, _ in tag_queries for key in keys or ()})
-        source = (
-            "(SELECT key, value, count, first_seen, last_seen, row_number() OVER "
-            "(PARTITION BY key ORDER BY count DESC, value{binary}) AS rank, CAST(sum(count) "
-            "OVER (PARTITION BY key) AS BIGINT) AS total, count(*) OVER (PARTITION BY key) "
-            "AS distinct_values FROM issue_tag WHERE issue_id = ?"
-            + ("" if everything else " AND key {in}")
-            + ") AS t LEFT JOIN issue_tag_key AS k ON k.issue_id = ? AND k.key = t.key "
-            "WHERE t.rank <= ?"
-        )
-        given = {c: f"t.{c}" for c, _ in _PART_COLUMNS}
-        parts.append(_part("tags", {**given, "other_count": "k.other_count"}, source))
-        params += [issue_id, *([] if everything else [wanted]), issue_id]
-        params.append(max(top for _, top in tag_queries))
-    if values:
-        source = "issue_tag WHERE issue_id = ? AND key IN (?, ?)"
-        parts.append(_part("values", {"key": "key", "value": "value", "count": "count"}, source))
-        params += [issue_id, ENVIRONMENT, RELEASE]
-    rows = await _fetch(" UNION ALL ".join(parts), *params) if parts else []
-    by_part: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_part[row["part"]].append(row)
-    frequency = {}
-    for period, (width, starts, _) in windows.items():
-        counts = {(issue_id, int(r["rank"]) * width): int(r["count"]) for r in by_part[period]}
-        frequency[period] = _filled(starts, issue_id, counts)
-    tags = sorted(by_part["tags"], key=lambda r: (r["key"], r["rank"]))
-    summaries = [_summary(key, list(group)) for key, group in itertools.groupby(tags, _key)]
-    found: dict[str, list[str]] = {ENVIRONMENT: [], RELEASE: []}
-    for row in sorted(by_part["values"], key=lambda r: (-int(r["count"]), r["value"])):
-        found[row["key"]].append(row["value"])
-    return IssueAggregates(
-        frequency=frequency,
-        tags={query: _selected(summaries, *query) for query in tag_queries},
-        environments=found[ENVIRONMENT] if values else None,
-        releases=found[RELEASE] if values else None,
-    )
-
-
-def _key(row: dict[str, Any]) -> str:
-    return str(row["key"])
-
-
-def _selected(
-    summaries: list[TagSummary], keys: tuple[str, ...] | None, top: int
-) -> list[TagSummary]:
-    """The summaries of `keys` (None: all), each with its first `top` values."""
-    return [
-        replace(summary, top=summary.top[:top])
-        for summary in summaries
-        if keys is None or summary.key in keys
-    ]
 
 
 async def issue_tags(
@@ -283,11 +170,11 @@ async def tag_values(
     )
     found: dict[int, list[TagSummary]] = {issue: [] for issue in issue_ids}
     for (issue, key), group in itertools.groupby(rows, lambda r: (int(r["issue_id"]), r["key"])):
-        found[issue].append(_summary(key, list(group)))
+        found[issue].append(tag_summary(key, list(group)))
     return found
 
 
-def _summary(key: str, values: list[dict[str, Any]]) -> TagSummary:
+def tag_summary(key: str, values: list[dict[str, Any]]) -> TagSummary:
     """A key's summary from its rows, best first (value, count, first_seen, last_seen, and
     the key's total, distinct_values and other_count)."""
     other = int(values[0]["other_count"] or 0)

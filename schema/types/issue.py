@@ -13,9 +13,10 @@ from strawberry.types import Info
 
 from app.events import service as events
 from app.issues import service as issues
-from app.issues.aggregates import DEFAULT_TOP, IssueAggregates, Period, TagQuery, check_tag_query
+from app.issues.aggregates import DEFAULT_TOP, Period, TagQuery, check_tag_query
+from app.issues.detail import HistoryRow, IssueDetail
 from app.issues.service import ListedIssue
-from app.pagination import Page
+from app.pagination import Page, PageRequest
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
 from app.search.parse import parse_search
@@ -85,7 +86,7 @@ class HistoryEntry:
     at: datetime
 
     @classmethod
-    def of(cls, row: IssueHistory) -> HistoryEntry:
+    def of(cls, row: IssueHistory | HistoryRow) -> HistoryEntry:
         return cls(
             from_=row.from_state, to=row.to_state, cause=row.cause, actor=row.actor, at=row.at
         )
@@ -122,9 +123,9 @@ class IssueType:
     listed: strawberry.Private[bool] = False
     # The latest event, when the list read it ahead for its page: (event or None,).
     latest: strawberry.Private[tuple[EventType | None] | None] = None
-    # The aggregates its detail read ahead (schema/types/issue_detail.py), and of them the
-    # environments and releases as (list,): the fields answer from these when they are there.
-    aggregates: strawberry.Private[IssueAggregates | None] = None
+    # What its detail read ahead (schema/types/issue_detail.py), and of it the environments
+    # and releases as (list,): the fields answer from these when they are there.
+    detail: strawberry.Private[IssueDetail | None] = None
     held_environments: strawberry.Private[tuple[list[str]] | None] = None
     held_releases: strawberry.Private[tuple[list[str]] | None] = None
 
@@ -170,8 +171,15 @@ class IssueType:
         return JSON(issues.grouping_explanation(self.model))
 
     @strawberry.field(description="State changes, oldest first.")
-    async def history(self, first: int = 100) -> list[HistoryEntry]:
-        page = await issues.list_history(self.model, page_request(first, None))
+    def history(self, first: int = 100) -> list[HistoryEntry]:
+        request = page_request(first, None)
+        held = self.detail
+        if held is not None and held.history is not None and first <= held.history_first:
+            return [HistoryEntry.of(row) for row in held.history[:first]]
+        return cast("list[HistoryEntry]", self._load_history(request))
+
+    async def _load_history(self, request: PageRequest) -> list[HistoryEntry]:
+        page = await issues.list_history(self.model, request)
         return [HistoryEntry.of(row) for row in page.items]
 
     @strawberry.field(description="The issue's events, newest first.")
@@ -207,7 +215,7 @@ class IssueType:
     def frequency(
         self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
     ) -> list[BucketType]:
-        held = self.aggregates.frequency.get(period.value) if self.aggregates else None
+        held = self.detail.frequency.get(period.value) if self.detail else None
         if held is not None:
             return [BucketType.of(b) for b in held]
         return cast("list[BucketType]", self._load_frequency(info, period.value))
@@ -241,7 +249,7 @@ class IssueType:
         with renamed_fields(key="keys"):
             check_tag_query(keys, top)
         query = (None if keys is None else tuple(keys), top)
-        held = self.aggregates.tags.get(query) if self.aggregates else None
+        held = self.detail.tags.get(query) if self.detail else None
         if held is not None:
             return [TagSummaryType.of(t) for t in held]
         return cast("list[TagSummaryType]", self._load_tags(info, query))
