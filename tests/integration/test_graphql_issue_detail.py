@@ -7,6 +7,7 @@ selection below is asked of both and the answers compared, errors included.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -201,3 +202,28 @@ async def test_the_detail_query_costs_three_statements(http, server, auth):
             counts.append(counter.count)
     # The issue (with its project), the aggregates and history, the latest event.
     assert counts == [3, 3, 1, 2]
+
+
+async def test_an_issue_is_read_with_its_project_as_select_related_reads_them(server):
+    from app.issues.lookup import issue_with_project
+    from app.projects.service import delete_project
+    from models import Project
+    from tests.integration import seed
+
+    key = uuid.uuid4().hex
+    project = await Project.create(name="Lookup", slug=f"lookup-{key}", sentry_key=key)
+    issue = await seed.issue(project, 3, grouping={"frames": ["a"]}, resolved_in_version="2")
+    expected = await Issue.filter(id=issue.id).select_related("project").first()
+    found = await issue_with_project(issue.id)
+    assert expected is not None
+    assert found is not None
+    columns = list(Issue._meta.fields_db_projection)
+    assert [getattr(found, c) for c in columns] == [getattr(expected, c) for c in columns]
+    project_columns = list(Project._meta.fields_db_projection)
+    assert [getattr(found.project, c) for c in project_columns] == [
+        getattr(expected.project, c) for c in project_columns
+    ]
+    assert (found.grouping, found.project.slug) == ({"frames": ["a"]}, f"lookup-{key}")
+    assert await issue_with_project(issue.id + 1_000_000) is None
+    await delete_project(project.id)
+    assert await issue_with_project(issue.id) is None
