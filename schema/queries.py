@@ -54,7 +54,7 @@ class Query:
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def issue(self, info: Info[Context, None], id: strawberry.ID) -> IssueType | None:
-        return await issue_detail(await issues.get_issue(model_id(id, Issue, "id", "issue")), info)
+        return await issue_detail(model_id(id, Issue, "id", "issue"), info)
 
     @strawberry.field(
         permission_classes=AUTHENTICATED, description="`MY-APP-7`: an issue by its short id."

@@ -2,8 +2,8 @@
 
 The aggregates selected (`frequency` and `tags` with each of their arguments, `environments`,
 `releases`) and the first state changes (`history`) are read in one statement, and the
-latest event in one more (its payload only when a payload field is selected), instead of a
-DataLoader, a coroutine and a statement per field. The fields then answer from what their
+latest event with the issue (its payload only when a payload field is selected), instead of
+a DataLoader, a coroutine and a statement per field. The fields then answer from what their
 issue holds; a field this did not read (an argument it could not read, a selection it could
 not follow) resolves as before.
 """
@@ -19,38 +19,39 @@ from graphql.execution.values import VariableValues
 from strawberry.types import Info
 
 from app.errors import FaultlineError
-from app.events import service as events
 from app.issues import aggregates, detail
+from app.issues import service as issues
 from app.issues.aggregates import Period, TagQuery
 from app.issues.detail import DetailQuery
-from models import Issue
 from schema.context import Context
 from schema.selection import UnknownFragment, fields_of
 from schema.types.common import page_request
 from schema.types.issue import IssueType
 
 
-async def issue_detail(issue: Issue, info: Info[Context, None]) -> IssueType:
+async def issue_detail(issue_id: int, info: Info[Context, None]) -> IssueType:
     """The issue as `IssueType.of` makes it, holding what its selection asks for."""
-    node = IssueType.of(issue)
     raw = info._raw_info
     try:
         selected = list(fields_of(raw.field_nodes, raw.fragments))
     except UnknownFragment:  # (validation refuses those): each field reads its own
-        return node
-    query = _detail_query(raw.schema.get_type("Issue"), selected, raw.variable_values)
-    if query:
-        now = datetime.fromtimestamp(info.context.clock(), UTC)
-        held = node.detail = await detail.read_detail(issue.id, query, now)
-        if held.environments is not None and held.releases is not None:
-            node.held_environments, node.held_releases = (held.environments,), (held.releases,)
+        return IssueType.of(await issues.get_issue(issue_id))
     latest = [field for field in selected if field.name.value == "latestEvent"]
     if latest:
         from schema.types.event import EventType, payload_needed  # it imports issue.py
 
         wanted = payload_needed(latest, raw.fragments)
-        event = (await events.latest_events([issue.id], payload=wanted)).get(issue.id)
+        issue, event = await issues.get_issue_and_latest_event(issue_id, payload=wanted)
+        node = IssueType.of(issue)
         node.latest = (EventType.of(event) if event else None,)
+    else:
+        node = IssueType.of(await issues.get_issue(issue_id))
+    query = _detail_query(raw.schema.get_type("Issue"), selected, raw.variable_values)
+    if query:
+        now = datetime.fromtimestamp(info.context.clock(), UTC)
+        held = node.detail = await detail.read_detail(issue_id, query, now)
+        if held.environments is not None and held.releases is not None:
+            node.held_environments, node.held_releases = (held.environments,), (held.releases,)
     return node
 
 

@@ -177,7 +177,7 @@ def _counting() -> Iterator[_Statements]:
         logger.setLevel(level)
 
 
-async def test_the_detail_query_costs_three_statements(http, server, auth):
+async def test_the_detail_query_costs_two_statements(http, server, auth):
     project = await new_project(server)
     async with dedicated_server(server.settings.database_url, clock=FakeClock(T)) as dedicated:
         issue = await _ingest_events(http, dedicated, project)
@@ -200,8 +200,8 @@ async def test_the_detail_query_costs_three_statements(http, server, auth):
             with _counting() as counter:
                 await data(http, dedicated.server, query, variables, auth)
             counts.append(counter.count)
-    # The issue (with its project), the aggregates and history, the latest event.
-    assert counts == [3, 3, 1, 2]
+    # The issue with its project and its latest event; the aggregates and history.
+    assert counts == [2, 2, 1, 1]
 
 
 async def test_an_issue_is_read_with_its_project_as_select_related_reads_them(server):
@@ -227,3 +227,38 @@ async def test_an_issue_is_read_with_its_project_as_select_related_reads_them(se
     assert await issue_with_project(issue.id + 1_000_000) is None
     await delete_project(project.id)
     assert await issue_with_project(issue.id) is None
+
+
+@pytest.mark.parametrize("stored", [True, False])
+async def test_an_issue_is_read_with_its_latest_event_as_latest_events_reads_it(server, stored):
+    from app.events.service import latest_events
+    from app.issues.lookup import issue_with_latest_event
+    from models import Event, Project
+    from tests.integration import seed
+
+    key = uuid.uuid4().hex
+    project = await Project.create(name="Latest", slug=f"latest-{key}", sentry_key=key)
+    issue = await seed.issue(project, 1)
+    empty = await seed.issue(project, 2)
+    # Two events at the latest moment: the larger id is the latest; an older one after them.
+    created = [
+        await seed.event(
+            issue, minute, payload={"message": "p"}, message="m", message_stored=stored
+        )
+        for minute in (5, 5, 1)
+    ]
+    columns = list(Event._meta.fields_db_projection)
+    for payload in (True, False):
+        expected = (await latest_events([issue.id], payload=payload))[issue.id]
+        found = await issue_with_latest_event(issue.id, payload=payload)
+        assert found is not None
+        assert found[0].id == issue.id
+        assert found[0].project.slug == f"latest-{key}"
+        assert found[1] is not None
+        assert [getattr(found[1], c) for c in columns] == [getattr(expected, c) for c in columns]
+        # The payload is left out only where the message is stored.
+        assert (found[1].payload is None) == (stored and not payload)
+        without = await issue_with_latest_event(empty.id, payload=payload)
+        assert without is not None
+        assert (without[0].id, without[1]) == (empty.id, None)
+    assert found[1].id == created[1].id
