@@ -23,6 +23,10 @@ value that cannot be falls back to the ordinary completion of the whole object.
 A resolver field marked `read_ahead` (no arguments, no permission) takes the same shortcut when
 its object already holds the value: an issue list's latest events, read with the page, and an
 event's stored message; otherwise its resolver runs.
+
+What a resolver returns (an issue's buckets, tags and history, an event's exceptions with their
+frames) is completed whole in the same way when its selection allows, without middleware,
+directive or error; else graphql-core's completion answers or reports it.
 """
 
 from __future__ import annotations
