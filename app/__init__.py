@@ -89,6 +89,11 @@ The path of a query, from HTTP to SQL
     issues/inputs.py              what a state change or relabelling may say (pure)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
+    issues/detail.py              what an issue's detail shows besides it (the aggregates
+                                  asked for, the first state changes) in one statement;
+                                  issues/lookup.py an issue with its project (and latest
+                                  event) in one; schema/types/issue_detail.py reads both
+                                  ahead for `Query.issue`, as its selection asks
     events/service.py             event reads; events/message.py the message an event shows
                                   (pure), stored at ingestion so lists need no payload
     retention/                    how long and how many events are kept: policy.py (the

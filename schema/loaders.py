@@ -15,15 +15,13 @@ from app.auth import sessions, tokens, users
 from app.events import service as events
 from app.issues import aggregates
 from app.issues import service as issues
-from app.issues.aggregates import Bucket, Period, TagSummary
+from app.issues.aggregates import Bucket, Period, TagQuery, TagSummary
 from app.retention import storage
 from app.retention.storage import Storage
 from models import AlertChannel, ApiToken, Event, Issue, User, UserSession
 
 V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
-# The arguments of an issue's `tags` field: the keys asked for (None: all) and `top`.
-TagQuery = tuple[tuple[str, ...] | None, int]
 
 
 def _by_key(

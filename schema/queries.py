@@ -15,6 +15,7 @@ from schema.permissions import AUTHENTICATED
 from schema.types.common import IssueSortEnum, IssueStateEnum, SortDirection, model_id
 from schema.types.event import EventType
 from schema.types.issue import IssueConnection, IssueListArgs, IssueType, issue_connection
+from schema.types.issue_detail import issue_detail
 from schema.types.project import ProjectType
 from schema.types.token import TokenType
 from schema.types.viewer import ViewerType
@@ -52,8 +53,8 @@ class Query:
         return await issue_connection(project, args, info)
 
     @strawberry.field(permission_classes=AUTHENTICATED)
-    async def issue(self, id: strawberry.ID) -> IssueType | None:
-        return IssueType.of(await issues.get_issue(model_id(id, Issue, "id", "issue")))
+    async def issue(self, info: Info[Context, None], id: strawberry.ID) -> IssueType | None:
+        return await issue_detail(model_id(id, Issue, "id", "issue"), info)
 
     @strawberry.field(
         permission_classes=AUTHENTICATED, description="`MY-APP-7`: an issue by its short id."

@@ -111,21 +111,31 @@ async def _buckets(
     sql: str, owners: Sequence[int], period: Period, now: datetime
 ) -> dict[int, list[Bucket]]:
     # `sql` selects (owner, bucket, n) for the owners ({in}) between two hours.
-    last_hour = hour_of(now)
-    if period is Period.DAY:
-        width, starts = 1, range(last_hour - 23, last_hour + 1)
-    else:
-        today = last_hour // 24
-        width, starts = 24, range((today - 29) * 24, (today + 1) * 24, 24)
+    width, starts, last_hour = window(period, now)
     rows = await _fetch(sql, width, list(owners), starts[0], last_hour)
     counts = {(int(r["owner"]), int(r["bucket"]) * width): int(r["n"]) for r in rows}
-    return {
-        owner: [
-            Bucket(datetime.fromtimestamp(hour * HOUR_S, UTC), counts.get((owner, hour), 0))
-            for hour in starts
-        ]
-        for owner in owners
-    }
+    return {owner: filled(starts, owner, counts) for owner in owners}
+
+
+def window(period: Period, now: datetime) -> tuple[int, range, int]:
+    """The width in hours of a period's buckets, the first hour of each, and the last hour
+    counted (the current one)."""
+    last_hour = hour_of(now)
+    if period is Period.DAY:
+        return 1, range(last_hour - 23, last_hour + 1), last_hour
+    today = last_hour // 24
+    return 24, range((today - 29) * 24, (today + 1) * 24, 24), last_hour
+
+
+def filled(starts: range, owner: int, counts: dict[tuple[int, int], int]) -> list[Bucket]:
+    return [
+        Bucket(datetime.fromtimestamp(hour * HOUR_S, UTC), counts.get((owner, hour), 0))
+        for hour in starts
+    ]
+
+
+# The arguments of an issue's `tags`: the keys asked for (None: all) and `top`.
+TagQuery = tuple[tuple[str, ...] | None, int]
 
 
 async def issue_tags(
@@ -160,26 +170,24 @@ async def tag_values(
     )
     found: dict[int, list[TagSummary]] = {issue: [] for issue in issue_ids}
     for (issue, key), group in itertools.groupby(rows, lambda r: (int(r["issue_id"]), r["key"])):
-        values = list(group)
-        other = int(values[0]["other_count"] or 0)
-        found[issue].append(
-            TagSummary(
-                key=key,
-                total=int(values[0]["total"]) + other,
-                distinct=int(values[0]["distinct_values"]),
-                other=other,
-                top=[
-                    TagValue(
-                        r["value"],
-                        int(r["count"]),
-                        _moment(r["first_seen"]),
-                        _moment(r["last_seen"]),
-                    )
-                    for r in values
-                ],
-            )
-        )
+        found[issue].append(tag_summary(key, list(group)))
     return found
+
+
+def tag_summary(key: str, values: list[dict[str, Any]]) -> TagSummary:
+    """A key's summary from its rows, best first (value, count, first_seen, last_seen, and
+    the key's total, distinct_values and other_count)."""
+    other = int(values[0]["other_count"] or 0)
+    return TagSummary(
+        key=key,
+        total=int(values[0]["total"]) + other,
+        distinct=int(values[0]["distinct_values"]),
+        other=other,
+        top=[
+            TagValue(r["value"], int(r["count"]), _moment(r["first_seen"]), _moment(r["last_seen"]))
+            for r in values
+        ],
+    )
 
 
 def check_tag_query(keys: Sequence[str] | None, top: int) -> None:

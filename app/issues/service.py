@@ -19,6 +19,7 @@ from app import prepared
 from app.errors import InvalidField, NotFound
 from app.ids import fits, parse_id
 from app.issues.inputs import relabelling, resolved_version, unique_ids
+from app.issues.lookup import issue_with_latest_event, issue_with_project
 from app.issues.states import Cause, parse_state, transition
 from app.notifications import ChangeKind, IssueChange, notifying_transaction
 from app.notifications.publish import Outbox
@@ -214,10 +215,19 @@ def _filter_text(field: str, value: str) -> str:
 
 
 async def get_issue(issue_id: int) -> Issue:
-    issue = await Issue.filter(of_live_project(), id=issue_id).select_related("project").first()
+    """The issue with its project, if the project is live."""
+    issue = await issue_with_project(issue_id)
     if issue is None:
         raise NotFound(f"issue {issue_id} not found")
     return issue
+
+
+async def get_issue_and_latest_event(issue_id: int, *, payload: bool) -> tuple[Issue, Event | None]:
+    """`get_issue` and the issue's `events.latest_events`, in one statement."""
+    found = await issue_with_latest_event(issue_id, payload=payload)
+    if found is None:
+        raise NotFound(f"issue {issue_id} not found")
+    return found
 
 
 def grouping_explanation(

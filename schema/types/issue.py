@@ -13,9 +13,10 @@ from strawberry.types import Info
 
 from app.events import service as events
 from app.issues import service as issues
-from app.issues.aggregates import DEFAULT_TOP, check_tag_query
+from app.issues.aggregates import DEFAULT_TOP, Period, TagQuery, check_tag_query
+from app.issues.detail import HistoryRow, IssueDetail
 from app.issues.service import ListedIssue
-from app.pagination import Page
+from app.pagination import Page, PageRequest
 from app.projects.naming import short_id
 from app.search.filter import SearchFilter
 from app.search.parse import parse_search
@@ -85,7 +86,7 @@ class HistoryEntry:
     at: datetime
 
     @classmethod
-    def of(cls, row: IssueHistory) -> HistoryEntry:
+    def of(cls, row: IssueHistory | HistoryRow) -> HistoryEntry:
         return cls(
             from_=row.from_state, to=row.to_state, cause=row.cause, actor=row.actor, at=row.at
         )
@@ -122,6 +123,11 @@ class IssueType:
     listed: strawberry.Private[bool] = False
     # The latest event, when the list read it ahead for its page: (event or None,).
     latest: strawberry.Private[tuple[EventType | None] | None] = None
+    # What its detail read ahead (schema/types/issue_detail.py), and of it the environments
+    # and releases as (list,): the fields answer from these when they are there.
+    detail: strawberry.Private[IssueDetail | None] = None
+    held_environments: strawberry.Private[tuple[list[str]] | None] = None
+    held_releases: strawberry.Private[tuple[list[str]] | None] = None
 
     @classmethod
     def of(
@@ -165,8 +171,15 @@ class IssueType:
         return JSON(issues.grouping_explanation(self.model))
 
     @strawberry.field(description="State changes, oldest first.")
-    async def history(self, first: int = 100) -> list[HistoryEntry]:
-        page = await issues.list_history(self.model, page_request(first, None))
+    def history(self, first: int = 100) -> list[HistoryEntry]:
+        request = page_request(first, None)
+        held = self.detail
+        if held is not None and held.history is not None and first <= held.history_first:
+            return [HistoryEntry.of(row) for row in held.history[:first]]
+        return cast("list[HistoryEntry]", self._load_history(request))
+
+    async def _load_history(self, request: PageRequest) -> list[HistoryEntry]:
+        page = await issues.list_history(self.model, request)
         return [HistoryEntry.of(row) for row in page.items]
 
     @strawberry.field(description="The issue's events, newest first.")
@@ -199,27 +212,49 @@ class IssueType:
         return EventType.of(event) if event else None
 
     @strawberry.field(description="Events per hour (DAY) or per UTC day (MONTH), oldest first.")
-    async def frequency(
+    def frequency(
         self, info: Info[Context, None], period: FrequencyPeriodEnum = FrequencyPeriodEnum.DAY
     ) -> list[BucketType]:
-        buckets = await info.context.loaders.frequency.load((self.model.id, period.value))
+        held = self.detail.frequency.get(period.value) if self.detail else None
+        if held is not None:
+            return [BucketType.of(b) for b in held]
+        return cast("list[BucketType]", self._load_frequency(info, period.value))
+
+    async def _load_frequency(self, info: Info[Context, None], period: Period) -> list[BucketType]:
+        buckets = await info.context.loaders.frequency.load((self.model.id, period))
         return [BucketType.of(b) for b in buckets]
 
-    @strawberry.field(description="The environments of its events, most events first.")
-    async def environments(self, info: Info[Context, None]) -> list[str]:
-        return await info.context.loaders.environments.load(self.model.id)
+    @strawberry.field(
+        description="The environments of its events, most events first.",
+        metadata=read_ahead("held_environments"),
+    )
+    def environments(self, info: Info[Context, None]) -> list[str]:
+        if self.held_environments is not None:
+            return self.held_environments[0]
+        return cast("list[str]", info.context.loaders.environments.load(self.model.id))
 
-    @strawberry.field(description="The releases of its events, most events first.")
-    async def releases(self, info: Info[Context, None]) -> list[str]:
-        return await info.context.loaders.releases.load(self.model.id)
+    @strawberry.field(
+        description="The releases of its events, most events first.",
+        metadata=read_ahead("held_releases"),
+    )
+    def releases(self, info: Info[Context, None]) -> list[str]:
+        if self.held_releases is not None:
+            return self.held_releases[0]
+        return cast("list[str]", info.context.loaders.releases.load(self.model.id))
 
     @strawberry.field(description="Tag keys by name (all, or those of `keys`) with top values.")
-    async def tags(
+    def tags(
         self, info: Info[Context, None], keys: list[str] | None = None, top: int = DEFAULT_TOP
     ) -> list[TagSummaryType]:
         with renamed_fields(key="keys"):
             check_tag_query(keys, top)
         query = (None if keys is None else tuple(keys), top)
+        held = self.detail.tags.get(query) if self.detail else None
+        if held is not None:
+            return [TagSummaryType.of(t) for t in held]
+        return cast("list[TagSummaryType]", self._load_tags(info, query))
+
+    async def _load_tags(self, info: Info[Context, None], query: TagQuery) -> list[TagSummaryType]:
         return [
             TagSummaryType.of(t)
             for t in await info.context.loaders.tags.load((self.model.id, query))
