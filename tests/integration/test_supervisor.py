@@ -89,7 +89,7 @@ async def served_by(server_port: int, pids: set[int], project: dict, key: str) -
             f"X-Sentry-Auth: Sentry sentry_key={key}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
-        assert (await reader.readline()).split()[1] == b"200"
+        assert (await asyncio.wait_for(reader.readline(), 30)).split()[1] == b"200"
         # Kept alive: the accepted socket is still open in the process that answered.
         return _owner(server_port, writer.get_extra_info("sockname")[1], pids)
     finally:
