@@ -135,7 +135,8 @@ The path of a query, from HTTP to SQL
 Around them
     cli.py          faultline serve | migrate | token | project | user | stats; flags fall
                     back to env variables
-    admin.py        the database commands of the CLI (imported only when one runs)
+    admin/          the database commands of the CLI, each importing only what it needs when
+                    it runs (users.py, tokens.py, projects.py: no server, GraphQL or alerts)
     problems.py     startup failures as one line saying what to do, with an exit status
     serving.py      one server process: bind, serve, drain on SIGTERM; collector tuned
     workers.py      the supervisor of several server processes: restarts, backoff, drain

@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-
-from strawberry.dataloader import DataLoader
+from typing import TYPE_CHECKING
 
 from models import Issue
+
+if TYPE_CHECKING:
+    from strawberry.dataloader import DataLoader
 
 DEFAULT_CAPACITY = 1_000
 
@@ -34,6 +36,10 @@ class IssueSnapshots:
         async def load(issue_ids: list[int]) -> list[Issue | None]:
             found = await read(issue_ids)
             return [found.get(issue_id) for issue_id in issue_ids]
+
+        # Imported here, by the servers that make one: the CLI's commands publish changes
+        # through this package without waiting for strawberry to load.
+        from strawberry.dataloader import DataLoader
 
         # No cache of its own: the entries above are the cache; it only batches.
         self._loader: DataLoader[int, Issue | None] = DataLoader(load, cache=False)

@@ -25,7 +25,11 @@ def faultline_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    args: list[str], env: Mapping[str, str], cwd: Path = REPO, stdin: str = ""
+    args: list[str],
+    env: Mapping[str, str],
+    cwd: Path = REPO,
+    stdin: str = "",
+    timeout_s: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
@@ -34,7 +38,7 @@ def run_cli(
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout_s,
     )
 
 

@@ -28,6 +28,22 @@ async def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[dict[
     return env, tmp_path
 
 
+@pytest.fixture(scope="module", params=["sqlite", "pg"])
+async def with_ada(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    """A database holding the user ada@example.com, shared by the refusals: they change
+    nothing, so each needs one process of its own, not a fresh database and a `create`."""
+    cwd = tmp_path_factory.mktemp("refusals")
+    if request.param == "pg":
+        env = faultline_env(await recreate_pg_database("faultline_cli_refusals"))
+    else:
+        env = faultline_env(f"sqlite://{cwd}/users.sqlite3")
+    created = _user(["create", "ada@example.com", "--password-stdin"], env, cwd, SECRET)
+    assert created.returncode == 0, created.stderr
+    return env, cwd
+
+
 def _user(args: list[str], env: dict[str, str], cwd: Path, stdin: str = ""):
     return run_cli(["user", *args], env, cwd, stdin)
 
@@ -98,11 +114,8 @@ def test_create_list_delete_a_user_with_the_password_on_stdin(cli_env):
         ),
     ],
 )
-def test_refusals_are_one_line_and_a_failure_status(cli_env, args, stdin, message):
-    env, cwd = cli_env
-    assert (
-        _user(["create", "ada@example.com", "--password-stdin"], env, cwd, SECRET).returncode == 0
-    )
+def test_refusals_are_one_line_and_a_failure_status(with_ada, args, stdin, message):
+    env, cwd = with_ada
     done = _user(args, env, cwd, stdin)
     assert done.returncode == 1
     assert done.stderr == f"faultline: {message}\n"

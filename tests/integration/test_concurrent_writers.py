@@ -49,7 +49,13 @@ async def test_a_state_change_waits_for_another_writer_then_succeeds(
         (issue,) = (await resp.json())["data"]
     held = asyncio.Event()
     holder = asyncio.create_task(_hold_issue_row(database_url, issue["id"], held))
-    await held.wait()
+    holding = asyncio.create_task(held.wait())
+    # The holder's own failure (it never holds the row) ends the wait with its error.
+    done, _ = await asyncio.wait({holder, holding}, timeout=30, return_when="FIRST_COMPLETED")
+    holding.cancel()
+    if holder in done:
+        holder.result()
+    assert held.is_set(), "the other writer did not take the row within 30 s"
     async with http.patch(
         server(f"/api/issues/{issue['id']}"), json={"state": "resolved"}, headers=auth
     ) as resp:

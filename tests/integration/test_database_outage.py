@@ -87,8 +87,12 @@ async def serve(
     finally:
         proc.terminate()
         assert proc.stderr is not None
-        log = (await asyncio.to_thread(proc.stderr.read)).decode()
-        assert await stop(proc) == 0
+        try:
+            # Its log ends when it exits; a server that does not is killed by stop() below.
+            log = (await asyncio.wait_for(asyncio.to_thread(proc.stderr.read), 30)).decode()
+        except TimeoutError:
+            log = "(the server had not exited 30 s after SIGTERM)"
+        assert await stop(proc) == 0, log
         assert " ERROR " not in log, log
         assert "Traceback" not in log, log
 

@@ -17,6 +17,9 @@ from schema.view import MAX_BODY_BYTES
 from tests.integration.graphql import data, execute
 from tests.integration.subscribing import LEGACY_WS, TRANSPORT_WS, ws_url
 
+# A frame (or the close) that never comes fails the test, instead of waiting for it forever.
+WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=30, ws_close=10)
+
 # --- HTTP --------------------------------------------------------------------------------------
 
 
@@ -286,7 +289,9 @@ async def test_parser_and_validation_caches_hit_for_a_repeated_document(http, se
 
 
 async def _ws_init(http, server, protocol, payload, headers=None):
-    ws = await http.ws_connect(ws_url(server), protocols=[protocol], headers=headers or {})
+    ws = await http.ws_connect(
+        ws_url(server), protocols=[protocol], headers=headers or {}, timeout=WS_TIMEOUT
+    )
     await ws.send_json(
         {"type": "connection_init", **({"payload": payload} if payload is not None else {})}
     )
@@ -332,7 +337,7 @@ async def test_a_websocket_with_a_token_is_acknowledged(http, server, token, pro
 
 
 async def test_a_websocket_operation_without_connection_init_is_closed_4401(http, server):
-    ws = await http.ws_connect(ws_url(server), protocols=[TRANSPORT_WS])
+    ws = await http.ws_connect(ws_url(server), protocols=[TRANSPORT_WS], timeout=WS_TIMEOUT)
     await ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": "{ tokens { id } }"}})
     async for _ in ws:
         pass

@@ -148,7 +148,12 @@ async def test_concurrent_starts_on_one_postgres_apply_each_migration_once(proce
         )
         for _ in range(processes)
     ]
-    results = await asyncio.gather(*(p.communicate() for p in procs))
+    try:  # each waits for the migration lock at most its 60 s, then gives up
+        results = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in procs)), 90)
+    finally:
+        for p in procs:
+            if p.returncode is None:
+                p.kill()
     assert [p.returncode for p in procs] == [0] * processes, [r[1].decode() for r in results]
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:

@@ -89,7 +89,7 @@ async def served_by(server_port: int, pids: set[int], project: dict, key: str) -
             f"X-Sentry-Auth: Sentry sentry_key={key}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
-        assert (await reader.readline()).split()[1] == b"200"
+        assert (await asyncio.wait_for(reader.readline(), 30)).split()[1] == b"200"
         # Kept alive: the accepted socket is still open in the process that answered.
         return _owner(server_port, writer.get_extra_info("sockname")[1], pids)
     finally:
@@ -167,7 +167,11 @@ async def test_sigterm_under_load_drains_and_exits(tmp_path, backend, workers):
 
 
 def test_workers_that_cannot_start_back_off_then_give_up(tmp_path):
-    done = run_cli(["serve", "--port", "0", "--workers", "2"], faultline_env(DOWN), tmp_path)
+    # Six worker processes start one after another (three tries of two), each importing the
+    # whole server: over a minute on a loaded machine, though ~10 s on a quiet one.
+    done = run_cli(
+        ["serve", "--port", "0", "--workers", "2"], faultline_env(DOWN), tmp_path, timeout_s=120
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     cannot = [line for line in lines if line.startswith("faultline: cannot connect")]

@@ -13,6 +13,7 @@ from app.projects import service as projects
 from models import AlertChannel, AlertRule, Project
 from tests.conftest import Server
 from tests.integration.browser import assert_no_page_errors
+from tests.integration.ui import JUST_NOW
 from tests.integration.ui_detail import authenticate
 
 HOOK = "https://ops.example.com/hook"
@@ -75,14 +76,14 @@ async def test_channels_of_each_kind_and_the_secret_shown_once(
     await expect(url).to_have_value("")
     rows = panel.get_by_role("table", name="Alert channels").locator("tbody tr")
     await expect(rows.nth(0).locator("td")).to_have_text(
-        ["Webhook", "ops", HOOK, "now", "Send testDelete"]
+        ["Webhook", "ops", HOOK, JUST_NOW, "Send testDelete"]
     )
 
     await _add(page, "Slack", "#alerts", URL=SLACK)
     await expect(rows).to_have_count(2)
     await expect(panel.locator(".new-token")).to_have_count(0)  # a secret is not shown twice
     await expect(rows.nth(1).locator("td")).to_have_text(
-        ["Slack", "#alerts", SLACK, "now", "Send testDelete"]
+        ["Slack", "#alerts", SLACK, JUST_NOW, "Send testDelete"]
     )
 
     await _add(page, "Email", "on call", Recipients="not-an-address")
@@ -93,7 +94,7 @@ async def test_channels_of_each_kind_and_the_secret_shown_once(
     await expect(rows).to_have_count(3)
     await expect(panel.locator("#channel-to-problem")).to_have_text("")
     await expect(rows.nth(2).locator("td")).to_have_text(
-        ["Email", "on call", "a@example.com, b@example.com", "now", "Send testDelete"]
+        ["Email", "on call", "a@example.com, b@example.com", JUST_NOW, "Send testDelete"]
     )
     email = await AlertChannel.get(project_id=project.id, kind="email")
     assert (email.name, email.recipients, email.url, email.secret) == (

@@ -14,6 +14,7 @@ from models import AlertChannel, AlertDelivery, DeliveryStatus
 from tests.conftest import Server
 from tests.integration.alerting import Receiver, webhook_receiver
 from tests.integration.browser import assert_no_page_errors
+from tests.integration.ui import JUST_NOW
 from tests.integration.ui_detail import authenticate
 
 ANSWER = "<b>down</b> <img src=x>"  # what a failing receiver says: shown as text, never markup
@@ -85,7 +86,7 @@ async def test_a_webhook_test_is_sent_and_listed(
     await expect(rows).to_have_count(1)
     await expect(rows.nth(0)).to_have_attribute("data-delivery-id", str(delivery.id))
     await expect(rows.nth(0).locator("td")).to_have_text(
-        ["sent", "Test", "ops", "—", "1", "—", "now", "now"]
+        ["sent", "Test", "ops", "—", "1", "—", JUST_NOW, JUST_NOW]
     )
     assert_no_page_errors(page)
 
@@ -115,7 +116,7 @@ async def test_failed_tests_say_why_as_text(
         await expect(ops_row.get_by_role("button", name="Send test to channel ops")).to_be_focused()
         await expect(rows).to_have_count(1)
         await expect(rows.nth(0).locator("td")).to_have_text(
-            ["failed", "Test", "ops", "—", "1", f"HTTP 500: {ANSWER}", "now", "—"]
+            ["failed", "Test", "ops", "—", "1", f"HTTP 500: {ANSWER}", JUST_NOW, "—"]
         )
     assert len(receiver.requests) == 1  # a test is tried once
 
@@ -128,7 +129,7 @@ async def test_failed_tests_say_why_as_text(
     await expect(outcome).to_have_text(f"Failed: HTTP 500: {ANSWER}")  # each row its own
     await expect(rows).to_have_count(2)
     await expect(rows.nth(0).locator("td")).to_have_text(
-        ["failed", "Test", "on call", "—", "1", "FAULTLINE_SMTP_URL is not set", "now", "—"]
+        ["failed", "Test", "on call", "—", "1", "FAULTLINE_SMTP_URL is not set", JUST_NOW, "—"]
     )
     stored = await AlertDelivery.filter(project_id=project.id).order_by("-id")
     assert [(d.channel_id, d.trigger, d.status, d.attempts) for d in stored] == [

@@ -12,7 +12,7 @@ from app.auth.tokens import PREFIX_LENGTH, create_token, masked
 from models import ApiToken
 from tests.conftest import Server
 from tests.integration.browser import assert_no_page_errors
-from tests.integration.ui import sign_in
+from tests.integration.ui import JUST_NOW, sign_in
 from tests.integration.ui_detail import authenticate
 
 
@@ -42,7 +42,7 @@ async def test_create_shows_the_token_once_and_revoke_disables_it(
     await expect(page.get_by_label("Description")).to_have_value("")
     row = table.locator("tr", has_text="deploy script")
     await expect(row.locator("td")).to_have_text(
-        [masked(created[:PREFIX_LENGTH]), "deploy script", "now", "never", "Revoke"]
+        [masked(created[:PREFIX_LENGTH]), "deploy script", JUST_NOW, "never", "Revoke"]
     )
     assert await _status(http, server, created) == 200
 

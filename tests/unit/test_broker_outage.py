@@ -30,6 +30,6 @@ async def test_a_broker_without_its_database_starts_retries_and_closes(caplog):
         ] * 2
         await broker.close()
         # Closing ends the subscriptions: a reader waiting for a change stops.
-        (outcome,) = await asyncio.gather(reader, return_exceptions=True)
+        (outcome,) = await asyncio.wait_for(asyncio.gather(reader, return_exceptions=True), 10)
         assert isinstance(outcome, StopAsyncIteration)
     assert broker.subscribers == 0

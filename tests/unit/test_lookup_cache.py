@@ -42,11 +42,11 @@ async def test_a_lookup_in_flight_while_the_cache_forgets_is_not_remembered() ->
     cache = LookupCache(rows.load, clock=lambda: 0.0)
     rows.hold = asyncio.Event()
     early = asyncio.create_task(cache.get(1))
-    await rows.reading.wait()
+    await asyncio.wait_for(rows.reading.wait(), 5)
     del rows.values[1]  # deleted after the lookup read it
     cache.forget([1])
     rows.hold.set()
-    assert await early == "one"
+    assert await asyncio.wait_for(early, 5) == "one"
     rows.hold = None
     assert await cache.get(1) is None
     assert rows.lookups == [1, 1]

@@ -149,7 +149,7 @@ async def test_get_waits_for_a_change_and_for_a_deferred_count():
     sub.offer(change(CREATED, 1))
     assert (await getter).issue_id == 1
     sub.offer(change(COUNT, 1))
-    assert (await sub.get()).kind == COUNT
+    assert (await asyncio.wait_for(sub.get(), 5)).kind == COUNT
     sub.offer(change(COUNT, 1))  # deferred by 0.05 s of the stepped clock
     getter = asyncio.create_task(sub.get())
     await asyncio.sleep(0.01)
@@ -182,10 +182,10 @@ async def test_a_revoked_token_ends_at_once_a_deleted_project_after_what_is_queu
     for sub in (revoked, deleted):
         sub.offer(change(CREATED, 3))  # after the end: not taken
     with pytest.raises(TokenRevoked):
-        await revoked.get()
-    assert [(await deleted.get()).issue_id for _ in range(2)] == [1, 2]
+        await asyncio.wait_for(revoked.get(), 5)
+    assert [(await asyncio.wait_for(deleted.get(), 5)).issue_id for _ in range(2)] == [1, 2]
     with pytest.raises(ProjectDeleted, match="project 1 was deleted"):
-        await deleted.get()
+        await asyncio.wait_for(deleted.get(), 5)
     # A reader waiting when the end comes is woken.
     waiting = subscription(Clock())
     reader = asyncio.create_task(waiting.get())
@@ -242,7 +242,7 @@ async def test_a_reader_waits_for_the_rate():
     sub = Subscription(None, count_interval_s=1.0, count_rate=1, clock=clock)
     sub.offer(change(COUNT, 1))
     sub.offer(change(COUNT, 2))
-    assert (await sub.get()).issue_id == 1
+    assert (await asyncio.wait_for(sub.get(), 5)).issue_id == 1
     getter = asyncio.create_task(sub.get())
     await asyncio.sleep(0.01)
     assert not getter.done()  # issue 2 is due, the rate is not
