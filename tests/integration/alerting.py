@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -21,6 +22,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from tortoise.context import TortoiseContext
 
+from app.alerts.delivery import LEASE_S
 from app.alerts.outbox import forget_rules
 from app.config import Settings
 from app.server import create_app
@@ -167,6 +169,23 @@ async def tried(project_id: int, attempts: int, timeout_s: float = 20) -> None:
     deadline = time.monotonic() + timeout_s
     while (await AlertDelivery.get(project_id=project_id)).attempts < attempts:
         assert time.monotonic() < deadline, "not tried in time"
+        await asyncio.sleep(0.05)
+
+
+async def age_while_unclaimed(delivery_id: int, age: timedelta, timeout_s: float = 20) -> None:
+    """Make a pending delivery `age` old and due now, at a moment no sender holds it: a try
+    in flight read the row before, and would record its failure as a young delivery's."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        now = datetime.now(UTC)
+        aged = await AlertDelivery.filter(
+            id=delivery_id,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lt=now + timedelta(seconds=LEASE_S / 2),  # not claimed
+        ).update(created_at=now - age, next_attempt_at=now)
+        if aged:
+            return
+        assert time.monotonic() < deadline, "the delivery stayed claimed"
         await asyncio.sleep(0.05)
 
 

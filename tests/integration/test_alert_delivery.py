@@ -12,6 +12,7 @@ from models import AlertAttempt, AlertChannel, AlertDelivery, DeliveryStatus
 from models.alert_rule import AlertTrigger
 from tests.conftest import free_port
 from tests.integration.alerting import (
+    age_while_unclaimed,
     fresh_database_url,
     own_server,
     quiet,
@@ -124,9 +125,7 @@ async def test_an_unreachable_receiver_is_retried_then_given_up_after_a_day(http
         f"cannot connect to 127.0.0.1:{port}: Connect call failed ('127.0.0.1', {port})"
     )
     # A day passes: the next failed try is the last.
-    await AlertDelivery.filter(id=delivery.id).update(
-        created_at=datetime.now(UTC) - timedelta(hours=24), next_attempt_at=datetime.now(UTC)
-    )
+    await age_while_unclaimed(delivery.id, timedelta(hours=24))
     (delivery,) = await settled(project.id, 1)
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts >= 4
