@@ -291,8 +291,11 @@ class IssueConnection:
         project: Project,
         where: IssueListArgs,
         latest: Mapping[int, dict[str, Any]] | None = None,
+        *,
+        cursors: bool = True,
     ) -> IssueConnection:
-        """`latest`: the issues' latest events (rows), when read ahead for the page."""
+        """`latest`: the issues' latest events (rows), when read ahead for the page; without
+        `cursors` (the query selects no edge's cursor) none is encoded, and none is read."""
         from schema.types.event import EventType  # it imports this module
 
         owner = ProjectType.of(project)
@@ -302,7 +305,7 @@ class IssueConnection:
             if latest is not None:
                 row = latest.get(issue.id)
                 node.latest = (EventType.of_row(row) if row else None,)
-            edges.append(IssueEdge(cursor=page.cursor_of(issue), node=node))
+            edges.append(IssueEdge(cursor=page.cursor_of(issue) if cursors else "", node=node))
         info = PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor)
         total = None if page.total is None else (page.total,)
         return cls(edges=edges, page_info=info, where=where, project=project, total=total)
@@ -319,6 +322,15 @@ def latest_events_wanted(info: Info[Context, None]) -> bool | None:
     except UnknownFragment:  # (validation refuses those): each issue loads its own
         return None
     return payload_needed(nodes, raw.fragments) if nodes else None
+
+
+def cursors_wanted(info: Info[Context, None]) -> bool:
+    """Whether the edges' `cursor` is selected (a page of 50 encodes 50 otherwise)."""
+    raw = info._raw_info
+    try:
+        return bool(along(raw.field_nodes, raw.fragments, "edges", "cursor"))
+    except UnknownFragment:  # (validation refuses those): encoded, as ever
+        return True
 
 
 def total_count_wanted(info: Info[Context, None]) -> bool:
@@ -350,4 +362,4 @@ async def issue_connection(
     latest = None
     if wanted is not None:
         latest = await events.latest_event_rows([i.id for i in page.items], payload=wanted)
-    return IssueConnection.of(page, project, args, latest)
+    return IssueConnection.of(page, project, args, latest, cursors=cursors_wanted(info))

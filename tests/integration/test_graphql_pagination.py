@@ -104,3 +104,31 @@ async def test_a_page_costs_the_same_queries_for_5_and_50_issues(http, server, a
     # token was cached by the first request; the page's issues need no query for their
     # project: it is the project listed.
     assert counts == {5: 9, 50: 9}
+
+
+EDGE_CURSORS = """query($p: ID!, $after: String) {
+  issues(projectId: $p, first: 2, after: $after) {
+    plain: edges { node { shortId } }
+    edges { ...Edge }
+  }
+}
+fragment Edge on IssueEdge { at: cursor node { shortId } }"""
+
+
+async def test_edge_cursors_asked_through_a_fragment_and_an_alias_lead_to_the_next_page(
+    http, server, auth
+):
+    project = await new_project(server)
+    for n in range(1, 5):
+        await _ingest(http, project, f"f{n}")
+    variables = {"p": str(project.id)}
+    first = (await data(http, server, EDGE_CURSORS, variables, auth))["issues"]
+    # A selection without a cursor answers as ever (its cursors are not encoded).
+    assert first["plain"] == [{"node": {"shortId": "MY-APP-4"}}, {"node": {"shortId": "MY-APP-3"}}]
+    assert [e["node"]["shortId"] for e in first["edges"]] == ["MY-APP-4", "MY-APP-3"]
+    after = first["edges"][-1]["at"]
+    rest = (await data(http, server, EDGE_CURSORS, {**variables, "after": after}, auth))["issues"]
+    assert [e["node"]["shortId"] for e in rest["edges"]] == ["MY-APP-2", "MY-APP-1"]
+    after = first["edges"][0]["at"]
+    rest = (await data(http, server, EDGE_CURSORS, {**variables, "after": after}, auth))["issues"]
+    assert [e["node"]["shortId"] for e in rest["edges"]] == ["MY-APP-3", "MY-APP-2"]
