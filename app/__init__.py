@@ -29,9 +29,11 @@ The path of an event, from socket to storage to subscription
     ingest/rejections.py    refusals counted per project and reason, logged at most once a
                             minute; ingest/untrusted.py clips client text for messages
     ingest/writer.py        group commit: one transaction per batch, a 200 only after commit
+    ingest/tallies.py       hourly and tag counts of a batch and their bounds (pure; search
+                            reads its tag-key rules too)
     ingest/store/           the batch's statements: batch.py (order, issues, regressions,
-                            aggregates, notification), tallies.py (hourly and tag counts,
-                            pure), postgres.py (own asyncpg connection), sqlite.py
+                            aggregates, notification), postgres.py (own asyncpg
+                            connection), sqlite.py
     ingest/ratelimit.py     per-project minute windows and the headers SDKs obey (pure)
     issues/states.py        states and allowed transitions (pure); regressions come from here
     notifications/          issue changes published in the committing transaction (pg_notify,

@@ -1,7 +1,7 @@
 """Events of an issue per tag value, kept by ingestion (tags, environments, releases).
 
 `environment` and `release` are counted as two reserved keys, so one table serves the issue's
-tags, environments and releases. Bounds are in `app.ingest.store.tallies`.
+tags, environments and releases. Bounds are in `app.ingest.tallies`.
 """
 
 from __future__ import annotations

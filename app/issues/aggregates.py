@@ -1,4 +1,4 @@
-"""Reads of the per-issue aggregates that ingestion keeps (`app.ingest.store.tallies`).
+"""Reads of the per-issue aggregates that ingestion keeps (`app.ingest.tallies`).
 
 Frequency (events per hour or per UTC day, of an issue or a whole project), tag values with
 counts, environments, releases: each answered from the aggregate tables, never by scanning
@@ -22,7 +22,7 @@ from typing import Any
 from tortoise import connections
 
 from app.errors import InvalidField, NotFound
-from app.ingest.store.tallies import (
+from app.ingest.tallies import (
     ENVIRONMENT,
     HOUR_S,
     MAX_KEY_CHARS,

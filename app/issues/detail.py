@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from app.ingest.store.tallies import ENVIRONMENT, RELEASE
+from app.ingest.tallies import ENVIRONMENT, RELEASE
 from app.issues.aggregates import (
     Bucket,
     Period,

@@ -21,7 +21,7 @@ from pypika_tortoise.terms import Criterion, ValueWrapper
 from tortoise.expressions import Q, ResolveContext
 from tortoise.query_utils import QueryModifier
 
-from app.ingest.store.tallies import RESERVED_KEYS, valid_key
+from app.ingest.tallies import RESERVED_KEYS, valid_key
 from app.search.filter import (
     AbsoluteTime,
     EventField,

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from app.ingest.store.tallies import MAX_VALUES_PER_KEY
+from app.ingest.tallies import MAX_VALUES_PER_KEY
 from app.issues.aggregates import Bucket, Period, TagSummary, TagValue
 from schema.types.common import BigInt
 

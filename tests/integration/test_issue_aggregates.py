@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from tortoise import connections
 
-from app.ingest.store import tallies
+from app.ingest import tallies
 from app.issues import aggregates
 from app.issues.aggregates import Bucket, Period, TagSummary, TagValue
 from models import Issue, IssueHourly, IssueTag, IssueTagKey

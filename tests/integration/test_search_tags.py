@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tortoise import connections
 
-from app.ingest.store import tallies
+from app.ingest import tallies
 from app.search.parse import parse_search
 from app.search.sql import search_condition
 from models import Event, Issue, IssueTagKey

@@ -9,7 +9,7 @@ from app.ingest.digest import build_record
 from app.ingest.normalize import normalize_event
 from app.ingest.projects import ProjectKeys
 from app.ingest.records import EventRecord
-from app.ingest.store.tallies import (
+from app.ingest.tallies import (
     MAX_KEYS_PER_ISSUE,
     MAX_VALUES_PER_KEY,
     KeyRow,

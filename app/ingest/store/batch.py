@@ -41,7 +41,7 @@ from typing import Protocol
 from app.alerts.outbox import AlertStatements, ProjectRules, ThrottleMemo, enqueue_alerts
 from app.errors import NotFound
 from app.ingest.records import EventRecord, Outcome, Receipt
-from app.ingest.store.tallies import (
+from app.ingest.tallies import (
     RETENTION_HOURS,
     Misses,
     Placing,

@@ -19,7 +19,7 @@ from app.alerts.payload import IssueSnapshot
 from app.database import CONNECT_TIMEOUT_S, Limits, asyncpg_dsn, is_unavailable
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
+from app.ingest.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.changes import CHANNEL, IssueChange, encode
 from app.notifications.publish import PG_NOTIFY

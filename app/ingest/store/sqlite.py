@@ -14,7 +14,7 @@ from app.alerts.outbox import WAKE, Alerting, DeliveryRow, RuleSpec, SpikeProbe
 from app.alerts.payload import IssueSnapshot
 from app.ingest.records import EventRecord, Receipt
 from app.ingest.store.batch import CountRow, IssueRef, IssueUpdate, store_batch
-from app.ingest.store.tallies import Misses, Placing, TagRow, Tallies, hour_of
+from app.ingest.tallies import Misses, Placing, TagRow, Tallies, hour_of
 from app.issues.states import Transition
 from app.notifications.broker import publish_local
 from app.notifications.changes import IssueChange

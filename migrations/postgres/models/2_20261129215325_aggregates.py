@@ -3,7 +3,7 @@ from tortoise import BaseDBAsyncClient
 RUN_IN_TRANSACTION = True
 
 
-# Aggregates of the events already stored, by the rules of app/ingest/store/tallies.py (caps
+# Aggregates of the events already stored, by the rules of app/ingest/tallies.py (caps
 # are met by count, most events first, where ingestion meets them first come, first served).
 BACKFILL = """
 INSERT INTO issue_hourly (issue_id, hour, count)
