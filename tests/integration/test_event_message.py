@@ -4,10 +4,7 @@ the payload, and derived from the payload for rows stored before the column exis
 from __future__ import annotations
 
 import json
-import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -18,6 +15,7 @@ from tests.integration import seed
 from tests.integration.graphql import data
 from tests.integration.rollbar_sdk import item, new_rollbar_project, trace
 from tests.integration.sentry import event_envelope, exception_event, new_project
+from tests.integration.statements import recording
 
 
 async def test_sentry_events_store_their_message(http, server):
@@ -155,36 +153,13 @@ async def test_payload_fields_of_a_latest_event_are_read_however_they_are_select
 
 async def test_a_list_of_messages_reads_no_stored_payload(http, server, auth, project):
     await _new_and_old_rows(project)
-    with _statements() as sent:
+    with recording() as sent:
         await data(http, server, LIST, {"projectId": str(project.id)}, auth)
-    latest = [s for s in sent if "ORDER BY e.timestamp DESC" in s]
+    latest = [s for s in sent.sql if "ORDER BY e.timestamp DESC" in s]
     assert len(latest) == 1
     # The payload only of rows whose message is not stored.
     assert "event.*" not in latest[0]
     assert "CASE WHEN event.message_stored THEN NULL ELSE event.payload END" in latest[0]
-
-
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.sent: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sent.append(record.getMessage())
-
-
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    """The statements the database client logs meanwhile."""
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.sent
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def test_latest_events_read_ahead_for_a_page_serve_every_selection(

@@ -6,10 +6,7 @@ selection below is asked of both and the answers compared, errors included.
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +17,7 @@ from models import Issue, IssueHistory
 from tests.integration.dedicated import FakeClock, dedicated_server
 from tests.integration.graphql import data, execute
 from tests.integration.sentry import event_envelope, exception_event, new_project
+from tests.integration.statements import recording
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -153,30 +151,6 @@ async def test_the_detail_reads_exact_history_and_tags(http, server, auth):
     }
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # The client logs each statement it sends (and pool events, which are not statements).
-        if "connection pool" not in record.getMessage():
-            self.count += 1
-
-
-@contextmanager
-def _counting() -> Iterator[_Statements]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter, level = _Statements(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
-
-
 async def test_the_detail_query_costs_two_statements(http, server, auth):
     project = await new_project(server)
     async with dedicated_server(server.settings.database_url, clock=FakeClock(T)) as dedicated:
@@ -197,7 +171,7 @@ async def test_the_detail_query_costs_two_statements(http, server, auth):
             "query($id: ID!) { issue(id: $id) { id title } }",
             "query($id: ID!) { issue(id: $id) { latestEvent { id message } } }",
         ):
-            with _counting() as counter:
+            with recording() as counter:
                 await data(http, dedicated.server, query, variables, auth)
             counts.append(counter.count)
     # The issue with its project and its latest event; the aggregates and history.

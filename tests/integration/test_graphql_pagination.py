@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from models import Issue
 from tests.integration import seed
 from tests.integration.graphql import data
 from tests.integration.sentry import event_envelope, exception_event, new_project
+from tests.integration.statements import recording
 
 PAGE = """query($p: ID!, $first: Int!, $after: String) {
   issues(projectId: $p, first: $first, after: $after) {
@@ -49,31 +46,6 @@ async def test_pages_never_repeat_or_skip_an_issue_while_events_bump_others(http
     assert [e["node"]["shortId"] for e in again["edges"]] == ["MY-APP-2", "MY-APP-5"]
 
 
-class _QueryCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # The client logs each statement it sends (and pool events, which are not statements).
-        if "connection pool" not in record.getMessage():
-            self.count += 1
-
-
-@contextmanager
-def _counting() -> Iterator[_QueryCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = _QueryCounter()
-    level = logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
-
-
 LIST = """query($p: ID!, $first: Int!) { issues(projectId: $p, first: $first) {
   totalCount edges { node {
     shortId project { name } grouping latestEvent { id issue { id } }
@@ -95,7 +67,7 @@ async def test_a_page_costs_the_same_queries_for_5_and_50_issues(http, server, a
     await data(http, server, LIST, {**variables, "first": 1}, auth)  # token read and cached now
     counts = {}
     for first in (5, 50):
-        with _counting() as counter:
+        with recording() as counter:
             found = await data(http, server, LIST, {**variables, "first": first}, auth)
         assert len(found["issues"]["edges"]) == first
         counts[first] = counter.count

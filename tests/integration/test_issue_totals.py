@@ -3,15 +3,13 @@ apart; exact either way, on both backends."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from models import Project
 from tests.integration import seed
 from tests.integration.graphql import data
 from tests.integration.sentry import new_project
+from tests.integration.statements import Statements, recording
 
 PAGE = """query($p: ID!, $first: Int!, $after: String, $search: String) {
   issues(projectId: $p, first: $first, after: $after, search: $search) {
@@ -23,15 +21,7 @@ NO_TOTAL = """query($p: ID!, $search: String) {
 }"""
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "connection pool" not in record.getMessage():
-            self.sql.append(record.getMessage())
-
+class _Statements(Statements):
     def counting(self) -> list[str]:
         """What each statement counting issues counts with: COUNT(*) OVER (), a COUNT(*)
         subquery of the page's statement, or COUNT(*) apart."""
@@ -40,20 +30,6 @@ class _Statements(logging.Handler):
             for sql in self.sql
             if "COUNT(*)" in sql and 'FROM "issue"' in sql
         ]
-
-
-@contextmanager
-def _statements() -> Iterator[_Statements]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = _Statements()
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def _seeded(server: Any) -> int:
@@ -69,7 +45,7 @@ async def _seeded(server: Any) -> int:
 async def _page(
     http: Any, server: Any, auth: dict[str, str], **variables: Any
 ) -> tuple[int, list[str], str | None, list[str]]:
-    with _statements() as statements:
+    with recording(_Statements) as statements:
         found = (await data(http, server, PAGE, variables, auth))["issues"]
     names = [edge["node"]["shortId"] for edge in found["edges"]]
     return found["totalCount"], names, found["pageInfo"]["endCursor"], statements.counting()
@@ -120,7 +96,7 @@ async def test_a_first_page_of_a_search_counts_in_its_own_statement(http, server
 
 async def test_a_page_without_total_count_counts_nothing(http, server, auth):
     p = str(await _seeded(server))
-    with _statements() as statements:
+    with recording(_Statements) as statements:
         found = await data(http, server, NO_TOTAL, {"p": p, "search": "payments"}, auth)
     assert [e["node"]["shortId"] for e in found["issues"]["edges"]] == ["MY-APP-7", "MY-APP-5"]
     assert statements.counting() == []

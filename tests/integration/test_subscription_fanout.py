@@ -3,10 +3,8 @@ look-ups), and what they are told when one commit changes more issues than a que
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import AsyncExitStack, contextmanager
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +13,7 @@ from tests.integration import seed
 from tests.integration.graphql import data
 from tests.integration.notifying import broker_of, next_change, notifying_server, send
 from tests.integration.sentry import new_project
+from tests.integration.statements import Statements, recording
 from tests.integration.subscribing import TRANSPORT_WS, Listener, connected, subscribed
 
 LIGHT = "subscription($p: ID) { issueChanged(projectId: $p) { kind issueId lost } }"
@@ -32,14 +31,7 @@ RECHECK = re.compile(r'^SELECT "id" "id" FROM "api_token" WHERE "id" IN \(')
 ISSUES = 5_000
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sql.append(record.getMessage())
-
+class _Statements(Statements):
     def issue_reads(self) -> int:
         return sum(1 for sql in self.sql if ISSUE_READ.search(sql))
 
@@ -47,20 +39,6 @@ class _Statements(logging.Handler):
         """Token reads but the broker's periodic recheck of open subscriptions' tokens (every
         RECHECK_INTERVAL_S of real time, which a slow window on a loaded machine can span)."""
         return sum(1 for sql in self.sql if "api_token" in sql and not RECHECK.search(sql))
-
-
-@contextmanager
-def _statements() -> Iterator[_Statements]:
-    """Every statement the process sends through Tortoise meanwhile."""
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def test_subscribers_share_one_issue_read_per_change_and_look_up_no_token(
@@ -90,7 +68,7 @@ async def test_subscribers_share_one_issue_read_per_change_and_look_up_no_token(
             return [(await listener.next())["issueChanged"] for listener in listeners]
 
         light = await subscribers(LIGHT)
-        with _statements() as sql:
+        with recording(_Statements) as sql:
             await send(http, dedicated, project, "alpha")
             created = await heard_by(light)
         assert [c["kind"] for c in created] == ["CREATED"] * SUBSCRIBERS
@@ -99,7 +77,7 @@ async def test_subscribers_share_one_issue_read_per_change_and_look_up_no_token(
 
         full = await subscribers(FULL)
         clock.advance(1.0)  # the next COUNT of alpha is due at once
-        with _statements() as sql:
+        with recording(_Statements) as sql:
             await send(http, dedicated, project, "alpha")
             counted = await heard_by(light + full)
         issue = {"id": created[0]["issueId"], "state": "OPEN", "eventCount": 2}
