@@ -88,6 +88,8 @@ The path of a query, from HTTP to SQL
     issues/service.py             issue reads and state changes (bulk_set_state, edit_issue:
                                   one _apply_state), one history row and one notification per
                                   change; a resolution's version (resolved_in_version)
+    issues/listing.py             a project's issues as keyset pages (any sort, state, search
+                                  condition) and their counts, re-exported by the service
     issues/inputs.py              what a state change or relabelling may say (pure)
     issues/aggregates.py          frequency, tag values, environments, releases of issues
                                   (and frequency, environments, releases of projects)
