@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from app.projects import service as projects
 from models import AlertChannel, AlertDelivery, AlertRule
 from tests.integration.graphql import data, execute
-from tests.integration.test_graphql_pagination import _counting
+from tests.integration.statements import recording
 
 HOOK = "https://hooks.example.com/faultline"
 CREATE_CHANNEL = """
@@ -347,7 +347,7 @@ async def test_rules_and_channels_of_many_projects_cost_the_same_queries(http, s
             project = await projects.create_project(f"P{total}")
             channel = await create_channel(http, server, auth, project.id)
             await data(http, server, CREATE_RULE, {"p": str(project.id), "trigger": "NEW_ISSUE", "channels": [channel["id"]]}, auth)  # fmt: skip
-        with _counting() as counter:
+        with recording() as counter:
             found = (await data(http, server, EVERY_PROJECT, None, auth))["projects"]
         assert [len(p["alertRules"][0]["channels"]) for p in found] == [1] * total
         counts[total] = counter.count
