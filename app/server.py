@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -40,6 +42,10 @@ from app.web import routes as web_ui
 from schema import view as graphql
 
 # The digest all ingestion surfaces share (its refusal counts, for tests and reports).
+log = logging.getLogger(__name__)
+
+# How long each step of a stop may take (see _bounded).
+SHUTDOWN_STEP_S = 15.0
 DIGEST = web.AppKey("digest", Digest)
 
 
@@ -111,12 +117,15 @@ def create_app(
         reporter.cancel()
         sweeper.cancel()
         alerts.cancel()
-        await asyncio.gather(sweeper, alerts, return_exceptions=True)
-        await digest.flush_rejections()
-        await writer.close()
-        await broker.close()
+        # Each step bounded: a stop never hangs on a connection someone left checked out (the
+        # pool's close waits for it) or a batch waiting on a row lock; whatever is cut short
+        # was not acknowledged (a 200 follows the commit).
+        await _bounded("background tasks", asyncio.gather(sweeper, alerts, return_exceptions=True))
+        await _bounded("rejection counts", digest.flush_rejections())
+        await _bounded("event writer", writer.close())
+        await _bounded("change broker", broker.close())
         token_cache.close()
-        await database.close()
+        await _bounded("database connections", database.close())
 
     app.cleanup_ctx.append(lifecycle)
     sentry.setup(app)
@@ -128,3 +137,11 @@ def create_app(
     graphql.setup(app, clock or time.time)
     web_ui.setup(app)
     return app
+
+
+async def _bounded(step: str, work: Awaitable[Any]) -> None:
+    """`work`, given at most SHUTDOWN_STEP_S; past that it is cancelled and the stop goes on."""
+    try:
+        await asyncio.wait_for(work, SHUTDOWN_STEP_S)
+    except TimeoutError:
+        log.warning("stopping: %s took over %.0f s and were cut short", step, SHUTDOWN_STEP_S)
